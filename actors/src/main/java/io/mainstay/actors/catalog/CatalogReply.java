@@ -1,0 +1,22 @@
+package io.mainstay.actors.catalog;
+
+import io.mainstay.store.CatalogEntry;
+import java.util.Optional;
+
+/** Answers to {@link CatalogCommand}s. */
+public sealed interface CatalogReply {
+
+  /** Durable in the store and confirmed as written by the current main. */
+  record Written(String name, long version, long epoch) implements CatalogReply {}
+
+  record Found(CatalogEntry entry) implements CatalogReply {}
+
+  record Listing(java.util.List<CatalogEntry.Summary> entries) implements CatalogReply {}
+
+  record Deleted(String name, long epoch) implements CatalogReply {}
+
+  record NotFound(String name) implements CatalogReply {}
+
+  /** This node cannot serve the request now; {@code mainUrl} says where the main is, if known. */
+  record Unavailable(String reason, Optional<String> mainUrl) implements CatalogReply {}
+}

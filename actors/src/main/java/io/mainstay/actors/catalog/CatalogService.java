@@ -1,0 +1,140 @@
+package io.mainstay.actors.catalog;
+
+import io.mainstay.actors.coordination.ClusterCoordination;
+import io.mainstay.store.MetadataStore;
+import io.mainstay.store.StoreException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The catalog of the main, backed by the store. It runs on the store's own dispatcher: LMDB writes block
+ * on fsync, and one thread keeps them in order. A write is acknowledged only once it is durable and the
+ * main has confirmed through ZooKeeper that it still is the main at its epoch, so a main that was paused
+ * and deposed never acknowledges anything.
+ */
+public final class CatalogService extends AbstractBehavior<CatalogService.Command> {
+
+  public sealed interface Command permits CatalogCommand, Close {}
+
+  /** Ends this main's term in the store and closes it; answered once the store is closed. */
+  public record Close(ActorRef<Closed> replyTo) implements Command {}
+
+  public record Closed() {}
+
+  private final MetadataStore store;
+  private final long epoch;
+  private final ClusterCoordination coordination;
+  private final Duration confirmTimeout;
+
+  public static Behavior<Command> create(
+      MetadataStore store, long epoch, ClusterCoordination coordination, Duration confirmTimeout) {
+    return Behaviors.setup(ctx -> new CatalogService(ctx, store, epoch, coordination, confirmTimeout));
+  }
+
+  private CatalogService(
+      ActorContext<Command> context,
+      MetadataStore store,
+      long epoch,
+      ClusterCoordination coordination,
+      Duration confirmTimeout) {
+    super(context);
+    this.store = store;
+    this.epoch = epoch;
+    this.coordination = coordination;
+    this.confirmTimeout = confirmTimeout;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(CatalogCommand.Put.class, this::onPut)
+        .onMessage(CatalogCommand.Get.class, this::onGet)
+        .onMessage(CatalogCommand.Delete.class, this::onDelete)
+        .onMessage(CatalogCommand.List.class, this::onList)
+        .onMessage(Close.class, this::onClose)
+        .build();
+  }
+
+  private Behavior<Command> onPut(CatalogCommand.Put put) {
+    try {
+      long version = store.catalog().put(put.name(), put.document(), epoch).version();
+      reply(put, confirmed().orElse(new CatalogReply.Written(put.name(), version, epoch)));
+    } catch (StoreException e) {
+      reply(put, unavailable("store refused the write: " + e.getMessage()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onDelete(CatalogCommand.Delete delete) {
+    try {
+      boolean existed = store.catalog().delete(delete.name(), epoch);
+      CatalogReply done =
+          existed
+              ? new CatalogReply.Deleted(delete.name(), epoch)
+              : new CatalogReply.NotFound(delete.name());
+      reply(delete, confirmed().orElse(done));
+    } catch (StoreException e) {
+      reply(delete, unavailable("store refused the delete: " + e.getMessage()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onGet(CatalogCommand.Get get) {
+    reply(
+        get,
+        store
+            .catalog()
+            .get(get.name())
+            .<CatalogReply>map(CatalogReply.Found::new)
+            .orElse(new CatalogReply.NotFound(get.name())));
+    return this;
+  }
+
+  private Behavior<Command> onList(CatalogCommand.List list) {
+    reply(list, new CatalogReply.Listing(store.catalog().list()));
+    return this;
+  }
+
+  private Behavior<Command> onClose(Close close) {
+    try {
+      store.endEpoch(epoch, Instant.now());
+    } finally {
+      store.close();
+    }
+    close.replyTo().tell(new Closed());
+    return Behaviors.stopped();
+  }
+
+  /** Empty when this node is still the main at its epoch; otherwise the refusal to send instead. */
+  private Optional<CatalogReply> confirmed() {
+    try {
+      coordination
+          .confirmMain(epoch)
+          .toCompletableFuture()
+          .get(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of(unavailable("interrupted while confirming main status"));
+    } catch (Exception e) {
+      getContext().getLog().warn("epoch {}: could not confirm main status, write not acknowledged: {}", epoch, e.toString());
+      return Optional.of(unavailable("could not confirm this node is still the main at epoch " + epoch));
+    }
+  }
+
+  private static CatalogReply unavailable(String reason) {
+    return new CatalogReply.Unavailable(reason, Optional.empty());
+  }
+
+  private static void reply(CatalogCommand command, CatalogReply reply) {
+    command.replyTo().tell(reply);
+  }
+}

@@ -1,0 +1,393 @@
+package io.mainstay.actors.node;
+
+import io.mainstay.actors.catalog.CatalogCommand;
+import io.mainstay.actors.catalog.CatalogReply;
+import io.mainstay.actors.coordination.ClusterCoordination;
+import io.mainstay.actors.coordination.CoordinationEvent;
+import io.mainstay.actors.coordination.MainRecord;
+import io.mainstay.actors.coordination.NodeNameInUseException;
+import io.mainstay.actors.coordination.NodeRecord;
+import io.mainstay.actors.main.MainCoordinator;
+import io.mainstay.store.MetadataStore;
+import io.mainstay.store.StoreLock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * The guardian of a node. It holds the node's place in the election and, while main, the store lock, and
+ * walks the main's life: elected, lock, open, epoch, publish, serve. ZooKeeper facts reach it as
+ * messages; everything that may block (ZooKeeper, the shared volume) runs off the actor and comes back as
+ * a message. A node that was elected and then loses leadership or its session ends the process: it never
+ * becomes main again without a restart.
+ */
+public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Command> {
+
+  public sealed interface Command {}
+
+  public record GetStatus(ActorRef<NodeStatus> replyTo) implements Command {}
+
+  /** A catalog request: served when this node is the main, otherwise answered with where the main is. */
+  public record ServeCatalog(CatalogCommand command) implements Command {}
+
+  /** SIGTERM: hand over gracefully and exit 0. */
+  public record GracefulStop() implements Command {}
+
+  private record Coordination(CoordinationEvent event) implements Command {}
+
+  private record Registered(Optional<Throwable> failure) implements Command {}
+
+  private record TryLock() implements Command {}
+
+  private record LockAttempted(Optional<StoreLock> lock, Optional<Throwable> failure) implements Command {}
+
+  private record TookOver(MetadataStore store, MainRecord record) implements Command {}
+
+  private record TakeoverFailed(Throwable cause) implements Command {}
+
+  private record MainClosed() implements Command {}
+
+  private record Withdrawn() implements Command {}
+
+  /** Timings of the supervisor; the defaults suit production, tests may shorten them. */
+  public record Settings(Duration lockRetry, Duration lockWaitLogInterval, Duration confirmTimeout) {
+    public static Settings defaults() {
+      return new Settings(Duration.ofMillis(50), Duration.ofSeconds(10), Duration.ofSeconds(5));
+    }
+  }
+
+  private final NodeIdentity identity;
+  private final ClusterCoordination coordination;
+  private final NodeLifecycle lifecycle;
+  private final Settings settings;
+  private final TimerScheduler<Command> timers;
+  private final Executor blocking;
+
+  private NodeRole role = NodeRole.STARTING;
+  private long epoch;
+  private Optional<StoreLock> lock = Optional.empty();
+  private Optional<ActorRef<MainCoordinator.Command>> main = Optional.empty();
+  private Optional<MainRecord> publishedMain = Optional.empty();
+  private List<NodeRecord> nodes = List.of();
+  private Instant lockWaitLoggedAt = Instant.EPOCH;
+
+  public static Behavior<Command> create(
+      NodeIdentity identity, ClusterCoordination coordination, NodeLifecycle lifecycle, Settings settings) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> new NodeSupervisor(ctx, timers, identity, coordination, lifecycle, settings)));
+  }
+
+  private NodeSupervisor(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      NodeIdentity identity,
+      ClusterCoordination coordination,
+      NodeLifecycle lifecycle,
+      Settings settings) {
+    super(context);
+    this.identity = identity;
+    this.coordination = coordination;
+    this.lifecycle = lifecycle;
+    this.settings = settings;
+    this.timers = timers;
+    this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+    ActorRef<CoordinationEvent> listener = context.messageAdapter(CoordinationEvent.class, Coordination::new);
+    context.pipeToSelf(
+        CompletableFuture.runAsync(
+            () -> startCoordination(identity.masterEligible(), listener), blocking),
+        (ok, failure) -> new Registered(Optional.ofNullable(failure).map(NodeSupervisor::unwrap)));
+  }
+
+  private void startCoordination(boolean candidate, ActorRef<CoordinationEvent> listener) {
+    try {
+      coordination.start(candidate, listener);
+    } catch (Exception e) {
+      throw new CompletionException(e);
+    }
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Registered.class, this::onRegistered)
+        .onMessage(Coordination.class, c -> onCoordination(c.event()))
+        .onMessage(TryLock.class, this::onTryLock)
+        .onMessage(LockAttempted.class, this::onLockAttempted)
+        .onMessage(TookOver.class, this::onTookOver)
+        .onMessage(TakeoverFailed.class, this::onTakeoverFailed)
+        .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(ServeCatalog.class, this::onServeCatalog)
+        .onMessage(GracefulStop.class, this::onGracefulStop)
+        .onMessage(MainClosed.class, closed -> withdraw())
+        .onMessage(Withdrawn.class, this::onWithdrawn)
+        .build();
+  }
+
+  private Behavior<Command> onRegistered(Registered registered) {
+    if (registered.failure().isPresent()) {
+      Throwable failure = registered.failure().get();
+      if (failure instanceof NodeNameInUseException) {
+        return exit(NodeLifecycle.EXIT_BAD_CONFIGURATION, failure.getMessage());
+      }
+      return exit(NodeLifecycle.EXIT_FAILURE, "could not register with ZooKeeper: " + failure);
+    }
+    if (role != NodeRole.STARTING) {
+      return this;
+    }
+    NodeRole next =
+        identity.masterEligible()
+            ? NodeRole.STANDBY
+            : identity.coordinator() ? NodeRole.COORDINATOR : NodeRole.EXECUTOR;
+    changeRole(next, "registered with ZooKeeper");
+    return this;
+  }
+
+  private Behavior<Command> onCoordination(CoordinationEvent event) {
+    if (event instanceof CoordinationEvent.LeadershipGranted) {
+      onElected();
+    } else if (event instanceof CoordinationEvent.LeadershipRevoked && role.holdsLeadership()) {
+      return exit(NodeLifecycle.EXIT_LOST_MAIN, "leadership lost at epoch " + epoch + "; exiting");
+    } else if (event instanceof CoordinationEvent.ConnectionSuspended) {
+      onSuspended();
+    } else if (event instanceof CoordinationEvent.ConnectionReconnected reconnected) {
+      onReconnected(reconnected);
+    } else if (event instanceof CoordinationEvent.ConnectionLost) {
+      if (role.holdsLeadership()) {
+        return exit(NodeLifecycle.EXIT_LOST_MAIN, "ZooKeeper session lost at epoch " + epoch + "; exiting");
+      }
+      getContext().getLog().warn("node {}: ZooKeeper session lost; rejoining when it reconnects", identity.name());
+    } else if (event instanceof CoordinationEvent.MainChanged changed) {
+      onMainChanged(changed.main());
+    } else if (event instanceof CoordinationEvent.NodesChanged changed) {
+      nodes = List.copyOf(changed.nodes());
+    }
+    return this;
+  }
+
+  private void onElected() {
+    if (role != NodeRole.STANDBY) {
+      return;
+    }
+    changeRole(NodeRole.LOCKING, "elected; taking the store lock on " + identity.storeDir());
+    getContext().getSelf().tell(new TryLock());
+  }
+
+  private Behavior<Command> onTryLock(TryLock tick) {
+    if (role != NodeRole.LOCKING) {
+      return this;
+    }
+    String owner = identity.name() + " pid " + ProcessHandle.current().pid() + "@" + identity.host();
+    getContext().pipeToSelf(
+        CompletableFuture.supplyAsync(() -> tryAcquire(owner), blocking),
+        (acquired, failure) ->
+            new LockAttempted(
+                acquired == null ? Optional.empty() : acquired,
+                Optional.ofNullable(failure).map(NodeSupervisor::unwrap)));
+    return this;
+  }
+
+  private Optional<StoreLock> tryAcquire(String owner) {
+    try {
+      return StoreLock.tryAcquire(identity.storeDir(), owner);
+    } catch (java.io.IOException e) {
+      throw new CompletionException(e);
+    }
+  }
+
+  private Behavior<Command> onLockAttempted(LockAttempted attempt) {
+    if (role != NodeRole.LOCKING) {
+      attempt.lock().ifPresent(StoreLock::close);
+      return this;
+    }
+    if (attempt.lock().isPresent()) {
+      lock = attempt.lock();
+      changeRole(NodeRole.OPENING, "store lock taken; opening the store");
+      takeOver(lock.get());
+      return this;
+    }
+    Instant now = Instant.now();
+    if (Duration.between(lockWaitLoggedAt, now).compareTo(settings.lockWaitLogInterval()) >= 0) {
+      lockWaitLoggedAt = now;
+      String reason =
+          attempt
+              .failure()
+              .map(Throwable::toString)
+              .orElseGet(() -> "held by " + StoreLock.holder(identity.storeDir()).orElse("an unknown process"));
+      getContext().getLog().info(
+          "node {}: elected, waiting for the store lock on {} ({})", identity.name(), identity.storeDir(), reason);
+    }
+    timers.startSingleTimer(new TryLock(), settings.lockRetry());
+    return this;
+  }
+
+  /** Open the store, take the next epoch, record it, publish: only then is this node the main. */
+  private void takeOver(StoreLock heldLock) {
+    Instant since = Instant.now();
+    CompletableFuture<TookOver> takeover =
+        CompletableFuture.supplyAsync(() -> MetadataStore.open(heldLock), blocking)
+            .thenCompose(
+                store ->
+                    coordination
+                        .takeNextEpoch(store.epoch())
+                        .thenApplyAsync(
+                            next -> {
+                              store.beginEpoch(next, identity.name(), since);
+                              return new TookOver(store, mainRecord(next, since));
+                            },
+                            blocking)
+                        .whenComplete((ok, failure) -> closeOnFailure(store, failure)))
+            .thenCompose(
+                took -> coordination.publishMain(took.record()).thenApply(published -> took));
+    getContext().pipeToSelf(
+        takeover,
+        (took, failure) -> failure == null ? took : new TakeoverFailed(unwrap(failure)));
+  }
+
+  private static void closeOnFailure(MetadataStore store, Throwable failure) {
+    if (failure != null) {
+      store.close();
+    }
+  }
+
+  private MainRecord mainRecord(long epoch, Instant since) {
+    return new MainRecord(
+        identity.name(), identity.host(), identity.webUrl(), identity.pekkoAddress(), epoch, since);
+  }
+
+  private Behavior<Command> onTookOver(TookOver took) {
+    if (role != NodeRole.OPENING) {
+      took.store().close();
+      return this;
+    }
+    epoch = took.record().epoch();
+    publishedMain = Optional.of(took.record());
+    main =
+        Optional.of(
+            getContext().spawn(
+                MainCoordinator.create(
+                    identity.name(), epoch, took.store(), coordination, settings.confirmTimeout()),
+                "main"));
+    changeRole(NodeRole.MAIN, "serving as main");
+    return this;
+  }
+
+  private Behavior<Command> onTakeoverFailed(TakeoverFailed failed) {
+    if (role != NodeRole.OPENING) {
+      return this;
+    }
+    return exit(NodeLifecycle.EXIT_FAILURE, "could not take over as main: " + failed.cause());
+  }
+
+  private void onSuspended() {
+    if (role == NodeRole.MAIN) {
+      main.ifPresent(m -> m.tell(new MainCoordinator.Fence("ZooKeeper connection suspended")));
+      changeRole(NodeRole.FENCED, "ZooKeeper connection suspended; refusing work until it returns");
+    } else {
+      getContext().getLog().warn("node {}: ZooKeeper connection suspended", identity.name());
+    }
+  }
+
+  private void onReconnected(CoordinationEvent.ConnectionReconnected reconnected) {
+    if (role == NodeRole.FENCED && reconnected.sameSession()) {
+      main.ifPresent(m -> m.tell(new MainCoordinator.Resume()));
+      changeRole(NodeRole.MAIN, "ZooKeeper connection back within the session; serving again");
+    } else {
+      getContext().getLog().info("node {}: ZooKeeper connection back (same session: {})", identity.name(), reconnected.sameSession());
+    }
+  }
+
+  private void onMainChanged(Optional<MainRecord> record) {
+    if (!record.equals(publishedMain)) {
+      getContext().getLog().info(
+          "node {}: main is now {}",
+          identity.name(),
+          record.map(r -> r.node() + " at epoch " + r.epoch() + " (" + r.webUrl() + ")").orElse("none"));
+    }
+    publishedMain = record;
+  }
+
+  private Behavior<Command> onGetStatus(GetStatus get) {
+    long knownEpoch = role == NodeRole.MAIN || role == NodeRole.FENCED ? epoch : publishedMain.map(MainRecord::epoch).orElse(0L);
+    get.replyTo().tell(new NodeStatus(identity.name(), role, knownEpoch, publishedMain, nodes));
+    return this;
+  }
+
+  private Behavior<Command> onServeCatalog(ServeCatalog serve) {
+    if (role == NodeRole.MAIN || role == NodeRole.FENCED) {
+      main.ifPresent(m -> m.tell(new MainCoordinator.Serve(serve.command())));
+    } else {
+      serve
+          .command()
+          .replyTo()
+          .tell(
+              new CatalogReply.Unavailable(
+                  "this node is " + role.label() + ", not the main",
+                  publishedMain.map(MainRecord::webUrl)));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onGracefulStop(GracefulStop stop) {
+    if (role == NodeRole.STOPPING) {
+      return this;
+    }
+    changeRole(NodeRole.STOPPING, "stopping gracefully");
+    timers.cancelAll();
+    if (main.isPresent()) {
+      main.get().tell(new MainCoordinator.Stop(getContext().messageAdapter(MainCoordinator.Stopped.class, s -> new MainClosed())));
+      return this;
+    }
+    return withdraw();
+  }
+
+  /** After the store is closed: release the lock, then leave ZooKeeper, so a successor finds the lock free. */
+  private Behavior<Command> withdraw() {
+    lock.ifPresent(StoreLock::close);
+    lock = Optional.empty();
+    getContext().pipeToSelf(
+        CompletableFuture.runAsync(coordination::withdraw, blocking),
+        (ok, failure) -> {
+          if (failure != null) {
+            getContext().getLog().warn("node {}: leaving ZooKeeper failed: {}", identity.name(), failure.toString());
+          }
+          return new Withdrawn();
+        });
+    return this;
+  }
+
+  private Behavior<Command> onWithdrawn(Withdrawn withdrawn) {
+    return exit(NodeLifecycle.EXIT_GRACEFUL, "stopped gracefully");
+  }
+
+  private Behavior<Command> exit(int code, String reason) {
+    main.ifPresent(m -> m.tell(new MainCoordinator.Fence("node is exiting")));
+    role = NodeRole.STOPPING;
+    lifecycle.exit(code, "node " + identity.name() + ": " + reason);
+    return this;
+  }
+
+  private void changeRole(NodeRole next, String why) {
+    NodeRole previous = role;
+    role = next;
+    getContext().getLog().info(
+        "node {} epoch {}: {} -> {}: {}", identity.name(), epoch, previous.label(), next.label(), why);
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+  }
+}

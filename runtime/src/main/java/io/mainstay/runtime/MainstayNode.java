@@ -1,0 +1,153 @@
+package io.mainstay.runtime;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import io.mainstay.actors.coordination.NodeRecord;
+import io.mainstay.actors.node.NodeIdentity;
+import io.mainstay.actors.node.NodeLifecycle;
+import io.mainstay.actors.node.NodeSupervisor;
+import io.mainstay.runtime.config.ConfigProblem;
+import io.mainstay.runtime.config.NodeConfig;
+import io.mainstay.runtime.config.NodeConfigLoader;
+import io.mainstay.runtime.http.WebServer;
+import io.mainstay.runtime.zookeeper.CuratorCoordination;
+import io.mainstay.runtime.zookeeper.EmbeddedZooKeeper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * The Mainstay node process: {@code MainstayNode --conf DIR}. Configuration is checked before any port is
+ * bound; then the embedded ZooKeeper (if enabled), the actor system with the node supervisor as its
+ * guardian, and the web port of a coordinator.
+ */
+public final class MainstayNode {
+
+  private static final Logger log = LoggerFactory.getLogger(MainstayNode.class);
+
+  /** bin/mainstay waits for this text in the log to know the node is up. */
+  static final String STARTED_MARKER = "Mainstay node started";
+
+  private final NodeConfig config;
+  private final ProcessExit lifecycle = new ProcessExit();
+
+  private MainstayNode(NodeConfig config) {
+    this.config = config;
+  }
+
+  public static void main(String[] args) {
+    Path confDir;
+    try {
+      confDir = confDir(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("mainstay: " + e.getMessage());
+      System.err.println("usage: MainstayNode [--conf DIR]");
+      ProcessExit.exitNow(NodeLifecycle.EXIT_BAD_CONFIGURATION);
+      return;
+    }
+    NodeConfigLoader.Loaded loaded;
+    try {
+      loaded = NodeConfigLoader.load(confDir);
+    } catch (ConfigProblem problem) {
+      String line = "configuration error: " + problem.getMessage();
+      System.err.println("mainstay: " + line);
+      log.error(line);
+      ProcessExit.exitNow(NodeLifecycle.EXIT_BAD_CONFIGURATION);
+      return;
+    }
+    loaded.warnings().forEach(warning -> log.warn("configuration: {}", warning));
+    new MainstayNode(loaded.config()).start();
+  }
+
+  private static Path confDir(String[] args) {
+    if (args.length == 0) {
+      String home = System.getProperty(NodeConfigLoader.HOME_PROPERTY, ".");
+      return Path.of(home, "conf");
+    }
+    if (args.length == 2 && args[0].equals("--conf")) {
+      return Path.of(args[1]);
+    }
+    throw new IllegalArgumentException("unexpected arguments: " + String.join(" ", args));
+  }
+
+  private void start() {
+    log.info("starting {}", config.summary());
+    try {
+      if (config.embeddedZooKeeper()) {
+        EmbeddedZooKeeper.start(
+            config.localPath().resolve("zk"), config.embeddedZooKeeperPort(), config.zkSessionTimeout());
+      }
+      ActorSystem<NodeSupervisor.Command> system = ActorSystem.create(guardian(), "mainstay", pekkoConfig());
+      if (config.coordinator()) {
+        WebServer.bind(system, system, config.webPort()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+      Signal.handle(new Signal("TERM"), signal -> system.tell(new NodeSupervisor.GracefulStop()));
+      Signal.handle(new Signal("INT"), signal -> system.tell(new NodeSupervisor.GracefulStop()));
+      writeUrlFile();
+      log.info(
+          "{}: node {}, pekko address {}{}",
+          STARTED_MARKER,
+          config.nodeName(),
+          system.address(),
+          config.coordinator() ? ", web " + config.webUrl() : "");
+    } catch (Exception | LinkageError e) {
+      lifecycle.exit(NodeLifecycle.EXIT_FAILURE, "node " + config.nodeName() + " could not start: " + rootCause(e));
+    }
+  }
+
+  private Behavior<NodeSupervisor.Command> guardian() {
+    return Behaviors.setup(
+        ctx -> {
+          String address = ctx.getSystem().address().toString();
+          NodeRecord self = new NodeRecord(config.nodeName(), config.roles(), address, webUrl());
+          CuratorCoordination coordination =
+              new CuratorCoordination(config.zookeeper(), config.zkRoot(), self, config.zkSessionTimeout());
+          NodeIdentity identity =
+              new NodeIdentity(
+                  config.nodeName(), config.nodeHost(), webUrl(), address, config.roles(), config.localPath());
+          return NodeSupervisor.create(identity, coordination, lifecycle, NodeSupervisor.Settings.defaults());
+        });
+  }
+
+  private String webUrl() {
+    return config.coordinator() ? config.webUrl() : null;
+  }
+
+  private Config pekkoConfig() {
+    return config
+        .pekkoOverrides()
+        .withFallback(
+            ConfigFactory.empty()
+                .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(config.nodeHost()))
+                .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(config.fabricPort())))
+        .withFallback(ConfigFactory.parseResources("mainstay-defaults.conf"))
+        .withFallback(ConfigFactory.load())
+        .resolve();
+  }
+
+  /** bin/mainstay status reads where to ping from here. */
+  private void writeUrlFile() throws IOException {
+    String pidDir = System.getProperty("mainstay.pid.dir");
+    String instance = System.getProperty("mainstay.instance");
+    if (pidDir != null && instance != null && config.coordinator()) {
+      Files.writeString(Path.of(pidDir, instance + ".url"), config.webUrl() + "\n", StandardCharsets.UTF_8);
+    }
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause.toString();
+  }
+}

@@ -1,0 +1,37 @@
+package io.mainstay.runtime;
+
+import ch.qos.logback.classic.LoggerContext;
+import io.mainstay.actors.node.NodeLifecycle;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Ends the node's process with the supervisor's exit code, once, after the log is flushed. */
+final class ProcessExit implements NodeLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(ProcessExit.class);
+
+  private final AtomicBoolean exiting = new AtomicBoolean();
+
+  @Override
+  public void exit(int code, String reason) {
+    if (!exiting.compareAndSet(false, true)) {
+      return;
+    }
+    if (code == EXIT_GRACEFUL) {
+      log.info("{}; exit code 0", reason);
+    } else {
+      log.error("{}; exit code {}", reason, code);
+    }
+    // System.exit must not run on an actor's thread: it would wait on the thread that called it
+    Thread exiter = new Thread(() -> exitNow(code), "mainstay-exit");
+    exiter.start();
+  }
+
+  static void exitNow(int code) {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logging) {
+      logging.stop();
+    }
+    System.exit(code);
+  }
+}

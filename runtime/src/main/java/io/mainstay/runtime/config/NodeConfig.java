@@ -1,0 +1,111 @@
+package io.mainstay.runtime.config;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The validated configuration of one Mainstay node, as read from {@code mainstay.conf} by
+ * {@link NodeConfigLoader}.
+ *
+ * @param nodeName              {@code node.name}: this node's id in ZooKeeper ({@code nodes/<name>})
+ * @param nodeHost              {@code node.host}: the address other nodes and clients reach this node on
+ * @param localPath             {@code paths.local}, absolute and normalized; exists, is a writable directory
+ * @param coordinator           {@code services.coordinator.enabled}
+ * @param masterEligible        {@code services.coordinator.master.enabled} (implies {@code coordinator})
+ * @param embeddedZooKeeper     {@code services.coordinator.master.embedded-zookeeper.enabled} (implies
+ *                              {@code masterEligible})
+ * @param embeddedZooKeeperPort {@code services.coordinator.master.embedded-zookeeper.port}, 1..65535
+ * @param executor              {@code services.executor.enabled}
+ * @param executorSlots         {@code services.executor.slots}, at least 1
+ * @param webPort               {@code services.coordinator.web.port}, 1..65535
+ * @param fabricPort            {@code services.fabric.port}, 0..65535 (0 = any free port)
+ * @param zookeeper             {@code zookeeper}: comma-separated {@code host:port} list, no chroot
+ * @param zkSessionTimeout      {@code zk.client.session.timeout}, 1 s .. 10 min
+ * @param clusterId             {@code cluster.id}: names the ZooKeeper root {@code /mainstay/<id>}
+ * @param pekkoOverrides        the {@code pekko { ... }} block of the file, still rooted at {@code pekko}
+ *                              (so {@code pekkoOverrides.withFallback(ConfigFactory.load())} works);
+ *                              {@code ConfigFactory.empty()} when the file has none
+ */
+public record NodeConfig(
+    String nodeName,
+    String nodeHost,
+    Path localPath,
+    boolean coordinator,
+    boolean masterEligible,
+    boolean embeddedZooKeeper,
+    int embeddedZooKeeperPort,
+    boolean executor,
+    int executorSlots,
+    int webPort,
+    int fabricPort,
+    String zookeeper,
+    Duration zkSessionTimeout,
+    String clusterId,
+    Config pekkoOverrides) {
+
+  public static final String ROLE_COORDINATOR = "coordinator";
+  public static final String ROLE_MASTER = "master";
+  public static final String ROLE_EXECUTOR = "executor";
+
+  public NodeConfig {
+    Objects.requireNonNull(nodeName, "nodeName");
+    Objects.requireNonNull(nodeHost, "nodeHost");
+    Objects.requireNonNull(localPath, "localPath");
+    Objects.requireNonNull(zookeeper, "zookeeper");
+    Objects.requireNonNull(zkSessionTimeout, "zkSessionTimeout");
+    Objects.requireNonNull(clusterId, "clusterId");
+    Objects.requireNonNull(pekkoOverrides, "pekkoOverrides");
+  }
+
+  /** The ZooKeeper path everything of this cluster lives under: {@code /mainstay/<cluster.id>}. */
+  public String zkRoot() {
+    return "/mainstay/" + clusterId;
+  }
+
+  /** {@code http://<node.host>:<web.port>} (IPv6 literals are bracketed). */
+  public String webUrl() {
+    String host = nodeHost.indexOf(':') >= 0 && !nodeHost.startsWith("[") ? "[" + nodeHost + "]" : nodeHost;
+    return "http://" + host + ":" + webPort;
+  }
+
+  /** The enabled roles, in this order: {@code coordinator}, {@code master}, {@code executor}. */
+  public Set<String> roles() {
+    Set<String> roles = new LinkedHashSet<>();
+    if (coordinator) {
+      roles.add(ROLE_COORDINATOR);
+    }
+    if (masterEligible) {
+      roles.add(ROLE_MASTER);
+    }
+    if (executor) {
+      roles.add(ROLE_EXECUTOR);
+    }
+    return Collections.unmodifiableSet(roles);
+  }
+
+  /** One line for the startup log: who this node is and where it connects. */
+  public String summary() {
+    StringBuilder sb = new StringBuilder()
+        .append("node ").append(nodeName).append(" (").append(nodeHost).append(')')
+        .append(", roles ").append(String.join("+", roles()))
+        .append(", cluster ").append(clusterId)
+        .append(", zookeeper ").append(zookeeper);
+    if (embeddedZooKeeper) {
+      sb.append(" (embedded on port ").append(embeddedZooKeeperPort).append(')');
+    }
+    if (coordinator) {
+      sb.append(", web ").append(webUrl());
+    }
+    sb.append(", fabric port ").append(fabricPort == 0 ? "any" : Integer.toString(fabricPort));
+    if (executor) {
+      sb.append(", slots ").append(executorSlots);
+    }
+    sb.append(", paths.local ").append(localPath);
+    return sb.toString();
+  }
+}

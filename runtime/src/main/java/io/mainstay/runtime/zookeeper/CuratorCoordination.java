@@ -1,0 +1,189 @@
+package io.mainstay.runtime.zookeeper;
+
+import io.mainstay.actors.coordination.ClusterCoordination;
+import io.mainstay.actors.coordination.CoordinationEvent;
+import io.mainstay.actors.coordination.MainRecord;
+import io.mainstay.actors.coordination.NodeRecord;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.SessionConnectionStateErrorPolicy;
+import org.apache.curator.retry.BoundedExponentialBackoffRetry;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link ClusterCoordination} on ZooKeeper through Curator. The LeaderLatch uses Curator's
+ * session-based error policy: a SUSPENDED connection does not revoke leadership (the node fences itself
+ * instead), only a LOST session does, so a ZooKeeper blip within the session causes no failover.
+ */
+public final class CuratorCoordination implements ClusterCoordination {
+
+  private static final Logger log = LoggerFactory.getLogger(CuratorCoordination.class);
+
+  private final NodeRecord self;
+  private final Duration sessionTimeout;
+  private final CuratorFramework client;
+  private final ZkPaths paths;
+  private final EpochCounter epochs;
+  private final MainPublication publication;
+  private final NodeRegistration registration;
+  private final ExecutorService zkCalls;
+  private volatile LeaderLatch latch;
+  private volatile ClusterWatch watch;
+  /** Touched only on Curator's connection-state thread. */
+  private boolean lostSinceConnected;
+
+  public CuratorCoordination(String connectString, String root, NodeRecord self, Duration sessionTimeout) {
+    this.self = self;
+    this.sessionTimeout = sessionTimeout;
+    this.client =
+        CuratorFrameworkFactory.builder()
+            .connectString(connectString)
+            .sessionTimeoutMs((int) sessionTimeout.toMillis())
+            .connectionTimeoutMs((int) Math.min(sessionTimeout.toMillis(), 15_000))
+            .retryPolicy(new BoundedExponentialBackoffRetry(50, 1_000, 10))
+            .connectionStateErrorPolicy(new SessionConnectionStateErrorPolicy())
+            .build();
+    this.paths = new ZkPaths(root);
+    this.epochs = new EpochCounter(client, paths.epoch());
+    this.publication = new MainPublication(client, paths, epochs);
+    this.registration = new NodeRegistration(client, paths, self, sessionTimeout);
+    this.zkCalls =
+        Executors.newCachedThreadPool(
+            runnable -> {
+              Thread thread = new Thread(runnable, "mainstay-zookeeper-call");
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  @Override
+  public void start(boolean candidate, ActorRef<CoordinationEvent> listener) throws Exception {
+    client.getConnectionStateListenable().addListener((c, state) -> onConnectionState(state, listener));
+    client.start();
+    if (!client.blockUntilConnected((int) Math.max(30_000, 3 * sessionTimeout.toMillis()), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("could not connect to ZooKeeper at " + client.getZookeeperClient().getCurrentConnectionString());
+    }
+    registration.register();
+    watch = new ClusterWatch(client, paths, listener::tell);
+    watch.start();
+    if (candidate) {
+      latch = new LeaderLatch(client, paths.election(), self.node(), LeaderLatch.CloseMode.SILENT);
+      latch.addListener(
+          new LeaderLatchListener() {
+            @Override
+            public void isLeader() {
+              listener.tell(new CoordinationEvent.LeadershipGranted());
+            }
+
+            @Override
+            public void notLeader() {
+              listener.tell(new CoordinationEvent.LeadershipRevoked());
+            }
+          });
+      latch.start();
+    }
+  }
+
+  private void onConnectionState(ConnectionState state, ActorRef<CoordinationEvent> listener) {
+    switch (state) {
+      case SUSPENDED -> listener.tell(new CoordinationEvent.ConnectionSuspended());
+      case LOST -> {
+        lostSinceConnected = true;
+        listener.tell(new CoordinationEvent.ConnectionLost());
+      }
+      case RECONNECTED -> {
+        boolean sameSession = !lostSinceConnected;
+        lostSinceConnected = false;
+        if (!sameSession) {
+          // our ephemeral record went with the old session: put it back for the others to see
+          zkCalls.execute(this::reRegister);
+        }
+        listener.tell(new CoordinationEvent.ConnectionReconnected(sameSession));
+      }
+      default -> {}
+    }
+  }
+
+  private void reRegister() {
+    try {
+      registration.register();
+      log.info("node {}: registered again with ZooKeeper after a new session", self.node());
+    } catch (Exception e) {
+      log.error("node {}: could not register again with ZooKeeper: {}", self.node(), e.toString());
+    }
+  }
+
+  @Override
+  public CompletionStage<Long> takeNextEpoch(long storeEpoch) {
+    return call(() -> epochs.takeNext(storeEpoch));
+  }
+
+  @Override
+  public CompletionStage<Void> publishMain(MainRecord record) {
+    return call(() -> {
+      publication.publish(record);
+      return null;
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> confirmMain(long epoch) {
+    return call(() -> {
+      publication.confirm(epoch);
+      return null;
+    });
+  }
+
+  @Override
+  public void withdraw() {
+    try {
+      publication.retract();
+    } catch (Exception e) {
+      log.warn("node {}: removing the main record failed: {}", self.node(), e.toString());
+    }
+    closeQuietly(latch);
+    closeQuietly(watch);
+    registration.deregister();
+    client.close();
+    zkCalls.shutdownNow();
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    if (closeable == null) {
+      return;
+    }
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      log.debug("closing {} failed: {}", closeable, e.toString());
+    }
+  }
+
+  private interface ZkCall<T> {
+    T run() throws Exception;
+  }
+
+  private <T> CompletionStage<T> call(ZkCall<T> zkCall) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return zkCall.run();
+          } catch (Exception e) {
+            throw new CompletionException(e);
+          }
+        },
+        zkCalls);
+  }
+}

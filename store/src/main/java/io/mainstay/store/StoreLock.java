@@ -1,0 +1,164 @@
+package io.mainstay.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exclusive lock on a store directory: an OS file lock on {@code <dir>/mainstay.lock}, whose content names the
+ * owner so a waiter can log who holds it.
+ *
+ * <p>OS file locks belong to the process, and on Linux closing <em>any</em> descriptor of the lock file drops
+ * the process's lock on it. So within this JVM every open of a lock file goes through this class under one
+ * monitor: a directory held here is refused without touching the file, and {@link #holder} answers from memory
+ * for it instead of reading the file. Code outside this class must never open the lock file.
+ *
+ * <p>The lock file is never deleted: deleting it would let a waiter lock the old file while a newcomer locks a
+ * new one.
+ */
+public final class StoreLock implements AutoCloseable {
+
+  public static final String LOCK_FILE = "mainstay.lock";
+
+  private static final Logger LOG = LoggerFactory.getLogger(StoreLock.class);
+
+  /** Guards {@link #HELD} and every open of a lock file in this JVM. */
+  private static final Object REGISTRY = new Object();
+
+  /** Canonical directories whose lock this JVM holds. */
+  private static final Map<Path, StoreLock> HELD = new HashMap<>();
+
+  private final Path directory;
+  private final String owner;
+  private final FileChannel channel;
+  private final FileLock fileLock;
+  private volatile boolean closed;
+
+  private StoreLock(Path directory, String owner, FileChannel channel, FileLock fileLock) {
+    this.directory = directory;
+    this.owner = owner;
+    this.channel = channel;
+    this.fileLock = fileLock;
+  }
+
+  /**
+   * Takes the lock on {@code dir} (created if missing) without waiting. Empty when another process or another
+   * caller in this JVM holds it.
+   *
+   * @param owner who is taking it, e.g. "node-a pid 1234@host"; written to the lock file for {@link #holder}
+   */
+  public static Optional<StoreLock> tryAcquire(Path dir, String owner) throws IOException {
+    Objects.requireNonNull(dir, "dir");
+    Objects.requireNonNull(owner, "owner");
+    if (owner.isBlank()) {
+      throw new IllegalArgumentException("owner must not be blank: it tells waiters who holds the lock");
+    }
+    Files.createDirectories(dir);
+    Path canonical = dir.toRealPath();
+    synchronized (REGISTRY) {
+      if (HELD.containsKey(canonical)) {
+        return Optional.empty();
+      }
+      FileChannel channel =
+          FileChannel.open(
+              canonical.resolve(LOCK_FILE),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE);
+      try {
+        FileLock fileLock = channel.tryLock();
+        if (fileLock == null) {
+          channel.close();
+          return Optional.empty();
+        }
+        // Only now may the content change: before the lock it still names the current holder.
+        channel.truncate(0);
+        ByteBuffer content = ByteBuffer.wrap(owner.getBytes(StandardCharsets.UTF_8));
+        while (content.hasRemaining()) {
+          channel.write(content, content.position());
+        }
+        channel.force(true);
+        StoreLock lock = new StoreLock(canonical, owner, channel, fileLock);
+        HELD.put(canonical, lock);
+        LOG.info("store lock on {} taken by {}", canonical, owner);
+        return Optional.of(lock);
+      } catch (IOException | RuntimeException e) {
+        try {
+          channel.close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * The owner written by the current or last holder of the lock on {@code dir}; empty when there is no lock
+   * file, it is empty, or it cannot be read.
+   */
+  public static Optional<String> holder(Path dir) {
+    Objects.requireNonNull(dir, "dir");
+    synchronized (REGISTRY) {
+      try {
+        Path canonical = dir.toRealPath();
+        StoreLock mine = HELD.get(canonical);
+        if (mine != null) {
+          return Optional.of(mine.owner);
+        }
+        String content = Files.readString(canonical.resolve(LOCK_FILE), StandardCharsets.UTF_8);
+        return content.isBlank() ? Optional.empty() : Optional.of(content);
+      } catch (IOException e) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  /** The canonical store directory. */
+  public Path directory() {
+    return directory;
+  }
+
+  public String owner() {
+    return owner;
+  }
+
+  public boolean isHeld() {
+    return !closed && fileLock.isValid();
+  }
+
+  /** Releases the lock; idempotent. The lock file keeps naming this owner as the last holder. */
+  @Override
+  public void close() {
+    synchronized (REGISTRY) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      HELD.remove(directory, this);
+      try {
+        // Closing the channel releases the lock; Linux frees the descriptor even when close reports an error.
+        channel.close();
+        LOG.info("store lock on {} released by {}", directory, owner);
+      } catch (IOException e) {
+        LOG.warn("store lock on {}: error while releasing it for {}", directory, owner, e);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "StoreLock[" + directory + ", owner=" + owner + (isHeld() ? ", held]" : ", released]");
+  }
+}
