@@ -132,7 +132,7 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(ServeCatalog.class, this::onServeCatalog)
         .onMessage(GracefulStop.class, this::onGracefulStop)
-        .onMessage(MainClosed.class, closed -> withdraw())
+        .onMessage(MainClosed.class, this::onMainClosed)
         .onMessage(Withdrawn.class, this::onWithdrawn)
         .build();
   }
@@ -351,6 +351,11 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
       main.get().tell(new MainCoordinator.Stop(getContext().messageAdapter(MainCoordinator.Stopped.class, s -> new MainClosed())));
       return this;
     }
+    return withdraw();
+  }
+
+  private Behavior<Command> onMainClosed(MainClosed closed) {
+    main = Optional.empty();
     return withdraw();
   }
 

@@ -1,0 +1,208 @@
+package io.mainstay.actors.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mainstay.actors.catalog.CatalogCommand;
+import io.mainstay.actors.catalog.CatalogReply;
+import io.mainstay.actors.coordination.CoordinationEvent;
+import io.mainstay.actors.coordination.MainRecord;
+import io.mainstay.actors.coordination.NodeRecord;
+import io.mainstay.store.MetadataStore;
+import io.mainstay.store.StoreLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeSupervisorTest {
+
+  private static final ActorTestKit testKit = ActorTestKit.create();
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @TempDir Path storeDir;
+  private FakeCoordination zk;
+  private LinkedBlockingQueue<Integer> exitCodes;
+  private ActorRef<NodeSupervisor.Command> supervisor;
+
+  @BeforeEach
+  void startSupervisor() {
+    zk = new FakeCoordination();
+    exitCodes = new LinkedBlockingQueue<>();
+    NodeIdentity identity =
+        new NodeIdentity(
+            "node-a",
+            "127.0.0.1",
+            "http://127.0.0.1:9047",
+            "pekko://mainstay@127.0.0.1:1",
+            Set.of(NodeRecord.COORDINATOR, NodeRecord.MASTER),
+            storeDir);
+    NodeSupervisor.Settings settings =
+        new NodeSupervisor.Settings(Duration.ofMillis(20), Duration.ofSeconds(10), Duration.ofSeconds(2));
+    supervisor = testKit.spawn(NodeSupervisor.create(identity, zk, (code, reason) -> exitCodes.add(code), settings));
+  }
+
+  @AfterEach
+  void stopSupervisor() {
+    testKit.stop(supervisor);
+  }
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  @Test
+  void electedNodeTakesLockOpensStoreBumpsEpochAndServes() throws Exception {
+    becomeMain();
+    MainRecord record = zk.published.get();
+    assertEquals(1, record.epoch());
+    assertEquals("node-a", record.node());
+
+    CatalogReply reply = put("orders", "{\"x\":1}");
+    assertEquals(new CatalogReply.Written("orders", 1, 1), reply);
+    assertInstanceOf(CatalogReply.Found.class, ask(replyTo -> new CatalogCommand.Get("orders", replyTo)));
+  }
+
+  @Test
+  void standbyAnswersCatalogRequestsWithTheMainsUrl() throws Exception {
+    awaitRole(NodeRole.STANDBY);
+    MainRecord other = new MainRecord("node-b", "h", "http://node-b:9047", "pekko://mainstay@h:2", 7, Instant.now());
+    zk.send(new CoordinationEvent.MainChanged(Optional.of(other)));
+    Await.until(() -> status().main().isPresent());
+    CatalogReply reply = put("orders", "{}");
+    assertEquals(Optional.of("http://node-b:9047"), ((CatalogReply.Unavailable) reply).mainUrl());
+  }
+
+  @Test
+  void suspendedMainRefusesWorkAndResumesWithinTheSameSession() throws Exception {
+    becomeMain();
+    zk.send(new CoordinationEvent.ConnectionSuspended());
+    awaitRole(NodeRole.FENCED);
+    assertInstanceOf(CatalogReply.Unavailable.class, put("orders", "{}"));
+
+    zk.send(new CoordinationEvent.ConnectionReconnected(true));
+    awaitRole(NodeRole.MAIN);
+    assertEquals(1, status().epoch(), "a blip within the session keeps the epoch");
+    assertInstanceOf(CatalogReply.Written.class, put("orders", "{}"));
+    assertTrue(exitCodes.isEmpty());
+  }
+
+  @Test
+  void mainThatLosesLeadershipOrSessionExitsWithCode3() throws Exception {
+    becomeMain();
+    zk.send(new CoordinationEvent.ConnectionLost());
+    assertEquals(NodeLifecycle.EXIT_LOST_MAIN, exitCodes.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+  }
+
+  @Test
+  void electedNodeThatLosesLeadershipWhileWaitingForTheLockExits() throws Exception {
+    try (StoreLock held = StoreLock.tryAcquire(storeDir, "someone else").orElseThrow()) {
+      awaitRole(NodeRole.STANDBY);
+      zk.send(new CoordinationEvent.LeadershipGranted());
+      awaitRole(NodeRole.LOCKING);
+      zk.send(new CoordinationEvent.LeadershipRevoked());
+      assertEquals(NodeLifecycle.EXIT_LOST_MAIN, exitCodes.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void electedNodeWaitsForTheLockAndServesOnceItIsFree() throws Exception {
+    StoreLock held = StoreLock.tryAcquire(storeDir, "previous main").orElseThrow();
+    awaitRole(NodeRole.STANDBY);
+    zk.send(new CoordinationEvent.LeadershipGranted());
+    awaitRole(NodeRole.LOCKING);
+    Thread.sleep(200); // several lock attempts fail while it is held
+    assertEquals(NodeRole.LOCKING, status().role());
+    held.close();
+    awaitRole(NodeRole.MAIN);
+  }
+
+  @Test
+  void writeIsNotAcknowledgedWhenMainStatusCannotBeConfirmed() throws Exception {
+    becomeMain();
+    zk.confirmFails.set(true);
+    assertInstanceOf(CatalogReply.Unavailable.class, put("orders", "{\"v\":2}"));
+    zk.confirmFails.set(false);
+    // the refused write is present whole (it was durable before the check) or absent, never half
+    CatalogReply read = ask(replyTo -> new CatalogCommand.Get("orders", replyTo));
+    CatalogReply.Found found = assertInstanceOf(CatalogReply.Found.class, read);
+    assertEquals("{\"v\":2}", new String(found.entry().document(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void gracefulStopClosesStoreReleasesLockWithdrawsAndExits0() throws Exception {
+    becomeMain();
+    put("orders", "{}");
+    supervisor.tell(new NodeSupervisor.GracefulStop());
+    assertEquals(NodeLifecycle.EXIT_GRACEFUL, exitCodes.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+    assertTrue(zk.withdrawn.await(1, TimeUnit.SECONDS));
+    try (StoreLock lock = StoreLock.tryAcquire(storeDir, "successor").orElseThrow();
+        MetadataStore store = MetadataStore.open(lock)) {
+      assertTrue(store.catalog().get("orders").isPresent());
+      assertTrue(store.history().get(0).until().isPresent(), "the term's end is recorded");
+    }
+  }
+
+  @Test
+  void standbyThatLosesItsSessionStaysUp() throws Exception {
+    awaitRole(NodeRole.STANDBY);
+    zk.send(new CoordinationEvent.ConnectionLost());
+    zk.send(new CoordinationEvent.ConnectionReconnected(false));
+    Thread.sleep(200);
+    assertEquals(NodeRole.STANDBY, status().role());
+    assertTrue(exitCodes.isEmpty());
+  }
+
+  private void becomeMain() throws Exception {
+    awaitRole(NodeRole.STANDBY);
+    zk.send(new CoordinationEvent.LeadershipGranted());
+    awaitRole(NodeRole.MAIN);
+  }
+
+  private CatalogReply put(String name, String json) {
+    return ask(replyTo -> new CatalogCommand.Put(name, json.getBytes(StandardCharsets.UTF_8), replyTo));
+  }
+
+  private CatalogReply ask(java.util.function.Function<ActorRef<CatalogReply>, CatalogCommand> command) {
+    TestProbe<CatalogReply> probe = testKit.createTestProbe();
+    supervisor.tell(new NodeSupervisor.ServeCatalog(command.apply(probe.getRef())));
+    return probe.receiveMessage(WAIT);
+  }
+
+  private NodeStatus status() {
+    TestProbe<NodeStatus> probe = testKit.createTestProbe();
+    supervisor.tell(new NodeSupervisor.GetStatus(probe.getRef()));
+    return probe.receiveMessage(WAIT);
+  }
+
+  private void awaitRole(NodeRole role) throws InterruptedException {
+    Await.until(() -> status().role() == role);
+  }
+
+  /** Polls a condition with a generous deadline. */
+  private static final class Await {
+    static void until(java.util.function.BooleanSupplier condition) throws InterruptedException {
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (!condition.getAsBoolean()) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("condition not met within " + WAIT);
+        }
+        Thread.sleep(20);
+      }
+    }
+  }
+}
