@@ -101,15 +101,10 @@ public final class MetadataStore implements AutoCloseable {
       env = Env.create(ByteArrayProxy.PROXY_BA).setMapSize(mapSize).setMaxDbs(3).open(path.toFile());
       MetadataStore store = new MetadataStore(lock, path, env, mapSize);
       store.checkFormat();
-      // Reader slots left behind by a killed process would otherwise pin old pages until LMDB notices.
-      int stale = env.readerCheck();
-      if (stale > 0) {
-        LOG.info("store at {}: cleared {} reader slots left by dead processes", path, stale);
-      }
       LOG.info("store opened at {} (epoch {}, map size {} bytes, lock owner {})",
           path, store.epoch(), mapSize, lock.owner());
       return store;
-    } catch (IOException | LmdbException | StoreException e) {
+    } catch (IOException | RuntimeException e) {
       if (env != null) {
         env.close();
       }
