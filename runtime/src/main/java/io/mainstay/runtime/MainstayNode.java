@@ -7,6 +7,7 @@ import io.mainstay.actors.coordination.NodeRecord;
 import io.mainstay.actors.node.NodeIdentity;
 import io.mainstay.actors.node.NodeLifecycle;
 import io.mainstay.actors.node.NodeSupervisor;
+import io.mainstay.runtime.cluster.PekkoClusterJoin;
 import io.mainstay.runtime.config.ConfigProblem;
 import io.mainstay.runtime.config.NodeConfig;
 import io.mainstay.runtime.config.NodeConfigLoader;
@@ -90,6 +91,8 @@ public final class MainstayNode {
       if (config.coordinator()) {
         WebServer.bind(system, system, config.webPort()).toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
+      system.getWhenTerminated().thenRun(
+          () -> lifecycle.exit(NodeLifecycle.EXIT_FAILURE, "node " + config.nodeName() + ": actor system terminated (removed from the Pekko Cluster?)"));
       Signal.handle(new Signal("TERM"), signal -> system.tell(new NodeSupervisor.GracefulStop()));
       Signal.handle(new Signal("INT"), signal -> system.tell(new NodeSupervisor.GracefulStop()));
       writeUrlFile();
@@ -110,10 +113,15 @@ public final class MainstayNode {
           String address = ctx.getSystem().address().toString();
           NodeRecord self = new NodeRecord(config.nodeName(), config.roles(), address, webUrl());
           CuratorCoordination coordination =
-              new CuratorCoordination(config.zookeeper(), config.zkRoot(), self, config.zkSessionTimeout());
+              new CuratorCoordination(
+                  config.zookeeper(),
+                  config.zkRoot(),
+                  self,
+                  config.zkSessionTimeout(),
+                  new PekkoClusterJoin(ctx.getSystem(), config.nodeName())::join);
           NodeIdentity identity =
               new NodeIdentity(
-                  config.nodeName(), config.nodeHost(), webUrl(), address, config.roles(), config.localPath());
+                  config.nodeName(), config.nodeHost(), webUrl(), address, config.roles(), config.localPath(), config.executorSlots());
           return NodeSupervisor.create(identity, coordination, lifecycle, NodeSupervisor.Settings.defaults());
         });
   }
@@ -128,7 +136,8 @@ public final class MainstayNode {
         .withFallback(
             ConfigFactory.empty()
                 .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(config.nodeHost()))
-                .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(config.fabricPort())))
+                .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(config.fabricPort()))
+                .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(config.roles())))
         .withFallback(ConfigFactory.parseResources("mainstay-defaults.conf"))
         .withFallback(ConfigFactory.load())
         .resolve();

@@ -4,8 +4,13 @@ import io.mainstay.actors.catalog.CatalogCommand;
 import io.mainstay.actors.catalog.CatalogReply;
 import io.mainstay.actors.catalog.CatalogService;
 import io.mainstay.actors.coordination.ClusterCoordination;
+import io.mainstay.actors.coordination.NodeRecord;
+import io.mainstay.actors.executor.ActorPaths;
+import io.mainstay.actors.executor.ExecutorRegistry;
+import io.mainstay.actors.fragment.ProbeReply;
 import io.mainstay.store.MetadataStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -29,6 +34,11 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
 
   public record Serve(CatalogCommand command) implements Command {}
 
+  /** The live nodes as ZooKeeper sees them. */
+  public record LiveNodes(List<NodeRecord> nodes) implements Command {}
+
+  public record Probe(Duration deadline, ActorRef<ProbeReply> replyTo) implements Command {}
+
   /** Stop acting as main until {@link Resume}: the ZooKeeper connection is suspended. */
   public record Fence(String reason) implements Command {}
 
@@ -44,6 +54,8 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
   private final String node;
   private final long epoch;
   private final ActorRef<CatalogService.Command> catalog;
+  private final ActorRef<ExecutorRegistry.Command> registry;
+  private final Optional<ZooKeeperDowning> downing;
   private Optional<String> fencedBecause = Optional.empty();
 
   public static Behavior<Command> create(
@@ -51,9 +63,13 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
       long epoch,
       MetadataStore store,
       ClusterCoordination coordination,
-      Duration confirmTimeout) {
+      Duration confirmTimeout,
+      List<NodeRecord> liveNodes,
+      ExecutorRegistry.Settings registrySettings) {
     return Behaviors.setup(
-        ctx -> new MainCoordinator(ctx, node, epoch, store, coordination, confirmTimeout));
+        ctx ->
+            new MainCoordinator(
+                ctx, node, epoch, store, coordination, confirmTimeout, liveNodes, registrySettings));
   }
 
   private MainCoordinator(
@@ -62,7 +78,9 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
       long epoch,
       MetadataStore store,
       ClusterCoordination coordination,
-      Duration confirmTimeout) {
+      Duration confirmTimeout,
+      List<NodeRecord> liveNodes,
+      ExecutorRegistry.Settings registrySettings) {
     super(context);
     this.node = node;
     this.epoch = epoch;
@@ -71,12 +89,18 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
             CatalogService.create(store, epoch, coordination, confirmTimeout),
             "catalog",
             DispatcherSelector.fromConfig(STORE_DISPATCHER));
+    this.registry =
+        context.spawn(ExecutorRegistry.create(node, epoch, liveNodes, registrySettings), ActorPaths.REGISTRY);
+    this.downing = ZooKeeperDowning.forSystem(context.getSystem(), node, epoch);
+    downing.ifPresent(d -> d.onLiveNodes(liveNodes));
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Serve.class, this::onServe)
+        .onMessage(LiveNodes.class, this::onLiveNodes)
+        .onMessage(Probe.class, this::onProbe)
         .onMessage(Fence.class, this::onFence)
         .onMessage(Resume.class, this::onResume)
         .onMessage(Stop.class, this::onStop)
@@ -88,6 +112,20 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
         reason ->
             serve.command().replyTo().tell(new CatalogReply.Unavailable(reason, Optional.empty())),
         () -> catalog.tell(serve.command()));
+    return this;
+  }
+
+  private Behavior<Command> onLiveNodes(LiveNodes live) {
+    registry.tell(new ExecutorRegistry.LiveNodes(live.nodes()));
+    downing.ifPresent(d -> d.onLiveNodes(live.nodes()));
+    return this;
+  }
+
+  /** A fenced main commands no executor: it may already have been replaced. */
+  private Behavior<Command> onProbe(Probe probe) {
+    fencedBecause.ifPresentOrElse(
+        reason -> probe.replyTo().tell(new ProbeReply.Unavailable(reason, Optional.empty())),
+        () -> registry.tell(new ExecutorRegistry.RunProbe(probe.deadline(), probe.replyTo())));
     return this;
   }
 
@@ -113,6 +151,12 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
             Serve.class,
             serve -> {
               serve.command().replyTo().tell(new CatalogReply.Unavailable("main is stopping", Optional.empty()));
+              return Behaviors.same();
+            })
+        .onMessage(
+            Probe.class,
+            probe -> {
+              probe.replyTo().tell(new ProbeReply.Unavailable("main is stopping", Optional.empty()));
               return Behaviors.same();
             })
         .onMessage(CatalogClosed.class, this::onCatalogClosed)

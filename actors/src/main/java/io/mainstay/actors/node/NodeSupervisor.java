@@ -7,6 +7,10 @@ import io.mainstay.actors.coordination.CoordinationEvent;
 import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.coordination.NodeNameInUseException;
 import io.mainstay.actors.coordination.NodeRecord;
+import io.mainstay.actors.executor.ActorPaths;
+import io.mainstay.actors.executor.Executor;
+import io.mainstay.actors.executor.ExecutorRegistry;
+import io.mainstay.actors.fragment.ProbeReply;
 import io.mainstay.actors.main.MainCoordinator;
 import io.mainstay.store.MetadataStore;
 import io.mainstay.store.StoreLock;
@@ -16,8 +20,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -42,6 +46,12 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
   /** A catalog request: served when this node is the main, otherwise answered with where the main is. */
   public record ServeCatalog(CatalogCommand command) implements Command {}
 
+  /** Fans the probe fragment out to every registered executor; only the main can. */
+  public record RunProbe(Duration deadline, ActorRef<ProbeReply> replyTo) implements Command {}
+
+  /** This node's status plus the executors as the main's registry knows them. */
+  public record GetClusterView(ActorRef<ClusterView> replyTo) implements Command {}
+
   /** SIGTERM: hand over gracefully and exit 0. */
   public record GracefulStop() implements Command {}
 
@@ -61,10 +71,22 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
 
   private record Withdrawn() implements Command {}
 
+  private record ClusterViewReady(ActorRef<ClusterView> replyTo, ClusterView view) implements Command {}
+
   /** Timings of the supervisor; the defaults suit production, tests may shorten them. */
-  public record Settings(Duration lockRetry, Duration lockWaitLogInterval, Duration confirmTimeout) {
+  public record Settings(
+      Duration lockRetry,
+      Duration lockWaitLogInterval,
+      Duration confirmTimeout,
+      Executor.Settings executor,
+      ExecutorRegistry.Settings registry) {
     public static Settings defaults() {
-      return new Settings(Duration.ofMillis(50), Duration.ofSeconds(10), Duration.ofSeconds(5));
+      return new Settings(
+          Duration.ofMillis(50),
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(5),
+          Executor.Settings.defaults(),
+          ExecutorRegistry.Settings.defaults());
     }
   }
 
@@ -73,12 +95,13 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
   private final NodeLifecycle lifecycle;
   private final Settings settings;
   private final TimerScheduler<Command> timers;
-  private final Executor blocking;
+  private final java.util.concurrent.Executor blocking;
 
   private NodeRole role = NodeRole.STARTING;
   private long epoch;
   private Optional<StoreLock> lock = Optional.empty();
   private Optional<ActorRef<MainCoordinator.Command>> main = Optional.empty();
+  private final Optional<ActorRef<Executor.Command>> executor;
   private Optional<MainRecord> publishedMain = Optional.empty();
   private List<NodeRecord> nodes = List.of();
   private Instant lockWaitLoggedAt = Instant.EPOCH;
@@ -105,6 +128,14 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
     this.settings = settings;
     this.timers = timers;
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+    this.executor =
+        identity.executor()
+            ? Optional.of(
+                context.spawn(
+                    Executor.create(
+                        identity.name(), identity.pekkoAddress(), identity.slots(), identity.storeDir(), settings.executor()),
+                    ActorPaths.EXECUTOR))
+            : Optional.empty();
     ActorRef<CoordinationEvent> listener = context.messageAdapter(CoordinationEvent.class, Coordination::new);
     context.pipeToSelf(
         CompletableFuture.runAsync(
@@ -131,6 +162,12 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
         .onMessage(TakeoverFailed.class, this::onTakeoverFailed)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(ServeCatalog.class, this::onServeCatalog)
+        .onMessage(RunProbe.class, this::onRunProbe)
+        .onMessage(GetClusterView.class, this::onGetClusterView)
+        .onMessage(ClusterViewReady.class, ready -> {
+          ready.replyTo().tell(ready.view());
+          return this;
+        })
         .onMessage(GracefulStop.class, this::onGracefulStop)
         .onMessage(MainClosed.class, this::onMainClosed)
         .onMessage(Withdrawn.class, this::onWithdrawn)
@@ -174,6 +211,7 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
       onMainChanged(changed.main());
     } else if (event instanceof CoordinationEvent.NodesChanged changed) {
       nodes = List.copyOf(changed.nodes());
+      main.ifPresent(m -> m.tell(new MainCoordinator.LiveNodes(nodes)));
     }
     return this;
   }
@@ -279,8 +317,14 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
         Optional.of(
             getContext().spawn(
                 MainCoordinator.create(
-                    identity.name(), epoch, took.store(), coordination, settings.confirmTimeout()),
-                "main"));
+                    identity.name(),
+                    epoch,
+                    took.store(),
+                    coordination,
+                    settings.confirmTimeout(),
+                    nodes,
+                    settings.registry()),
+                ActorPaths.MAIN));
     changeRole(NodeRole.MAIN, "serving as main");
     return this;
   }
@@ -318,12 +362,17 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
           record.map(r -> r.node() + " at epoch " + r.epoch() + " (" + r.webUrl() + ")").orElse("none"));
     }
     publishedMain = record;
+    executor.ifPresent(e -> e.tell(new Executor.MainChanged(record)));
   }
 
   private Behavior<Command> onGetStatus(GetStatus get) {
-    long knownEpoch = role == NodeRole.MAIN || role == NodeRole.FENCED ? epoch : publishedMain.map(MainRecord::epoch).orElse(0L);
-    get.replyTo().tell(new NodeStatus(identity.name(), role, knownEpoch, publishedMain, nodes));
+    get.replyTo().tell(status());
     return this;
+  }
+
+  private NodeStatus status() {
+    long knownEpoch = role == NodeRole.MAIN || role == NodeRole.FENCED ? epoch : publishedMain.map(MainRecord::epoch).orElse(0L);
+    return new NodeStatus(identity.name(), role, knownEpoch, publishedMain, nodes);
   }
 
   private Behavior<Command> onServeCatalog(ServeCatalog serve) {
@@ -338,6 +387,40 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
                   "this node is " + role.label() + ", not the main",
                   publishedMain.map(MainRecord::webUrl)));
     }
+    return this;
+  }
+
+  private Behavior<Command> onRunProbe(RunProbe probe) {
+    if (role == NodeRole.MAIN || role == NodeRole.FENCED) {
+      main.ifPresent(m -> m.tell(new MainCoordinator.Probe(probe.deadline(), probe.replyTo())));
+    } else {
+      probe.replyTo().tell(
+          new ProbeReply.Unavailable("this node is " + role.label() + ", not the main", publishedMain.map(MainRecord::webUrl)));
+    }
+    return this;
+  }
+
+  /** The executors live in the main's registry, wherever the main is: ask it over the cluster. */
+  private Behavior<Command> onGetClusterView(GetClusterView get) {
+    NodeStatus status = status();
+    if (publishedMain.isEmpty()) {
+      get.replyTo().tell(new ClusterView(status, Optional.empty(), Optional.of("no main is published")));
+      return this;
+    }
+    ActorRef<ExecutorRegistry.Command> registry =
+        ActorRefResolver.get(getContext().getSystem()).resolveActorRef(ActorPaths.registry(publishedMain.get().pekkoAddress()));
+    getContext().ask(
+        ExecutorRegistry.ExecutorList.class,
+        registry,
+        Duration.ofSeconds(2),
+        ExecutorRegistry.ListExecutors::new,
+        (list, failure) ->
+            new ClusterViewReady(
+                get.replyTo(),
+                new ClusterView(
+                    status,
+                    Optional.ofNullable(list),
+                    Optional.ofNullable(failure).map(f -> "the main's executor registry did not answer: " + f.getMessage()))));
     return this;
   }
 

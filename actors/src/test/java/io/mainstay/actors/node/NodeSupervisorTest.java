@@ -49,9 +49,12 @@ class NodeSupervisorTest {
             "http://127.0.0.1:9047",
             "pekko://mainstay@127.0.0.1:1",
             Set.of(NodeRecord.COORDINATOR, NodeRecord.MASTER),
-            storeDir);
+            storeDir,
+            1);
+    NodeSupervisor.Settings defaults = NodeSupervisor.Settings.defaults();
     NodeSupervisor.Settings settings =
-        new NodeSupervisor.Settings(Duration.ofMillis(20), Duration.ofSeconds(10), Duration.ofSeconds(2));
+        new NodeSupervisor.Settings(
+            Duration.ofMillis(20), Duration.ofSeconds(10), Duration.ofSeconds(2), defaults.executor(), defaults.registry());
     supervisor = testKit.spawn(NodeSupervisor.create(identity, zk, (code, reason) -> exitCodes.add(code), settings));
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.coordination.NodeRecord;
+import io.mainstay.actors.node.ClusterView;
 import io.mainstay.actors.node.NodeStatus;
 import io.mainstay.actors.node.NodeSupervisor;
 import java.time.Duration;
@@ -35,7 +36,8 @@ final class StatusRoutes extends AllDirectives {
   }
 
   Route cluster() {
-    return completeWithFuture(status().thenApply(StatusRoutes::clusterResponse));
+    CompletionStage<ClusterView> view = AskPattern.ask(supervisor, NodeSupervisor.GetClusterView::new, timeout, scheduler);
+    return completeWithFuture(view.thenApply(StatusRoutes::clusterResponse));
   }
 
   private CompletionStage<NodeStatus> status() {
@@ -55,7 +57,8 @@ final class StatusRoutes extends AllDirectives {
     return JsonResponses.json(StatusCodes.SERVICE_UNAVAILABLE, body);
   }
 
-  private static HttpResponse clusterResponse(NodeStatus status) {
+  private static HttpResponse clusterResponse(ClusterView view) {
+    NodeStatus status = view.status();
     ObjectNode body = JsonResponses.MAPPER.createObjectNode();
     body.put("node", status.node());
     body.put("role", status.role().label());
@@ -73,7 +76,17 @@ final class StatusRoutes extends AllDirectives {
     String mainNode = status.main().map(MainRecord::node).orElse(null);
     nodes(body.putArray("standbys"), status, n -> n.hasRole(NodeRecord.MASTER) && !n.node().equals(mainNode));
     nodes(body.putArray("coordinators"), status, n -> n.hasRole(NodeRecord.COORDINATOR) && !n.hasRole(NodeRecord.MASTER));
-    body.putArray("executors");
+    ArrayNode executors = body.putArray("executors");
+    view.executors().ifPresent(list -> list.executors().forEach(e -> {
+      ObjectNode entry = executors.addObject();
+      entry.put("node", e.node());
+      entry.put("address", e.address());
+      entry.put("slots", e.slots());
+      entry.put("epoch", e.epoch());
+      entry.put("state", e.state());
+      entry.put("lastHeartbeat", e.lastHeartbeat().toString());
+    }));
+    view.executorsError().ifPresent(error -> body.put("executorsError", error));
     return JsonResponses.json(StatusCodes.OK, body);
   }
 

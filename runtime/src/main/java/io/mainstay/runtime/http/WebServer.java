@@ -19,10 +19,12 @@ public final class WebServer extends AllDirectives {
 
   private final StatusRoutes status;
   private final CatalogRoutes catalog;
+  private final ProbeRoutes probe;
 
   private WebServer(ActorRef<NodeSupervisor.Command> supervisor, ActorSystem<?> system) {
     this.status = new StatusRoutes(supervisor, system.scheduler(), Duration.ofSeconds(3));
     this.catalog = new CatalogRoutes(supervisor, system, ASK_TIMEOUT);
+    this.probe = new ProbeRoutes(supervisor, system.scheduler());
   }
 
   public static CompletionStage<ServerBinding> bind(
@@ -35,6 +37,7 @@ public final class WebServer extends AllDirectives {
         path("ping", () -> only(get(status::ping))),
         pathPrefix("api", () -> pathPrefix("v1", () -> concat(
             path("cluster", () -> only(get(status::cluster))),
+            path("probe", () -> only(post(probe::probe))),
             pathPrefix("catalog", () -> concat(
                 pathEndOrSingleSlash(() -> only(get(catalog::list))),
                 path(PathMatchers.segment(), name -> only(catalog.entry(name)))))))),

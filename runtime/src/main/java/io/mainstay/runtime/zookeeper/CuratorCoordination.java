@@ -5,6 +5,8 @@ import io.mainstay.actors.coordination.CoordinationEvent;
 import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.coordination.NodeRecord;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -14,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.apache.curator.framework.recipes.locks.InterProcessMutex;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.SessionConnectionStateErrorPolicy;
@@ -29,6 +32,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class CuratorCoordination implements ClusterCoordination {
 
+  /** Joins the Pekko Cluster through the given members, or alone when there are none. */
+  public interface ClusterJoin {
+    boolean join(List<String> seedAddresses, Duration timeout) throws InterruptedException;
+  }
+
   private static final Logger log = LoggerFactory.getLogger(CuratorCoordination.class);
 
   private final NodeRecord self;
@@ -39,13 +47,16 @@ public final class CuratorCoordination implements ClusterCoordination {
   private final MainPublication publication;
   private final NodeRegistration registration;
   private final ExecutorService zkCalls;
+  private final ClusterJoin clusterJoin;
   private volatile LeaderLatch latch;
   private volatile ClusterWatch watch;
   /** Touched only on Curator's connection-state thread. */
   private boolean lostSinceConnected;
 
-  public CuratorCoordination(String connectString, String root, NodeRecord self, Duration sessionTimeout) {
+  public CuratorCoordination(
+      String connectString, String root, NodeRecord self, Duration sessionTimeout, ClusterJoin clusterJoin) {
     this.self = self;
+    this.clusterJoin = clusterJoin;
     this.sessionTimeout = sessionTimeout;
     this.client =
         CuratorFrameworkFactory.builder()
@@ -75,7 +86,7 @@ public final class CuratorCoordination implements ClusterCoordination {
     if (!client.blockUntilConnected((int) Math.max(30_000, 3 * sessionTimeout.toMillis()), TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException("could not connect to ZooKeeper at " + client.getZookeeperClient().getCurrentConnectionString());
     }
-    registration.register();
+    registerAndJoin();
     watch = new ClusterWatch(client, paths, listener::tell);
     watch.start();
     if (candidate) {
@@ -93,6 +104,42 @@ public final class CuratorCoordination implements ClusterCoordination {
             }
           });
       latch.start();
+    }
+  }
+
+  /**
+   * Under a ZooKeeper lock: read who is registered, register ourselves, join the Pekko Cluster through
+   * them. A record may belong to a node that just died and whose session has not expired yet; if joining
+   * through the listed members fails, the list is read again, by then without the dead.
+   */
+  private void registerAndJoin() throws Exception {
+    InterProcessMutex joinLock = new InterProcessMutex(client, paths.joinLock());
+    joinLock.acquire();
+    try {
+      registration.register();
+      Duration attempt = sessionTimeout.multipliedBy(2).plusSeconds(5);
+      while (!clusterJoin.join(otherMembers(), attempt)) {
+        log.warn("node {}: not joined within {} s; reading the members again", self.node(), attempt.toSeconds());
+      }
+    } finally {
+      joinLock.release();
+    }
+  }
+
+  private List<String> otherMembers() throws Exception {
+    return client.getChildren().forPath(paths.nodes()).stream()
+        .filter(name -> !name.equals(self.node()))
+        .map(this::readNode)
+        .flatMap(Optional::stream)
+        .map(NodeRecord::pekkoAddress)
+        .toList();
+  }
+
+  private Optional<NodeRecord> readNode(String name) {
+    try {
+      return Optional.of(ZkJson.read(client.getData().forPath(paths.node(name)), NodeRecord.class));
+    } catch (Exception vanished) {
+      return Optional.empty();
     }
   }
 

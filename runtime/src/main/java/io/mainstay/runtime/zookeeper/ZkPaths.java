@@ -17,6 +17,11 @@ public record ZkPaths(String root) {
     return root + "/main";
   }
 
+  /** Held while a node registers and joins the Pekko Cluster. */
+  public String joinLock() {
+    return root + "/join-lock";
+  }
+
   public String nodes() {
     return root + "/nodes";
   }

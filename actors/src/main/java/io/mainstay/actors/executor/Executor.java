@@ -1,0 +1,217 @@
+package io.mainstay.actors.executor;
+
+import io.mainstay.actors.CborSerializable;
+import io.mainstay.actors.coordination.MainRecord;
+import io.mainstay.actors.fragment.FragmentOutcome;
+import io.mainstay.actors.fragment.Probe;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * An executor: works for the main with the highest epoch it has seen, and never for an older one. It
+ * registers with a new main as soon as it hears of it, from its node's ZooKeeper watch ({@link
+ * MainChanged}) or from the main itself ({@link ReRegister}), whichever comes first, then heartbeats it.
+ */
+public final class Executor extends AbstractBehavior<Executor.Command> {
+
+  public sealed interface Command {}
+
+  /** From this node's supervisor: the ZooKeeper {@code main} record changed. */
+  public record MainChanged(Optional<MainRecord> main) implements Command {}
+
+  /** From a (new) main: register with me. */
+  public record ReRegister(long epoch, String mainNode, ActorRef<ExecutorRegistry.Command> registry)
+      implements Command, CborSerializable {}
+
+  /** The main's acknowledgement of a registration, with its epoch. */
+  public record Registered(long epoch, String mainNode) implements Command, CborSerializable {}
+
+  /** A fragment of work from the main of {@code epoch}. */
+  public record RunFragment(String fragmentId, long epoch, ActorRef<FragmentOutcome> replyTo)
+      implements Command, CborSerializable {}
+
+  /** Asks for this executor's view, for tests and diagnostics. */
+  public record GetState(ActorRef<State> replyTo) implements Command {}
+
+  public record State(long highestEpoch, long registeredEpoch, Optional<String> mainNode) {}
+
+  private record RegisterTick() implements Command {}
+
+  private record HeartbeatTick() implements Command {}
+
+  private record FragmentDone(FragmentOutcome outcome, ActorRef<FragmentOutcome> replyTo) implements Command {}
+
+  /** Timings: heartbeats must come well within the main's heartbeat timeout. */
+  public record Settings(Duration registerRetry, Duration heartbeatInterval) {
+    public static Settings defaults() {
+      return new Settings(Duration.ofMillis(500), Duration.ofMillis(500));
+    }
+  }
+
+  private final String node;
+  private final String address;
+  private final int slots;
+  private final Path localPath;
+  private final Settings settings;
+  private final TimerScheduler<Command> timers;
+  private final java.util.concurrent.Executor blocking;
+
+  private long highestEpoch;
+  private long registeredEpoch;
+  private Optional<String> mainNode = Optional.empty();
+  private Optional<ActorRef<ExecutorRegistry.Command>> registry = Optional.empty();
+
+  public static Behavior<Command> create(String node, String address, int slots, Path localPath, Settings settings) {
+    return Behaviors.setup(
+        ctx -> Behaviors.withTimers(timers -> new Executor(ctx, timers, node, address, slots, localPath, settings)));
+  }
+
+  private Executor(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      String node,
+      String address,
+      int slots,
+      Path localPath,
+      Settings settings) {
+    super(context);
+    this.node = node;
+    this.address = address;
+    this.slots = slots;
+    this.localPath = localPath;
+    this.settings = settings;
+    this.timers = timers;
+    this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+    timers.startTimerWithFixedDelay(new HeartbeatTick(), settings.heartbeatInterval());
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(MainChanged.class, this::onMainChanged)
+        .onMessage(ReRegister.class, this::onReRegister)
+        .onMessage(Registered.class, this::onRegistered)
+        .onMessage(RegisterTick.class, tick -> sendRegistration())
+        .onMessage(HeartbeatTick.class, this::onHeartbeatTick)
+        .onMessage(RunFragment.class, this::onRunFragment)
+        .onMessage(FragmentDone.class, this::onFragmentDone)
+        .onMessage(GetState.class, this::onGetState)
+        .build();
+  }
+
+  private Behavior<Command> onMainChanged(MainChanged changed) {
+    if (changed.main().isEmpty()) {
+      return this;
+    }
+    MainRecord main = changed.main().get();
+    ActorRef<ExecutorRegistry.Command> ref =
+        ActorRefResolver.get(getContext().getSystem()).resolveActorRef(ActorPaths.registry(main.pekkoAddress()));
+    return follow(main.epoch(), main.node(), ref, "its ZooKeeper record");
+  }
+
+  private Behavior<Command> onReRegister(ReRegister reRegister) {
+    return follow(reRegister.epoch(), reRegister.mainNode(), reRegister.registry(), "the main's request");
+  }
+
+  /** Switch to the main of {@code epoch} unless it is older than one already seen. */
+  private Behavior<Command> follow(long epoch, String main, ActorRef<ExecutorRegistry.Command> ref, String source) {
+    if (epoch < highestEpoch) {
+      getContext().getLog().warn(
+          "node {} epoch {}: ignoring main {} at older epoch {} (from {})", node, highestEpoch, main, epoch, source);
+      return this;
+    }
+    if (epoch == registeredEpoch && registry.isPresent()) {
+      return this;
+    }
+    highestEpoch = epoch;
+    mainNode = Optional.of(main);
+    registry = Optional.of(ref);
+    getContext().getLog().info("node {} epoch {}: registering with main {} (learned from {})", node, epoch, main, source);
+    return sendRegistration();
+  }
+
+  private Behavior<Command> sendRegistration() {
+    if (registeredEpoch == highestEpoch) {
+      return this;
+    }
+    registry.ifPresent(ref -> ref.tell(new ExecutorRegistry.Register(node, address, slots, getContext().getSelf())));
+    timers.startSingleTimer(new RegisterTick(), settings.registerRetry());
+    return this;
+  }
+
+  private Behavior<Command> onRegistered(Registered registered) {
+    if (registered.epoch() < highestEpoch) {
+      getContext().getLog().warn(
+          "node {} epoch {}: ignoring registration ack of older epoch {} from {}",
+          node, highestEpoch, registered.epoch(), registered.mainNode());
+      return this;
+    }
+    highestEpoch = registered.epoch();
+    registeredEpoch = registered.epoch();
+    mainNode = Optional.of(registered.mainNode());
+    timers.cancel(new RegisterTick());
+    getContext().getLog().info(
+        "node {} epoch {}: registered with main {} ({} slots)", node, registeredEpoch, registered.mainNode(), slots);
+    return this;
+  }
+
+  private Behavior<Command> onHeartbeatTick(HeartbeatTick tick) {
+    if (registeredEpoch > 0 && registeredEpoch == highestEpoch) {
+      registry.ifPresent(ref -> ref.tell(new ExecutorRegistry.Heartbeat(node, registeredEpoch, getContext().getSelf())));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onRunFragment(RunFragment run) {
+    if (run.epoch() < highestEpoch) {
+      getContext().getLog().warn(
+          "node {} epoch {}: refusing fragment {} from a main at older epoch {}",
+          node, highestEpoch, run.fragmentId(), run.epoch());
+      run.replyTo().tell(
+          new FragmentOutcome.Failed(
+              run.fragmentId(), node, run.epoch(), "refused: epoch " + run.epoch() + " is older than " + highestEpoch));
+      return this;
+    }
+    highestEpoch = run.epoch();
+    getContext().pipeToSelf(
+        CompletableFuture.supplyAsync(() -> probe(run), blocking),
+        (outcome, failure) ->
+            new FragmentDone(
+                failure == null
+                    ? outcome
+                    : new FragmentOutcome.Failed(run.fragmentId(), node, run.epoch(), failure.getCause() != null ? failure.getCause().toString() : failure.toString()),
+                run.replyTo()));
+    return this;
+  }
+
+  private FragmentOutcome probe(RunFragment run) {
+    try {
+      return new FragmentOutcome.Succeeded(run.fragmentId(), node, run.epoch(), Probe.run(localPath));
+    } catch (java.io.IOException e) {
+      throw new CompletionException(e);
+    }
+  }
+
+  /** A fragment finishes even if its main died meanwhile; the new main simply drops its old-epoch result. */
+  private Behavior<Command> onFragmentDone(FragmentDone done) {
+    done.replyTo().tell(done.outcome());
+    return this;
+  }
+
+  private Behavior<Command> onGetState(GetState get) {
+    get.replyTo().tell(new State(highestEpoch, registeredEpoch, mainNode));
+    return this;
+  }
+}

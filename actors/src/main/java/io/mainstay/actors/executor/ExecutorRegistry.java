@@ -1,0 +1,193 @@
+package io.mainstay.actors.executor;
+
+import io.mainstay.actors.CborSerializable;
+import io.mainstay.actors.coordination.NodeRecord;
+import io.mainstay.actors.fragment.ProbeReply;
+import io.mainstay.actors.fragment.ProbeRound;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * The main's registry of executors. On start it asks every executor it knows of to register, so no
+ * executor waits on its own ZooKeeper watch; it drops executors whose heartbeats stop or whose ZooKeeper
+ * record vanished, and tells any probe still waiting on them.
+ */
+public final class ExecutorRegistry extends AbstractBehavior<ExecutorRegistry.Command> {
+
+  public sealed interface Command {}
+
+  public record Register(String node, String address, int slots, ActorRef<Executor.Command> executor)
+      implements Command, CborSerializable {}
+
+  public record Heartbeat(String node, long epoch, ActorRef<Executor.Command> executor)
+      implements Command, CborSerializable {}
+
+  public record ListExecutors(ActorRef<ExecutorList> replyTo) implements Command, CborSerializable {}
+
+  public record ExecutorList(long epoch, List<ExecutorInfo> executors) implements CborSerializable {}
+
+  /** One executor as the main sees it; {@code epoch} is the epoch it registered with. */
+  public record ExecutorInfo(
+      String node, String address, int slots, long epoch, String state, Instant lastHeartbeat)
+      implements CborSerializable {}
+
+  /** The live nodes from ZooKeeper: executors among them are asked to register, others dropped. */
+  public record LiveNodes(List<NodeRecord> nodes) implements Command {}
+
+  public record RunProbe(Duration deadline, ActorRef<ProbeReply> replyTo) implements Command {}
+
+  private record CheckHeartbeats() implements Command {}
+
+  private record RoundEnded(ActorRef<ProbeRound.Command> round) implements Command {}
+
+  public record Settings(Duration heartbeatTimeout) {
+    public static Settings defaults() {
+      return new Settings(Duration.ofSeconds(3));
+    }
+  }
+
+  private record Entry(ExecutorInfo info, ActorRef<Executor.Command> ref, long lastHeartbeatNanos) {}
+
+  private final String mainNode;
+  private final long epoch;
+  private final Settings settings;
+  private final Map<String, Entry> executors = new HashMap<>();
+  private final Set<ActorRef<ProbeRound.Command>> rounds = new HashSet<>();
+  private Set<String> asked = Set.of();
+
+  public static Behavior<Command> create(String mainNode, long epoch, List<NodeRecord> liveNodes, Settings settings) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> new ExecutorRegistry(ctx, timers, mainNode, epoch, liveNodes, settings)));
+  }
+
+  private ExecutorRegistry(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      String mainNode,
+      long epoch,
+      List<NodeRecord> liveNodes,
+      Settings settings) {
+    super(context);
+    this.mainNode = mainNode;
+    this.epoch = epoch;
+    this.settings = settings;
+    timers.startTimerWithFixedDelay(new CheckHeartbeats(), settings.heartbeatTimeout().dividedBy(4));
+    askToRegister(liveNodes);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Register.class, this::onRegister)
+        .onMessage(Heartbeat.class, this::onHeartbeat)
+        .onMessage(ListExecutors.class, this::onList)
+        .onMessage(LiveNodes.class, this::onLiveNodes)
+        .onMessage(RunProbe.class, this::onRunProbe)
+        .onMessage(CheckHeartbeats.class, this::onCheckHeartbeats)
+        .onMessage(RoundEnded.class, ended -> {
+          rounds.remove(ended.round());
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<Command> onRegister(Register register) {
+    Instant now = Instant.now();
+    ExecutorInfo info = new ExecutorInfo(register.node(), register.address(), register.slots(), epoch, "registered", now);
+    Entry previous = executors.put(register.node(), new Entry(info, register.executor(), System.nanoTime()));
+    if (previous == null || !previous.ref().equals(register.executor())) {
+      getContext().getLog().info(
+          "node {} epoch {}: executor {} registered ({} slots, {})",
+          mainNode, epoch, register.node(), register.slots(), register.address());
+    }
+    register.executor().tell(new Executor.Registered(epoch, mainNode));
+    return this;
+  }
+
+  private Behavior<Command> onHeartbeat(Heartbeat heartbeat) {
+    Entry entry = executors.get(heartbeat.node());
+    if (entry == null || heartbeat.epoch() != epoch) {
+      // an executor we do not know (we dropped it, or it still follows an old main): ask it to register
+      heartbeat.executor().tell(new Executor.ReRegister(epoch, mainNode, getContext().getSelf()));
+      return this;
+    }
+    ExecutorInfo info = entry.info();
+    ExecutorInfo beating = new ExecutorInfo(info.node(), info.address(), info.slots(), info.epoch(), "registered", Instant.now());
+    executors.put(heartbeat.node(), new Entry(beating, entry.ref(), System.nanoTime()));
+    return this;
+  }
+
+  private Behavior<Command> onList(ListExecutors list) {
+    List<ExecutorInfo> infos =
+        executors.values().stream().map(Entry::info).sorted(Comparator.comparing(ExecutorInfo::node)).toList();
+    list.replyTo().tell(new ExecutorList(epoch, infos));
+    return this;
+  }
+
+  private Behavior<Command> onLiveNodes(LiveNodes live) {
+    Set<String> liveNames = live.nodes().stream().map(NodeRecord::node).collect(Collectors.toSet());
+    executors.keySet().stream()
+        .filter(node -> !liveNames.contains(node))
+        .toList()
+        .forEach(node -> drop(node, "its ZooKeeper record vanished"));
+    askToRegister(live.nodes());
+    return this;
+  }
+
+  /** Executors that appeared in ZooKeeper since we last asked get a ReRegister of their own. */
+  private void askToRegister(List<NodeRecord> liveNodes) {
+    ActorRefResolver resolver = ActorRefResolver.get(getContext().getSystem());
+    Set<String> executorsNow =
+        liveNodes.stream().filter(n -> n.hasRole(NodeRecord.EXECUTOR)).map(NodeRecord::node).collect(Collectors.toSet());
+    liveNodes.stream()
+        .filter(n -> n.hasRole(NodeRecord.EXECUTOR) && !asked.contains(n.node()) && !executors.containsKey(n.node()))
+        .forEach(
+            n -> {
+              ActorRef<Executor.Command> executor = resolver.resolveActorRef(ActorPaths.executor(n.pekkoAddress()));
+              executor.tell(new Executor.ReRegister(epoch, mainNode, getContext().getSelf()));
+            });
+    asked = executorsNow;
+  }
+
+  private Behavior<Command> onCheckHeartbeats(CheckHeartbeats check) {
+    long now = System.nanoTime();
+    executors.entrySet().stream()
+        .filter(e -> now - e.getValue().lastHeartbeatNanos() > settings.heartbeatTimeout().toNanos())
+        .map(Map.Entry::getKey)
+        .toList()
+        .forEach(node -> drop(node, "no heartbeat for " + settings.heartbeatTimeout().toMillis() + " ms"));
+    return this;
+  }
+
+  private void drop(String node, String why) {
+    executors.remove(node);
+    getContext().getLog().info("node {} epoch {}: executor {} dropped: {}", mainNode, epoch, node, why);
+    rounds.forEach(round -> round.tell(new ProbeRound.ExecutorLost(node, "executor dropped: " + why)));
+  }
+
+  private Behavior<Command> onRunProbe(RunProbe run) {
+    Map<String, ActorRef<Executor.Command>> targets = new HashMap<>();
+    executors.forEach((node, entry) -> targets.put(node, entry.ref()));
+    ActorRef<ProbeRound.Command> round = getContext().spawnAnonymous(ProbeRound.create(epoch, targets, run.deadline(), run.replyTo()));
+    rounds.add(round);
+    getContext().watchWith(round, new RoundEnded(round));
+    return this;
+  }
+}

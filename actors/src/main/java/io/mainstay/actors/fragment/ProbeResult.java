@@ -1,0 +1,8 @@
+package io.mainstay.actors.fragment;
+
+import io.mainstay.actors.CborSerializable;
+
+/** What the built-in probe fragment measures on an executor. */
+public record ProbeResult(
+    long freeHeapBytes, long maxHeapBytes, long freeDiskBytes, String diskPath, double loadAverage, int cores)
+    implements CborSerializable {}
