@@ -1,0 +1,142 @@
+package io.mainstay.actors.executor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mainstay.actors.coordination.NodeRecord;
+import io.mainstay.actors.fragment.FragmentOutcome;
+import io.mainstay.actors.fragment.ProbeReply;
+import io.mainstay.actors.fragment.ProbeResult;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ExecutorRegistryTest {
+
+  private static final ActorTestKit testKit = ActorTestKit.create();
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final long EPOCH = 7;
+
+  private ActorRef<ExecutorRegistry.Command> registry;
+
+  @BeforeEach
+  void spawn() {
+    registry =
+        testKit.spawn(
+            ExecutorRegistry.create("coord-1", EPOCH, List.of(), new ExecutorRegistry.Settings(Duration.ofMillis(800))));
+  }
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  @Test
+  void acknowledgesRegistrationWithItsEpochAndListsTheExecutor() {
+    TestProbe<Executor.Command> executor = register("exec-1");
+    ExecutorRegistry.ExecutorInfo info = list().executors().get(0);
+    assertEquals("exec-1", info.node());
+    assertEquals(EPOCH, info.epoch());
+    assertEquals(3, info.slots());
+    executor.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void dropsAnExecutorWhoseHeartbeatsStop() throws InterruptedException {
+    register("exec-1");
+    awaitExecutors(0);
+  }
+
+  @Test
+  void keepsAnExecutorThatHeartbeats() throws InterruptedException {
+    TestProbe<Executor.Command> executor = register("exec-1");
+    for (int i = 0; i < 10; i++) {
+      registry.tell(new ExecutorRegistry.Heartbeat("exec-1", EPOCH, executor.getRef()));
+      Thread.sleep(200);
+    }
+    assertEquals(1, list().executors().size());
+  }
+
+  @Test
+  void asksAnUnknownHeartbeatingExecutorToRegister() {
+    TestProbe<Executor.Command> executor = testKit.createTestProbe();
+    registry.tell(new ExecutorRegistry.Heartbeat("exec-9", EPOCH - 1, executor.getRef()));
+    Executor.ReRegister ask = executor.expectMessageClass(Executor.ReRegister.class, WAIT);
+    assertEquals(EPOCH, ask.epoch());
+  }
+
+  @Test
+  void dropsAnExecutorWhoseZooKeeperRecordVanished() throws InterruptedException {
+    register("exec-1");
+    register("exec-2");
+    registry.tell(new ExecutorRegistry.LiveNodes(List.of(node("exec-2"))));
+    assertEquals(List.of("exec-2"), list().executors().stream().map(ExecutorRegistry.ExecutorInfo::node).toList());
+  }
+
+  @Test
+  void probeReportsResultsFailuresAndSilenceEachOnItsOwnLine() {
+    TestProbe<Executor.Command> answering = register("exec-1");
+    TestProbe<Executor.Command> silent = register("exec-2");
+    TestProbe<ProbeReply> reply = testKit.createTestProbe();
+    registry.tell(new ExecutorRegistry.RunProbe(Duration.ofMillis(500), reply.getRef()));
+
+    Executor.RunFragment run = answering.expectMessageClass(Executor.RunFragment.class, WAIT);
+    silent.expectMessageClass(Executor.RunFragment.class, WAIT);
+    // a result of an older epoch is dropped, the current one counts
+    run.replyTo().tell(new FragmentOutcome.Succeeded(run.fragmentId(), "exec-1", EPOCH - 1, result()));
+    run.replyTo().tell(new FragmentOutcome.Succeeded(run.fragmentId(), "exec-1", EPOCH, result()));
+
+    ProbeReply.Report report = (ProbeReply.Report) reply.receiveMessage(WAIT);
+    assertEquals(EPOCH, report.epoch());
+    assertTrue(report.answers().get(0).result().isPresent());
+    assertEquals("no answer within the deadline", report.answers().get(1).error().orElseThrow());
+  }
+
+  @Test
+  void probeReportsAnExecutorThatLeftAsFailedBeforeTheDeadline() {
+    register("exec-1");
+    TestProbe<ProbeReply> reply = testKit.createTestProbe();
+    registry.tell(new ExecutorRegistry.RunProbe(Duration.ofSeconds(30), reply.getRef()));
+    registry.tell(new ExecutorRegistry.LiveNodes(List.of()));
+    ProbeReply.Report report = (ProbeReply.Report) reply.receiveMessage(WAIT);
+    assertTrue(report.answers().get(0).error().orElseThrow().contains("dropped"));
+  }
+
+  private TestProbe<Executor.Command> register(String node) {
+    TestProbe<Executor.Command> executor = testKit.createTestProbe();
+    registry.tell(new ExecutorRegistry.Register(node, "pekko://mainstay@h:1", 3, executor.getRef()));
+    Executor.Registered ack = executor.expectMessageClass(Executor.Registered.class, WAIT);
+    assertEquals(EPOCH, ack.epoch());
+    return executor;
+  }
+
+  private ExecutorRegistry.ExecutorList list() {
+    TestProbe<ExecutorRegistry.ExecutorList> probe = testKit.createTestProbe();
+    registry.tell(new ExecutorRegistry.ListExecutors(probe.getRef()));
+    return probe.receiveMessage(WAIT);
+  }
+
+  private void awaitExecutors(int count) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (list().executors().size() != count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("registry never had " + count + " executors");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static NodeRecord node(String name) {
+    return new NodeRecord(name, Set.of(NodeRecord.EXECUTOR), "pekko://mainstay@h:1", null);
+  }
+
+  private static ProbeResult result() {
+    return new ProbeResult(1, 2, 3, "/tmp", 0.5, 2);
+  }
+}

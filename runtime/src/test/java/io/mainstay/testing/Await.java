@@ -1,0 +1,63 @@
+package io.mainstay.testing;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/**
+ * Polls a condition until it holds or a deadline passes. Real processes take real time to start,
+ * elect and fail over, so tests wait for facts instead of sleeping for guesses.
+ */
+public final class Await {
+
+  /** The default deadline: long enough for a loaded two-core machine, short enough to fail a hung test. */
+  public static final Duration GENEROUS = Duration.ofSeconds(60);
+
+  private static final long POLL_MILLIS = 50;
+
+  private Await() {}
+
+  /**
+   * Waits until {@code condition} returns true. Exceptions and assertion errors it throws count as
+   * "not yet" and the last one is reported if the deadline passes.
+   */
+  public static void until(String what, Duration deadline, Callable<Boolean> condition) {
+    value(what, deadline, () -> Boolean.TRUE.equals(condition.call()) ? Boolean.TRUE : null);
+  }
+
+  /** Waits until {@code supplier} returns a non-null value and returns it. */
+  public static <T> T value(String what, Duration deadline, Callable<T> supplier) {
+    long end = System.nanoTime() + deadline.toNanos();
+    Throwable last = null;
+    while (true) {
+      try {
+        T value = supplier.call();
+        if (value != null) {
+          return value;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted while waiting for " + what, e);
+      } catch (Exception | AssertionError e) {
+        last = e;
+      }
+      if (System.nanoTime() - end >= 0) {
+        throw new AssertionError("timed out after " + seconds(deadline) + " waiting for " + what
+            + (last == null ? "" : "; last failure: " + last), last);
+      }
+      pause();
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(POLL_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while waiting", e);
+    }
+  }
+
+  private static String seconds(Duration duration) {
+    return String.format("%.1f s", duration.toMillis() / 1000.0);
+  }
+}

@@ -1,0 +1,128 @@
+package io.mainstay.testing;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A Mainstay node launched the way production launches it: {@code MainstayNode --conf DIR} in
+ * its own JVM. Its directory holds {@code conf/}, {@code node.log} and, unless shared, {@code store/}.
+ * It can be started again after it exits, with the same configuration and ports.
+ */
+public final class MainstayNodeProcess {
+
+  public static final String MAIN_CLASS = "io.mainstay.runtime.MainstayNode";
+
+  private final String name;
+  private final Path home;
+  private final Path confDir;
+  private final int webPort;
+  private final NodeHttp http;
+  private JavaProcess process;
+
+  MainstayNodeProcess(String name, Path home, Path confDir, int webPort) {
+    this.name = name;
+    this.home = home;
+    this.confDir = confDir;
+    this.webPort = webPort;
+    this.http = new NodeHttp(webUrl());
+  }
+
+  public static MainstayNodeBuilder builder(Path baseDir, String nodeName) {
+    return new MainstayNodeBuilder(baseDir, nodeName);
+  }
+
+  /** Launches the node and returns at once; see {@link #awaitRole}. */
+  public MainstayNodeProcess start() {
+    if (process != null && process.isAlive()) {
+      throw new IllegalStateException(name + " is already running");
+    }
+    process = JavaProcess.start(name, home.resolve("node.log"), List.of("-Dmainstay.log.console=true"),
+        MAIN_CLASS, List.of("--conf", confDir.toString()));
+    return this;
+  }
+
+  /** Waits until {@code /ping} reports {@code role} ({@link Ping#MAIN}, {@link Ping#STANDBY}); fails early if the node exits. */
+  public MainstayNodeProcess awaitRole(String role, Duration deadline) {
+    process().awaitWhileRunning(name + " to report role " + role, deadline, () -> role.equals(ping().role()));
+    return this;
+  }
+
+  public Ping ping() {
+    return Ping.of(http.ping());
+  }
+
+  public NodeHttp http() {
+    return http;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int webPort() {
+    return webPort;
+  }
+
+  public String webUrl() {
+    return "http://" + ZooKeeperProcess.HOST + ":" + webPort;
+  }
+
+  public Path home() {
+    return home;
+  }
+
+  public Path confFile() {
+    return confDir.resolve("mainstay.conf");
+  }
+
+  /** The current incarnation. */
+  public JavaProcess process() {
+    if (process == null) {
+      throw new IllegalStateException(name + " was never started");
+    }
+    return process;
+  }
+
+  public long pid() {
+    return process().pid();
+  }
+
+  public boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  public void kill9() {
+    process().kill9();
+  }
+
+  public void sigterm() {
+    process().sigterm();
+  }
+
+  public void sigstop() {
+    process().sigstop();
+  }
+
+  public void sigcont() {
+    process().sigcont();
+  }
+
+  /** 0 after a graceful stop, 2 for a bad configuration, 3 after losing main status. */
+  public int waitForExit(Duration deadline) {
+    return process().waitForExit(deadline);
+  }
+
+  public String log() {
+    return process().log();
+  }
+
+  public void awaitLog(String text, Duration deadline) {
+    process().awaitLog(text, deadline);
+  }
+
+  @Override
+  public String toString() {
+    return name + " at " + webUrl();
+  }
+}
