@@ -1,6 +1,7 @@
 package io.mainstay.actors.catalog;
 
 import io.mainstay.store.CatalogEntry;
+import io.mainstay.store.EpochRecord;
 import java.util.Optional;
 
 /** Answers to {@link CatalogCommand}s. */
@@ -12,6 +13,9 @@ public sealed interface CatalogReply {
   record Found(CatalogEntry entry) implements CatalogReply {}
 
   record Listing(java.util.List<CatalogEntry.Summary> entries) implements CatalogReply {}
+
+  /** Every main's term, ascending by epoch: the audit trail that at most one main held each epoch. */
+  record EpochHistory(java.util.List<EpochRecord> epochs) implements CatalogReply {}
 
   record Deleted(String name, long epoch) implements CatalogReply {}
 

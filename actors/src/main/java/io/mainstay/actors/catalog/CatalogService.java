@@ -59,6 +59,7 @@ public final class CatalogService extends AbstractBehavior<CatalogService.Comman
         .onMessage(CatalogCommand.Get.class, this::onGet)
         .onMessage(CatalogCommand.Delete.class, this::onDelete)
         .onMessage(CatalogCommand.List.class, this::onList)
+        .onMessage(CatalogCommand.Epochs.class, this::onEpochs)
         .onMessage(Close.class, this::onClose)
         .build();
   }
@@ -100,6 +101,11 @@ public final class CatalogService extends AbstractBehavior<CatalogService.Comman
 
   private Behavior<Command> onList(CatalogCommand.List list) {
     reply(list, new CatalogReply.Listing(store.catalog().list()));
+    return this;
+  }
+
+  private Behavior<Command> onEpochs(CatalogCommand.Epochs epochs) {
+    reply(epochs, new CatalogReply.EpochHistory(store.history()));
     return this;
   }
 

@@ -38,8 +38,8 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
   /** The main's acknowledgement of a registration, with its epoch. */
   public record Registered(long epoch, String mainNode) implements Command, CborSerializable {}
 
-  /** A fragment of work from the main of {@code epoch}. */
-  public record RunFragment(String fragmentId, long epoch, ActorRef<FragmentOutcome> replyTo)
+  /** A probe fragment from the main of {@code epoch}, kept running {@code holdMillis} before it answers. */
+  public record RunFragment(String fragmentId, long epoch, long holdMillis, ActorRef<FragmentOutcome> replyTo)
       implements Command, CborSerializable {}
 
   /** Asks for this executor's view, for tests and diagnostics. */
@@ -198,8 +198,9 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
 
   private FragmentOutcome probe(RunFragment run) {
     try {
+      Thread.sleep(run.holdMillis());
       return new FragmentOutcome.Succeeded(run.fragmentId(), node, run.epoch(), Probe.run(localPath));
-    } catch (java.io.IOException e) {
+    } catch (java.io.IOException | InterruptedException e) {
       throw new CompletionException(e);
     }
   }

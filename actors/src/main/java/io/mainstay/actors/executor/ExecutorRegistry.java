@@ -2,7 +2,7 @@ package io.mainstay.actors.executor;
 
 import io.mainstay.actors.CborSerializable;
 import io.mainstay.actors.coordination.NodeRecord;
-import io.mainstay.actors.fragment.ProbeReply;
+import io.mainstay.actors.fragment.ProbeRequest;
 import io.mainstay.actors.fragment.ProbeRound;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +49,7 @@ public final class ExecutorRegistry extends AbstractBehavior<ExecutorRegistry.Co
   /** The live nodes from ZooKeeper: executors among them are asked to register, others dropped. */
   public record LiveNodes(List<NodeRecord> nodes) implements Command {}
 
-  public record RunProbe(Duration deadline, ActorRef<ProbeReply> replyTo) implements Command {}
+  public record RunProbe(ProbeRequest request) implements Command {}
 
   private record CheckHeartbeats() implements Command {}
 
@@ -185,7 +185,7 @@ public final class ExecutorRegistry extends AbstractBehavior<ExecutorRegistry.Co
   private Behavior<Command> onRunProbe(RunProbe run) {
     Map<String, ActorRef<Executor.Command>> targets = new HashMap<>();
     executors.forEach((node, entry) -> targets.put(node, entry.ref()));
-    ActorRef<ProbeRound.Command> round = getContext().spawnAnonymous(ProbeRound.create(epoch, targets, run.deadline(), run.replyTo()));
+    ActorRef<ProbeRound.Command> round = getContext().spawnAnonymous(ProbeRound.create(epoch, targets, run.request()));
     rounds.add(round);
     getContext().watchWith(round, new RoundEnded(round));
     return this;

@@ -37,13 +37,13 @@ public final class ProbeRound extends AbstractBehavior<ProbeRound.Command> {
   private final Map<String, ProbeReply.Answer> answers = new HashMap<>();
 
   public static Behavior<Command> create(
-      long epoch, Map<String, ActorRef<Executor.Command>> executors, Duration deadline, ActorRef<ProbeReply> replyTo) {
+      long epoch, Map<String, ActorRef<Executor.Command>> executors, ProbeRequest request) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers -> {
-                  timers.startSingleTimer(new Deadline(), deadline);
-                  return new ProbeRound(ctx, epoch, executors, replyTo).finishIfComplete();
+                  timers.startSingleTimer(new Deadline(), request.deadline());
+                  return new ProbeRound(ctx, epoch, executors, request).finishIfComplete();
                 }));
   }
 
@@ -51,17 +51,17 @@ public final class ProbeRound extends AbstractBehavior<ProbeRound.Command> {
       ActorContext<Command> context,
       long epoch,
       Map<String, ActorRef<Executor.Command>> executors,
-      ActorRef<ProbeReply> replyTo) {
+      ProbeRequest request) {
     super(context);
     this.epoch = epoch;
-    this.replyTo = replyTo;
+    this.replyTo = request.replyTo();
     ActorRef<FragmentOutcome> outcomes = context.messageAdapter(FragmentOutcome.class, Outcome::new);
     executors.forEach(
         (node, executor) -> {
           String id = "probe-" + UUID.randomUUID();
           fragmentIds.put(node, id);
           sentAtNanos.put(node, System.nanoTime());
-          executor.tell(new Executor.RunFragment(id, epoch, outcomes));
+          executor.tell(new Executor.RunFragment(id, epoch, request.hold().toMillis(), outcomes));
         });
   }
 

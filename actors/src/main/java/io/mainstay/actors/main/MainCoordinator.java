@@ -8,6 +8,7 @@ import io.mainstay.actors.coordination.NodeRecord;
 import io.mainstay.actors.executor.ActorPaths;
 import io.mainstay.actors.executor.ExecutorRegistry;
 import io.mainstay.actors.fragment.ProbeReply;
+import io.mainstay.actors.fragment.ProbeRequest;
 import io.mainstay.store.MetadataStore;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +38,7 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
   /** The live nodes as ZooKeeper sees them. */
   public record LiveNodes(List<NodeRecord> nodes) implements Command {}
 
-  public record Probe(Duration deadline, ActorRef<ProbeReply> replyTo) implements Command {}
+  public record Probe(ProbeRequest request) implements Command {}
 
   /** Stop acting as main until {@link Resume}: the ZooKeeper connection is suspended. */
   public record Fence(String reason) implements Command {}
@@ -124,8 +125,8 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
   /** A fenced main commands no executor: it may already have been replaced. */
   private Behavior<Command> onProbe(Probe probe) {
     fencedBecause.ifPresentOrElse(
-        reason -> probe.replyTo().tell(new ProbeReply.Unavailable(reason, Optional.empty())),
-        () -> registry.tell(new ExecutorRegistry.RunProbe(probe.deadline(), probe.replyTo())));
+        reason -> probe.request().replyTo().tell(new ProbeReply.Unavailable(reason, Optional.empty())),
+        () -> registry.tell(new ExecutorRegistry.RunProbe(probe.request())));
     return this;
   }
 
@@ -156,7 +157,7 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
         .onMessage(
             Probe.class,
             probe -> {
-              probe.replyTo().tell(new ProbeReply.Unavailable("main is stopping", Optional.empty()));
+              probe.request().replyTo().tell(new ProbeReply.Unavailable("main is stopping", Optional.empty()));
               return Behaviors.same();
             })
         .onMessage(CatalogClosed.class, this::onCatalogClosed)

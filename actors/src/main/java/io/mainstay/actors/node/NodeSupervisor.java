@@ -11,6 +11,7 @@ import io.mainstay.actors.executor.ActorPaths;
 import io.mainstay.actors.executor.Executor;
 import io.mainstay.actors.executor.ExecutorRegistry;
 import io.mainstay.actors.fragment.ProbeReply;
+import io.mainstay.actors.fragment.ProbeRequest;
 import io.mainstay.actors.main.MainCoordinator;
 import io.mainstay.store.MetadataStore;
 import io.mainstay.store.StoreLock;
@@ -47,7 +48,7 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
   public record ServeCatalog(CatalogCommand command) implements Command {}
 
   /** Fans the probe fragment out to every registered executor; only the main can. */
-  public record RunProbe(Duration deadline, ActorRef<ProbeReply> replyTo) implements Command {}
+  public record RunProbe(ProbeRequest request) implements Command {}
 
   /** This node's status plus the executors as the main's registry knows them. */
   public record GetClusterView(ActorRef<ClusterView> replyTo) implements Command {}
@@ -392,9 +393,9 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
 
   private Behavior<Command> onRunProbe(RunProbe probe) {
     if (role == NodeRole.MAIN || role == NodeRole.FENCED) {
-      main.ifPresent(m -> m.tell(new MainCoordinator.Probe(probe.deadline(), probe.replyTo())));
+      main.ifPresent(m -> m.tell(new MainCoordinator.Probe(probe.request())));
     } else {
-      probe.replyTo().tell(
+      probe.request().replyTo().tell(
           new ProbeReply.Unavailable("this node is " + role.label() + ", not the main", publishedMain.map(MainRecord::webUrl)));
     }
     return this;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mainstay.actors.coordination.NodeRecord;
 import io.mainstay.actors.fragment.FragmentOutcome;
 import io.mainstay.actors.fragment.ProbeReply;
+import io.mainstay.actors.fragment.ProbeRequest;
 import io.mainstay.actors.fragment.ProbeResult;
 import java.time.Duration;
 import java.util.List;
@@ -84,7 +85,7 @@ class ExecutorRegistryTest {
     TestProbe<Executor.Command> answering = register("exec-1");
     TestProbe<Executor.Command> silent = register("exec-2");
     TestProbe<ProbeReply> reply = testKit.createTestProbe();
-    registry.tell(new ExecutorRegistry.RunProbe(Duration.ofMillis(500), reply.getRef()));
+    registry.tell(new ExecutorRegistry.RunProbe(new ProbeRequest(Duration.ofMillis(500), Duration.ZERO, reply.getRef())));
 
     Executor.RunFragment run = answering.expectMessageClass(Executor.RunFragment.class, WAIT);
     silent.expectMessageClass(Executor.RunFragment.class, WAIT);
@@ -102,7 +103,7 @@ class ExecutorRegistryTest {
   void probeReportsAnExecutorThatLeftAsFailedBeforeTheDeadline() {
     register("exec-1");
     TestProbe<ProbeReply> reply = testKit.createTestProbe();
-    registry.tell(new ExecutorRegistry.RunProbe(Duration.ofSeconds(30), reply.getRef()));
+    registry.tell(new ExecutorRegistry.RunProbe(new ProbeRequest(Duration.ofSeconds(30), Duration.ZERO, reply.getRef())));
     registry.tell(new ExecutorRegistry.LiveNodes(List.of()));
     ProbeReply.Report report = (ProbeReply.Report) reply.receiveMessage(WAIT);
     assertTrue(report.answers().get(0).error().orElseThrow().contains("dropped"));

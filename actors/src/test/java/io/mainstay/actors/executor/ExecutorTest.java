@@ -81,11 +81,11 @@ class ExecutorTest {
     executor.tell(new Executor.Registered(3, "coord-2"));
 
     TestProbe<FragmentOutcome> outcomes = testKit.createTestProbe();
-    executor.tell(new Executor.RunFragment("old", 2, outcomes.getRef()));
+    executor.tell(new Executor.RunFragment("old", 2, 0, outcomes.getRef()));
     FragmentOutcome.Failed refused = assertInstanceOf(FragmentOutcome.Failed.class, outcomes.receiveMessage(WAIT));
     assertTrue(refused.error().contains("refused"), refused.error());
 
-    executor.tell(new Executor.RunFragment("current", 3, outcomes.getRef()));
+    executor.tell(new Executor.RunFragment("current", 3, 0, outcomes.getRef()));
     FragmentOutcome.Succeeded ran = assertInstanceOf(FragmentOutcome.Succeeded.class, outcomes.receiveMessage(WAIT));
     assertEquals("current", ran.fragmentId());
     assertEquals(3, ran.epoch());

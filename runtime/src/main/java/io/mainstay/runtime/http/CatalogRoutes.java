@@ -53,6 +53,10 @@ final class CatalogRoutes extends AllDirectives {
     return ask(CatalogCommand.List::new);
   }
 
+  Route epochs() {
+    return ask(CatalogCommand.Epochs::new);
+  }
+
   Route entry(String name) {
     if (!Catalog.isValidName(name)) {
       return complete(
@@ -145,6 +149,15 @@ final class CatalogRoutes extends AllDirectives {
       ObjectNode body = JsonResponses.MAPPER.createObjectNode();
       ArrayNode entries = body.putArray("entries");
       listing.entries().forEach(e -> entries.addObject().put("name", e.name()).put("version", e.version()));
+      return JsonResponses.json(StatusCodes.OK, body);
+    }
+    if (reply instanceof CatalogReply.EpochHistory history) {
+      ObjectNode body = JsonResponses.MAPPER.createObjectNode();
+      ArrayNode epochs = body.putArray("epochs");
+      history.epochs().forEach(e -> {
+        ObjectNode entry = epochs.addObject().put("epoch", e.epoch()).put("node", e.node()).put("since", e.since().toString());
+        e.until().ifPresentOrElse(until -> entry.put("until", until.toString()), () -> entry.putNull("until"));
+      });
       return JsonResponses.json(StatusCodes.OK, body);
     }
     if (reply instanceof CatalogReply.Deleted deleted) {

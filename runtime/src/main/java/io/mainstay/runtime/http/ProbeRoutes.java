@@ -3,6 +3,7 @@ package io.mainstay.runtime.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mainstay.actors.fragment.ProbeReply;
+import io.mainstay.actors.fragment.ProbeRequest;
 import io.mainstay.actors.fragment.ProbeResult;
 import io.mainstay.actors.node.NodeSupervisor;
 import java.time.Duration;
@@ -16,7 +17,10 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** {@code POST /api/v1/probe[?deadlineMs=N]}: the probe fragment on every registered executor. */
+/**
+ * {@code POST /api/v1/probe[?deadlineMs=N][&holdMs=M]}: the probe fragment on every registered executor.
+ * {@code holdMs} keeps each fragment running that long, for drills that need work in flight.
+ */
 final class ProbeRoutes extends AllDirectives {
 
   static final long DEFAULT_DEADLINE_MS = 5_000;
@@ -31,25 +35,26 @@ final class ProbeRoutes extends AllDirectives {
   }
 
   Route probe() {
-    return parameterOptional("deadlineMs", deadline -> probe(deadline));
+    return parameterOptional(
+        "deadlineMs", deadline -> parameterOptional("holdMs", hold -> probe(deadline, hold)));
   }
 
-  private Route probe(Optional<String> deadlineParameter) {
-    long deadlineMs;
-    try {
-      deadlineMs = deadlineParameter.map(Long::parseLong).orElse(DEFAULT_DEADLINE_MS);
-    } catch (NumberFormatException e) {
-      deadlineMs = -1;
-    }
+  private Route probe(Optional<String> deadlineParameter, Optional<String> holdParameter) {
+    long deadlineMs = millis(deadlineParameter, DEFAULT_DEADLINE_MS);
+    long holdMs = millis(holdParameter, 0);
     if (deadlineMs < 1 || deadlineMs > MAX_DEADLINE_MS) {
       return complete(
           JsonResponses.error(StatusCodes.BAD_REQUEST, "deadlineMs must be a number from 1 to " + MAX_DEADLINE_MS));
+    }
+    if (holdMs < 0 || holdMs > MAX_DEADLINE_MS) {
+      return complete(
+          JsonResponses.error(StatusCodes.BAD_REQUEST, "holdMs must be a number from 0 to " + MAX_DEADLINE_MS));
     }
     Duration deadline = Duration.ofMillis(deadlineMs);
     CompletionStage<ProbeReply> reply =
         AskPattern.ask(
             supervisor,
-            replyTo -> new NodeSupervisor.RunProbe(deadline, replyTo),
+            replyTo -> new NodeSupervisor.RunProbe(new ProbeRequest(deadline, Duration.ofMillis(holdMs), replyTo)),
             deadline.plusSeconds(5),
             scheduler);
     return completeWithFuture(
@@ -58,6 +63,15 @@ final class ProbeRoutes extends AllDirectives {
                 failure == null
                     ? toResponse(answer)
                     : JsonResponses.error(StatusCodes.SERVICE_UNAVAILABLE, "the main did not answer in time")));
+  }
+
+  /** The parameter as a number of milliseconds; -1 when it is not a number, so range checks reject it. */
+  private static long millis(Optional<String> parameter, long absent) {
+    try {
+      return parameter.map(Long::parseLong).orElse(absent);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private static HttpResponse toResponse(ProbeReply reply) {

@@ -38,6 +38,7 @@ public final class WebServer extends AllDirectives {
         pathPrefix("api", () -> pathPrefix("v1", () -> concat(
             path("cluster", () -> only(get(status::cluster))),
             path("probe", () -> only(post(probe::probe))),
+            path("epochs", () -> only(get(catalog::epochs))),
             pathPrefix("catalog", () -> concat(
                 pathEndOrSingleSlash(() -> only(get(catalog::list))),
                 path(PathMatchers.segment(), name -> only(catalog.entry(name)))))))),
