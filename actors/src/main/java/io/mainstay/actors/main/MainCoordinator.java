@@ -56,7 +56,7 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
   private final long epoch;
   private final ActorRef<CatalogService.Command> catalog;
   private final ActorRef<ExecutorRegistry.Command> registry;
-  private final Optional<ZooKeeperDowning> downing;
+  private final ActorRef<ZooKeeperDowning.Command> downing;
   private Optional<String> fencedBecause = Optional.empty();
 
   public static Behavior<Command> create(
@@ -92,8 +92,7 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
             DispatcherSelector.fromConfig(STORE_DISPATCHER));
     this.registry =
         context.spawn(ExecutorRegistry.create(node, epoch, liveNodes, registrySettings), ActorPaths.REGISTRY);
-    this.downing = ZooKeeperDowning.forSystem(context.getSystem(), node, epoch);
-    downing.ifPresent(d -> d.onLiveNodes(liveNodes));
+    this.downing = context.spawn(ZooKeeperDowning.create(node, epoch, liveNodes), "downing");
   }
 
   @Override
@@ -118,7 +117,7 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
 
   private Behavior<Command> onLiveNodes(LiveNodes live) {
     registry.tell(new ExecutorRegistry.LiveNodes(live.nodes()));
-    downing.ifPresent(d -> d.onLiveNodes(live.nodes()));
+    downing.tell(new ZooKeeperDowning.LiveNodes(live.nodes()));
     return this;
   }
 

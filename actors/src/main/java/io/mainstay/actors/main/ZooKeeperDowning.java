@@ -3,54 +3,99 @@ package io.mainstay.actors.main;
 import io.mainstay.actors.coordination.NodeRecord;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
- * ZooKeeper decides liveness: a Pekko member whose {@code nodes/} record vanished is downed at once by the
- * main, instead of waiting for Pekko's own failure detector. Only addresses once seen in ZooKeeper are
- * downed, so a node that has joined but whose record the main has not seen yet is left alone.
+ * ZooKeeper decides liveness: the main downs a Pekko member as soon as ZooKeeper says its node is gone,
+ * instead of waiting for Pekko's failure detector and split brain resolver. A member is downed when its
+ * {@code nodes/} record vanished after the main had seen it, or when Pekko finds it unreachable and
+ * ZooKeeper has no record of it (a node that died while no main was watching). A member that is merely
+ * new, reachable and not yet in the main's view is left alone.
  */
-final class ZooKeeperDowning {
+final class ZooKeeperDowning extends AbstractBehavior<ZooKeeperDowning.Command> {
 
-  private static final Logger log = LoggerFactory.getLogger(ZooKeeperDowning.class);
+  sealed interface Command {}
+
+  record LiveNodes(List<NodeRecord> nodes) implements Command {}
+
+  private record Unreachable(Member member) implements Command {}
 
   private final String mainNode;
   private final long epoch;
   private final Cluster cluster;
   private final Set<String> seen = new HashSet<>();
+  private Set<String> live = Set.of();
 
-  private ZooKeeperDowning(String mainNode, long epoch, Cluster cluster) {
+  /** A no-op when the system runs without Pekko Cluster (actor unit tests): there is nothing to down. */
+  static Behavior<Command> create(String mainNode, long epoch, List<NodeRecord> liveNodes) {
+    return Behaviors.setup(
+        ctx -> {
+          if (!"cluster".equals(ctx.getSystem().settings().config().getString("pekko.actor.provider"))) {
+            return Behaviors.ignore();
+          }
+          ZooKeeperDowning downing = new ZooKeeperDowning(ctx, mainNode, epoch);
+          downing.onLiveNodes(new LiveNodes(liveNodes));
+          return downing;
+        });
+  }
+
+  private ZooKeeperDowning(ActorContext<Command> context, String mainNode, long epoch) {
+    super(context);
     this.mainNode = mainNode;
     this.epoch = epoch;
-    this.cluster = cluster;
+    this.cluster = Cluster.get(context.getSystem());
+    cluster
+        .subscriptions()
+        .tell(
+            Subscribe.create(
+                context.messageAdapter(ClusterEvent.UnreachableMember.class, e -> new Unreachable(e.member())),
+                ClusterEvent.UnreachableMember.class));
   }
 
-  /** Empty when the system runs without Pekko Cluster (actor unit tests): then there is nothing to down. */
-  static Optional<ZooKeeperDowning> forSystem(ActorSystem<?> system, String mainNode, long epoch) {
-    boolean clustered = "cluster".equals(system.settings().config().getString("pekko.actor.provider"));
-    return clustered
-        ? Optional.of(new ZooKeeperDowning(mainNode, epoch, Cluster.get(system)))
-        : Optional.empty();
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(LiveNodes.class, this::onLiveNodes)
+        .onMessage(Unreachable.class, this::onUnreachable)
+        .build();
   }
 
-  void onLiveNodes(List<NodeRecord> nodes) {
-    Set<String> live = nodes.stream().map(NodeRecord::pekkoAddress).collect(Collectors.toSet());
+  private Behavior<Command> onLiveNodes(LiveNodes nodes) {
+    live = nodes.nodes().stream().map(NodeRecord::pekkoAddress).collect(Collectors.toSet());
     seen.addAll(live);
-    String self = cluster.selfMember().address().toString();
     for (Member member : cluster.state().getMembers()) {
       String address = member.address().toString();
-      if (seen.contains(address) && !live.contains(address) && !address.equals(self)) {
-        log.info("node {} epoch {}: downing {}: its ZooKeeper record vanished", mainNode, epoch, address);
-        cluster.manager().tell(new Down(member.address()));
+      if (seen.contains(address) && !live.contains(address)) {
+        down(member.address(), "its ZooKeeper record vanished");
       }
     }
+    return this;
+  }
+
+  private Behavior<Command> onUnreachable(Unreachable unreachable) {
+    if (!live.contains(unreachable.member().address().toString())) {
+      down(unreachable.member().address(), "unreachable, and ZooKeeper has no record of it");
+    }
+    return this;
+  }
+
+  private void down(Address address, String why) {
+    if (address.equals(cluster.selfMember().address())) {
+      return;
+    }
+    getContext().getLog().info("node {} epoch {}: downing {}: {}", mainNode, epoch, address, why);
+    cluster.manager().tell(new Down(address));
   }
 }
