@@ -1,0 +1,161 @@
+package io.mainstay.runtime.zookeeper;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mainstay.actors.coordination.CoordinationEvent;
+import io.mainstay.actors.coordination.MainRecord;
+import io.mainstay.actors.coordination.NodeNameInUseException;
+import io.mainstay.actors.coordination.NodeRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.curator.test.TestingServer;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Curator side of coordination against a real (in-process) ZooKeeper server. */
+class CuratorCoordinationTest {
+
+  private static final Duration SESSION = Duration.ofSeconds(2);
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final ActorTestKit testKit = ActorTestKit.create();
+
+  private TestingServer zookeeper;
+  private final List<CuratorCoordination> started = new ArrayList<>();
+  private int rootCounter;
+  private String root;
+
+  @BeforeAll
+  static void quietZooKeeperTicks() {
+    // sessions of 2 s need a tick of at most 1 s on the test server
+    System.setProperty("zookeeper.tickTime", "100");
+  }
+
+  @BeforeEach
+  void startZooKeeper() throws Exception {
+    zookeeper = new TestingServer(true);
+    root = "/mainstay/test-" + (++rootCounter);
+  }
+
+  @AfterEach
+  void stopAll() throws Exception {
+    started.forEach(CuratorCoordination::withdraw);
+    zookeeper.close();
+  }
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  @Test
+  void firstCandidateIsElectedAndEpochsOnlyGrow() throws Exception {
+    TestProbe<CoordinationEvent> events = testKit.createTestProbe();
+    CuratorCoordination a = start("a", true, events);
+    awaitEvent(events, CoordinationEvent.LeadershipGranted.class);
+
+    assertEquals(1, a.takeNextEpoch(0).toCompletableFuture().get());
+    assertEquals(2, a.takeNextEpoch(0).toCompletableFuture().get());
+    // the store may be ahead of ZooKeeper (a wiped ZooKeeper): the store's epoch is the floor
+    assertEquals(11, a.takeNextEpoch(10).toCompletableFuture().get());
+  }
+
+  @Test
+  void mainIsConfirmedUntilANewerEpochIsTaken() throws Exception {
+    TestProbe<CoordinationEvent> eventsA = testKit.createTestProbe();
+    CuratorCoordination a = start("a", true, eventsA);
+    awaitEvent(eventsA, CoordinationEvent.LeadershipGranted.class);
+    long epoch = a.takeNextEpoch(0).toCompletableFuture().get();
+    a.publishMain(record("a", epoch)).toCompletableFuture().get();
+    a.confirmMain(epoch).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    // another node takes a later epoch (as a successor would): the old main can no longer confirm
+    CuratorCoordination b = start("b", false, testKit.createTestProbe());
+    b.takeNextEpoch(0).toCompletableFuture().get();
+    ExecutionException refused =
+        assertThrows(ExecutionException.class, () -> a.confirmMain(epoch).toCompletableFuture().get(10, TimeUnit.SECONDS));
+    assertTrue(refused.getCause().toString().contains("BadVersion"), refused.getCause().toString());
+  }
+
+  @Test
+  void everyNodeSeesThePublishedMainAndTheLiveNodes() throws Exception {
+    TestProbe<CoordinationEvent> eventsA = testKit.createTestProbe();
+    TestProbe<CoordinationEvent> eventsB = testKit.createTestProbe();
+    CuratorCoordination a = start("a", true, eventsA);
+    start("b", true, eventsB);
+    awaitEvent(eventsA, CoordinationEvent.LeadershipGranted.class);
+    long epoch = a.takeNextEpoch(0).toCompletableFuture().get();
+    a.publishMain(record("a", epoch)).toCompletableFuture().get();
+
+    // both registered before the main was published, and the watches report in that order
+    awaitEvent(eventsB, e -> e instanceof CoordinationEvent.NodesChanged n && n.nodes().size() == 2);
+    awaitEvent(eventsB, e -> e instanceof CoordinationEvent.MainChanged m && m.main().map(MainRecord::epoch).orElse(0L) == epoch);
+  }
+
+  @Test
+  void withdrawingMainHandsLeadershipToTheNextCandidate() throws Exception {
+    TestProbe<CoordinationEvent> eventsA = testKit.createTestProbe();
+    TestProbe<CoordinationEvent> eventsB = testKit.createTestProbe();
+    CuratorCoordination a = start("a", true, eventsA);
+    awaitEvent(eventsA, CoordinationEvent.LeadershipGranted.class);
+    start("b", true, eventsB);
+    a.publishMain(record("a", a.takeNextEpoch(0).toCompletableFuture().get())).toCompletableFuture().get();
+
+    started.remove(a);
+    a.withdraw();
+    // the main record goes first, so that standbys never see a new leader beside an old record
+    awaitEvent(eventsB, e -> e instanceof CoordinationEvent.MainChanged m && m.main().isPresent());
+    awaitEvent(eventsB, e -> e instanceof CoordinationEvent.MainChanged m && m.main().isEmpty());
+    awaitEvent(eventsB, CoordinationEvent.LeadershipGranted.class);
+  }
+
+  @Test
+  void aSecondLiveNodeWithTheSameNameIsRefused() throws Exception {
+    start("same", false, testKit.createTestProbe());
+    CuratorCoordination twin = coordination("same");
+    Exception refused = assertThrows(Exception.class, () -> twin.start(false, testKit.<CoordinationEvent>createTestProbe().getRef()));
+    assertInstanceOf(NodeNameInUseException.class, refused);
+    twin.withdraw();
+  }
+
+  private CuratorCoordination start(String name, boolean candidate, TestProbe<CoordinationEvent> events) throws Exception {
+    CuratorCoordination coordination = coordination(name);
+    coordination.start(candidate, events.getRef());
+    started.add(coordination);
+    return coordination;
+  }
+
+  private CuratorCoordination coordination(String name) {
+    NodeRecord self = new NodeRecord(name, Set.of(NodeRecord.MASTER), "pekko://mainstay@127.0.0.1:" + name.hashCode(), null);
+    return new CuratorCoordination(zookeeper.getConnectString(), root, self, SESSION, (seeds, timeout) -> true);
+  }
+
+  private static MainRecord record(String node, long epoch) {
+    return new MainRecord(node, "127.0.0.1", "http://127.0.0.1:1", "pekko://mainstay@127.0.0.1:1", epoch, Instant.now());
+  }
+
+  private static void awaitEvent(TestProbe<CoordinationEvent> events, Class<? extends CoordinationEvent> type) {
+    awaitEvent(events, type::isInstance);
+  }
+
+  /** Skips events until one matches; the watches report snapshots, so earlier ones are stale views. */
+  private static void awaitEvent(TestProbe<CoordinationEvent> events, Predicate<CoordinationEvent> matching) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!matching.test(events.receiveMessage(Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))))) {
+      // keep reading
+    }
+  }
+}
