@@ -48,6 +48,21 @@ public final class NodeHttp {
     return send(request(catalog(name)).DELETE());
   }
 
+  /** {@code GET /api/v1/catalog}: {@code {"entries":[{"name":..,"version":N},..]}}. */
+  public HttpResult list() {
+    return send(request("/api/v1/catalog").GET());
+  }
+
+  /**
+   * Any request, for the inputs the typed methods above never send: {@code rawPath} goes on the
+   * wire as given (already percent-encoded), {@code body} may be null for none.
+   */
+  public HttpResult request(String method, String rawPath, String body) {
+    HttpRequest.BodyPublisher publisher =
+        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body);
+    return send(request(rawPath).header("Content-Type", "application/json").method(method, publisher));
+  }
+
   private static String catalog(String name) {
     return "/api/v1/catalog/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
   }
