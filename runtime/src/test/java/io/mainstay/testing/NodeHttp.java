@@ -1,5 +1,6 @@
 package io.mainstay.testing;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -38,6 +39,14 @@ public final class NodeHttp {
     return send(request(catalog(name))
         .header("Content-Type", "application/json")
         .PUT(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  /** Like {@link #put} but streamed without a Content-Length (chunked), as a client may send a large body. */
+  public HttpResult putChunked(String name, String json) {
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    return send(request(catalog(name))
+        .header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))));
   }
 
   public HttpResult get(String name) {
