@@ -12,6 +12,7 @@ import io.mainstay.testing.Ping;
 import io.mainstay.testing.ZooKeeperProcess;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -76,13 +77,14 @@ class ElectionFailoverIT {
     assertEquals(200, newMain.status());
     assertTrue(newMain.epoch() > 1, "the new main's epoch must be above the dead main's 1: " + newMain.json());
     writes.assertAllServedBy(successor);
+    assertEquals(404, successor.http().get(MainCandidates.REFUSED).status(), "a write its standby refused");
 
     oldMain.start().awaitRole(Ping.STANDBY, Await.GENEROUS);
     Await.holds("the restarted " + oldMain.name() + " stays standby under the live main", WATCH,
         () -> Ping.STANDBY.equals(oldMain.ping().role()) && successor.ping().epoch() == newMain.epoch());
     assertEquals(successor.webUrl(), oldMain.ping().main(), "the main the restarted node names");
     MainCandidates.assertStandbyRefusesWrites(oldMain, successor);
-    for (MainstayNodeProcess asked : new MainstayNodeProcess[] {successor, oldMain}) {
+    for (MainstayNodeProcess asked : List.of(successor, oldMain)) {
       Await.until(asked + " to list " + oldMain.name() + " as standby of " + successor.name(), Await.GENEROUS,
           () -> listsAsStandby(asked.http().cluster(), successor, oldMain));
     }

@@ -10,7 +10,6 @@ import io.mainstay.testing.Ping;
 import io.mainstay.testing.ZooKeeperProcess;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The HA setup of the issue: two master-eligible coordinators on one ZooKeeper and ONE shared
@@ -20,6 +19,7 @@ import java.util.Optional;
 final class MainCandidates {
 
   static final int SESSION_TIMEOUT_MS = 2000;
+  static final String REFUSED = "refused-on-standby";
 
   private final Path store;
   private final List<MainstayNodeProcess> nodes;
@@ -51,7 +51,7 @@ final class MainCandidates {
         .build();
   }
 
-  static void awaitMainOrStandby(MainstayNodeProcess node) {
+  private static void awaitMainOrStandby(MainstayNodeProcess node) {
     node.process().awaitWhileRunning(node.name() + " to be main or standby", Await.GENEROUS, () -> {
       String role = node.ping().role();
       return Ping.MAIN.equals(role) || Ping.STANDBY.equals(role);
@@ -73,20 +73,15 @@ final class MainCandidates {
 
   /** The node that is main now; fails if none is. */
   MainstayNodeProcess main() {
-    return currentMain().orElseThrow(() -> new AssertionError("no node reports itself main"));
+    return nodes.stream()
+        .filter(node -> Ping.MAIN.equals(node.ping().role()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no node reports itself main"));
   }
 
-  /** The node that is not {@link #main()}. */
-  MainstayNodeProcess standby() {
-    return other(main());
-  }
-
+  /** The node that is not {@code node}. */
   MainstayNodeProcess other(MainstayNodeProcess node) {
     return nodes.get(0) == node ? nodes.get(1) : nodes.get(0);
-  }
-
-  private Optional<MainstayNodeProcess> currentMain() {
-    return nodes.stream().filter(node -> Ping.MAIN.equals(node.ping().role())).findFirst();
   }
 
   /** The shared {@code paths.local}. */
@@ -94,9 +89,12 @@ final class MainCandidates {
     return store;
   }
 
-  /** Asserts the 503 a standby gives a catalog write, and that it points at the main. */
+  /**
+   * Asserts the 503 a standby gives a catalog write, and that it points at the main. The entry,
+   * {@link #REFUSED}, must therefore exist nowhere.
+   */
   static void assertStandbyRefusesWrites(MainstayNodeProcess standby, MainstayNodeProcess main) {
-    HttpResult result = standby.http().put("refused-on-standby", "{}");
+    HttpResult result = standby.http().put(REFUSED, "{}");
     assertEquals(503, result.status(), "PUT on standby " + standby + ": " + result.body());
     assertTrue(result.json().path("error").isTextual(), "503 without an error: " + result.body());
     assertEquals(main.webUrl(), result.json().path("main").textValue(), "main named by " + standby + ": " + result.body());
