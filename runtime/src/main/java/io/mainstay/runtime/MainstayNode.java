@@ -91,8 +91,7 @@ public final class MainstayNode {
       if (config.coordinator()) {
         WebServer.bind(system, system, config.webPort()).toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
-      system.getWhenTerminated().thenRun(
-          () -> lifecycle.exit(NodeLifecycle.EXIT_FAILURE, "node " + config.nodeName() + ": actor system terminated (removed from the Pekko Cluster?)"));
+      system.getWhenTerminated().thenRun(() -> lifecycle.actorSystemTerminated(config.nodeName()));
       Signal.handle(new Signal("TERM"), signal -> system.tell(new NodeSupervisor.GracefulStop()));
       Signal.handle(new Signal("INT"), signal -> system.tell(new NodeSupervisor.GracefulStop()));
       writeUrlFile();

@@ -12,6 +12,7 @@ final class ProcessExit implements NodeLifecycle {
   private static final Logger log = LoggerFactory.getLogger(ProcessExit.class);
 
   private final AtomicBoolean exiting = new AtomicBoolean();
+  private volatile boolean leaving;
 
   @Override
   public void exit(int code, String reason) {
@@ -26,6 +27,23 @@ final class ProcessExit implements NodeLifecycle {
     // System.exit must not run on an actor's thread: it would wait on the thread that called it
     Thread exiter = new Thread(() -> exitNow(code), "mainstay-exit");
     exiter.start();
+  }
+
+  @Override
+  public void leaving() {
+    leaving = true;
+  }
+
+  /**
+   * The actor system ended: a failure, unless a graceful stop is leaving the cluster, whose last step
+   * (the main downing this node once its ZooKeeper record is gone) ends the actor system too.
+   */
+  void actorSystemTerminated(String node) {
+    if (leaving) {
+      exit(EXIT_GRACEFUL, "node " + node + ": stopped gracefully (removed from the Pekko Cluster while leaving)");
+    } else {
+      exit(EXIT_FAILURE, "node " + node + ": actor system terminated (removed from the Pekko Cluster?)");
+    }
   }
 
   static void exitNow(int code) {

@@ -48,6 +48,27 @@ public final class Await {
     }
   }
 
+  /**
+   * Checks that {@code condition} holds on every poll for {@code period}: for what must not happen
+   * while something else is true (a standby must not take over while the main lives). An
+   * exception or assertion error from the condition fails at once.
+   */
+  public static void holds(String what, Duration period, Callable<Boolean> condition) {
+    long end = System.nanoTime() + period.toNanos();
+    do {
+      try {
+        if (!Boolean.TRUE.equals(condition.call())) {
+          throw new AssertionError("no longer true: " + what);
+        }
+      } catch (AssertionError e) {
+        throw e;
+      } catch (Exception e) {
+        throw new AssertionError("failed while checking " + what, e);
+      }
+      pause();
+    } while (System.nanoTime() - end < 0);
+  }
+
   private static void pause() {
     try {
       Thread.sleep(POLL_MILLIS);

@@ -90,14 +90,15 @@ public final class MainstayNodeBuilder {
     Path confDir = home.resolve("conf");
     Path store = sharedStore != null ? sharedStore : home.resolve("store");
     int webPort = FreePorts.next();
+    int fabricPort = FreePorts.next();
     try {
       Files.createDirectories(confDir);
       Files.createDirectories(store);
-      Files.writeString(confDir.resolve("mainstay.conf"), render(store, webPort, FreePorts.next()), StandardCharsets.UTF_8);
+      Files.writeString(confDir.resolve("mainstay.conf"), render(store, webPort, fabricPort), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new MainstayNodeProcess(nodeName, home, confDir, webPort);
+    return new MainstayNodeProcess(nodeName, home, confDir, webPort, fabricPort);
   }
 
   private String render(Path store, int webPort, int fabricPort) {

@@ -17,19 +17,30 @@ public final class MainstayNodeProcess {
   private final Path home;
   private final Path confDir;
   private final int webPort;
+  private final int fabricPort;
   private final NodeHttp http;
   private JavaProcess process;
 
-  MainstayNodeProcess(String name, Path home, Path confDir, int webPort) {
+  MainstayNodeProcess(String name, Path home, Path confDir, int webPort, int fabricPort) {
     this.name = name;
     this.home = home;
     this.confDir = confDir;
     this.webPort = webPort;
+    this.fabricPort = fabricPort;
     this.http = new NodeHttp(webUrl());
   }
 
   public static MainstayNodeBuilder builder(Path baseDir, String nodeName) {
     return new MainstayNodeBuilder(baseDir, nodeName);
+  }
+
+  /**
+   * A node on a configuration the test wrote itself into {@code confDir} (e.g. the shipped
+   * {@code mainstay.conf} with its ports overridden), which must set these web and fabric ports
+   * and {@code node.host} to loopback. {@code home} holds {@code node.log}.
+   */
+  public static MainstayNodeProcess onConf(String name, Path home, Path confDir, int webPort, int fabricPort) {
+    return new MainstayNodeProcess(name, home, confDir, webPort, fabricPort);
   }
 
   /** Launches the node and returns at once; see {@link #awaitRole}. */
@@ -62,6 +73,11 @@ public final class MainstayNodeProcess {
 
   public int webPort() {
     return webPort;
+  }
+
+  /** {@code services.fabric.port}: the Pekko port. */
+  public int fabricPort() {
+    return fabricPort;
   }
 
   public String webUrl() {

@@ -1,5 +1,6 @@
 package io.mainstay.testing;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -40,12 +41,35 @@ public final class NodeHttp {
         .PUT(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  /** Like {@link #put} but streamed without a Content-Length (chunked), as a client may send a large body. */
+  public HttpResult putChunked(String name, String json) {
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    return send(request(catalog(name))
+        .header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))));
+  }
+
   public HttpResult get(String name) {
     return send(request(catalog(name)).GET());
   }
 
   public HttpResult delete(String name) {
     return send(request(catalog(name)).DELETE());
+  }
+
+  /** {@code GET /api/v1/catalog}: {@code {"entries":[{"name":..,"version":N},..]}}. */
+  public HttpResult list() {
+    return send(request("/api/v1/catalog").GET());
+  }
+
+  /**
+   * Any request, for the inputs the typed methods above never send: {@code rawPath} goes on the
+   * wire as given (already percent-encoded), {@code body} may be null for none.
+   */
+  public HttpResult request(String method, String rawPath, String body) {
+    HttpRequest.BodyPublisher publisher =
+        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body);
+    return send(request(rawPath).header("Content-Type", "application/json").method(method, publisher));
   }
 
   private static String catalog(String name) {

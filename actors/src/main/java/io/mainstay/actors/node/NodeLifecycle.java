@@ -10,4 +10,12 @@ public interface NodeLifecycle {
 
   /** Ends the process with {@code code}; {@code reason} is the one line an operator reads. */
   void exit(int code, String reason);
+
+  /**
+   * A graceful stop has closed the store, released the lock and now leaves ZooKeeper. The main downs
+   * this node in the Pekko Cluster as soon as its ZooKeeper record vanishes, which ends the actor
+   * system, possibly before the supervisor gets to {@link #exit}: from now on that is the stop
+   * completing, not a failure.
+   */
+  default void leaving() {}
 }

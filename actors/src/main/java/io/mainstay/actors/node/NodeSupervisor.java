@@ -447,6 +447,7 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
   private Behavior<Command> withdraw() {
     lock.ifPresent(StoreLock::close);
     lock = Optional.empty();
+    lifecycle.leaving();
     getContext().pipeToSelf(
         CompletableFuture.runAsync(coordination::withdraw, blocking),
         (ok, failure) -> {

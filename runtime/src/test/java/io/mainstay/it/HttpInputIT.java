@@ -1,0 +1,106 @@
+package io.mainstay.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mainstay.testing.Await;
+import io.mainstay.testing.FreePorts;
+import io.mainstay.testing.HttpResult;
+import io.mainstay.testing.MainstayNodeProcess;
+import io.mainstay.testing.ManagedProcesses;
+import io.mainstay.testing.NodeHttp;
+import io.mainstay.testing.Ping;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the web port of a main answers to bad input: the status the issue names, and always a JSON error. */
+@ExtendWith(ManagedProcesses.Extension.class)
+class HttpInputIT {
+
+  private static final int MIB = 1 << 20;
+
+  // Kept when a test fails, so the node's log can be read.
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  static Path dir;
+
+  private static NodeHttp http;
+
+  /** One main for every test here: they only send it requests, and each uses names of its own. */
+  @BeforeAll
+  static void startMain() {
+    MainstayNodeProcess main = MainstayNodeProcess.builder(dir, "http-main")
+        .embeddedZooKeeper(FreePorts.next())
+        .build()
+        .start()
+        .awaitRole(Ping.MAIN, Await.GENEROUS);
+    http = main.http();
+  }
+
+  @Test
+  void namesOutsideTheAllowedCharactersOrLengthAre400() {
+    assertError(400, http.put("bad name!", "{}"));
+    assertError(400, http.get("bad name!"));
+    assertError(400, http.put("n".repeat(256), "{}"));
+    assertEquals(200, http.put("n".repeat(255), "{}").status(), "the longest allowed name");
+    assertEquals(200, http.put("Az09._-", "{}").status(), "every kind of allowed character");
+  }
+
+  @Test
+  void bodiesThatAreNotAJsonObjectAre400() {
+    assertError(400, http.put("not-json", "this is not JSON"));
+    assertError(400, http.put("not-json", "{\"a\": 1} trailing"));
+    assertError(400, http.put("not-json", ""));
+    assertError(400, http.put("not-an-object", "[1]"));
+    assertError(400, http.put("not-an-object", "\"text\""));
+    assertError(404, http.get("not-json"));
+    assertError(404, http.get("not-an-object"));
+  }
+
+  @Test
+  void bodiesOverOneMebibyteAre413() {
+    assertEquals(200, http.put("exactly-1mib", documentOf(MIB)).status(), "a body of exactly 1 MiB");
+    assertError(413, http.put("too-large", documentOf(MIB + 1)));
+    // Without a Content-Length the node only finds out while reading.
+    assertError(413, http.putChunked("too-large", documentOf(MIB + 1)));
+    // Beyond what the HTTP parser itself accepts (2 MiB): still the catalog's JSON 413.
+    assertError(413, http.put("too-large", documentOf(3 * MIB)));
+    assertError(404, http.get("too-large"));
+  }
+
+  @Test
+  void missingAndDeletedEntriesAre404() {
+    assertError(404, http.get("never-written"));
+    assertError(404, http.delete("never-written"));
+    assertEquals(200, http.put("deleted", "{\"a\": 1}").status());
+    assertEquals(200, http.get("deleted").status());
+
+    assertEquals(200, http.delete("deleted").status());
+
+    assertError(404, http.get("deleted"));
+  }
+
+  @Test
+  void wrongMethodsAre405AndUnknownPathsAre404() {
+    assertError(405, http.request("POST", "/api/v1/catalog/some-entry", "{}"));
+    assertError(405, http.request("DELETE", "/api/v1/catalog", null));
+    assertError(405, http.request("PUT", "/ping", "{}"));
+    assertError(404, http.request("GET", "/api/v1/no-such-thing", null));
+    assertError(404, http.request("GET", "/no-such-thing", null));
+    assertError(404, http.request("GET", "/api/v1/catalog/a/b", null));
+  }
+
+  /** A JSON object of exactly {@code bytes} bytes. */
+  private static String documentOf(int bytes) {
+    String frame = "{\"padding\":\"\"}";
+    return "{\"padding\":\"" + "x".repeat(bytes - frame.length()) + "\"}";
+  }
+
+  private static void assertError(int status, HttpResult result) {
+    assertEquals(status, result.status(), result.body());
+    assertTrue(result.json().path("error").isTextual(), "an error without a JSON \"error\" field: " + result.body());
+  }
+}
