@@ -12,6 +12,7 @@ import io.mainstay.store.MetadataStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -65,11 +66,12 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
       ClusterCoordination coordination,
       Duration confirmTimeout,
       List<NodeRecord> liveNodes,
+      Set<String> addressesSeen,
       ExecutorRegistry.Settings registrySettings) {
     return Behaviors.setup(
         ctx ->
             new MainCoordinator(
-                ctx, node, epoch, store, coordination, confirmTimeout, liveNodes, registrySettings));
+                ctx, node, epoch, store, coordination, confirmTimeout, liveNodes, addressesSeen, registrySettings));
   }
 
   private MainCoordinator(
@@ -80,6 +82,7 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
       ClusterCoordination coordination,
       Duration confirmTimeout,
       List<NodeRecord> liveNodes,
+      Set<String> addressesSeen,
       ExecutorRegistry.Settings registrySettings) {
     super(context);
     this.node = node;
@@ -91,7 +94,7 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
             DispatcherSelector.fromConfig(STORE_DISPATCHER));
     this.registry =
         context.spawn(ExecutorRegistry.create(node, epoch, liveNodes, registrySettings), ActorPaths.REGISTRY);
-    this.downing = ZooKeeperDowning.forSystem(context.getSystem(), node, epoch);
+    this.downing = ZooKeeperDowning.forSystem(context.getSystem(), node, epoch, addressesSeen);
     downing.ifPresent(d -> d.onLiveNodes(liveNodes));
   }
 

@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * ZooKeeper decides liveness: a Pekko member whose {@code nodes/} record vanished is downed at once by the
  * main, instead of waiting for Pekko's own failure detector. Only addresses once seen in ZooKeeper are
- * downed, so a node that has joined but whose record the main has not seen yet is left alone.
+ * downed, so a node that has joined but whose record the main has not seen yet is left alone. "Seen"
+ * counts from before this node became main: the old main's record vanishes before its successor is
+ * elected, and it must not linger in the cluster, unreachable, until the split brain resolver acts.
  */
 final class ZooKeeperDowning {
 
@@ -27,17 +29,19 @@ final class ZooKeeperDowning {
   private final Cluster cluster;
   private final Set<String> seen = new HashSet<>();
 
-  private ZooKeeperDowning(String mainNode, long epoch, Cluster cluster) {
+  private ZooKeeperDowning(String mainNode, long epoch, Cluster cluster, Set<String> addressesSeen) {
     this.mainNode = mainNode;
     this.epoch = epoch;
     this.cluster = cluster;
+    this.seen.addAll(addressesSeen);
   }
 
   /** Empty when the system runs without Pekko Cluster (actor unit tests): then there is nothing to down. */
-  static Optional<ZooKeeperDowning> forSystem(ActorSystem<?> system, String mainNode, long epoch) {
+  static Optional<ZooKeeperDowning> forSystem(
+      ActorSystem<?> system, String mainNode, long epoch, Set<String> addressesSeen) {
     boolean clustered = "cluster".equals(system.settings().config().getString("pekko.actor.provider"));
     return clustered
-        ? Optional.of(new ZooKeeperDowning(mainNode, epoch, Cluster.get(system)))
+        ? Optional.of(new ZooKeeperDowning(mainNode, epoch, Cluster.get(system), addressesSeen))
         : Optional.empty();
   }
 
