@@ -20,6 +20,8 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
 
 /**
  * The active main: exists only between "published in ZooKeeper" and the end of this node's term. It owns
@@ -51,6 +53,9 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
   public record Stopped() {}
 
   private record CatalogClosed(ActorRef<Stopped> replyTo) implements Command {}
+
+  /** From the Pekko Cluster: the failure detector lost this member. */
+  private record MemberUnreachable(Member member) implements Command {}
 
   private final String node;
   private final long epoch;
@@ -95,7 +100,11 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
     this.registry =
         context.spawn(ExecutorRegistry.create(node, epoch, liveNodes, registrySettings), ActorPaths.REGISTRY);
     this.downing = ZooKeeperDowning.forSystem(context.getSystem(), node, epoch, addressesSeen);
-    downing.ifPresent(d -> d.onLiveNodes(liveNodes));
+    downing.ifPresent(d -> {
+      d.onLiveNodes(liveNodes);
+      d.subscribeToUnreachable(
+          context.messageAdapter(ClusterEvent.UnreachableMember.class, e -> new MemberUnreachable(e.member())));
+    });
   }
 
   @Override
@@ -103,6 +112,7 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
     return newReceiveBuilder()
         .onMessage(Serve.class, this::onServe)
         .onMessage(LiveNodes.class, this::onLiveNodes)
+        .onMessage(MemberUnreachable.class, this::onMemberUnreachable)
         .onMessage(Probe.class, this::onProbe)
         .onMessage(Fence.class, this::onFence)
         .onMessage(Resume.class, this::onResume)
@@ -121,6 +131,11 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
   private Behavior<Command> onLiveNodes(LiveNodes live) {
     registry.tell(new ExecutorRegistry.LiveNodes(live.nodes()));
     downing.ifPresent(d -> d.onLiveNodes(live.nodes()));
+    return this;
+  }
+
+  private Behavior<Command> onMemberUnreachable(MemberUnreachable unreachable) {
+    downing.ifPresent(d -> d.onUnreachable(unreachable.member()));
     return this;
   }
 

@@ -6,19 +6,25 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
+import org.apache.pekko.cluster.typed.Subscribe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * ZooKeeper decides liveness: a Pekko member whose {@code nodes/} record vanished is downed at once by the
- * main, instead of waiting for Pekko's own failure detector. Only addresses once seen in ZooKeeper are
- * downed, so a node that has joined but whose record the main has not seen yet is left alone. "Seen"
+ * ZooKeeper decides liveness: a Pekko member that ZooKeeper does not list under {@code nodes/} is downed
+ * by the main, instead of waiting for Pekko's own failure detector and the split brain resolver. A node
+ * registers in ZooKeeper before it joins, yet the main may see the member before its record: so a member
+ * is downed only when its record vanished after being seen, or when it is also unreachable. "Seen"
  * counts from before this node became main: the old main's record vanishes before its successor is
- * elected, and it must not linger in the cluster, unreachable, until the split brain resolver acts.
+ * elected, and it must not linger in the cluster, unreachable, until the split brain resolver acts. A
+ * member that died before this node watched ZooKeeper at all is caught by the unreachable rule.
  */
 final class ZooKeeperDowning {
 
@@ -28,6 +34,7 @@ final class ZooKeeperDowning {
   private final long epoch;
   private final Cluster cluster;
   private final Set<String> seen = new HashSet<>();
+  private Set<String> live = Set.of();
 
   private ZooKeeperDowning(String mainNode, long epoch, Cluster cluster, Set<String> addressesSeen) {
     this.mainNode = mainNode;
@@ -45,16 +52,34 @@ final class ZooKeeperDowning {
         : Optional.empty();
   }
 
+  /**
+   * Asks the cluster to tell {@code subscriber} of every member the failure detector loses, those
+   * already lost included.
+   */
+  void subscribeToUnreachable(ActorRef<ClusterEvent.UnreachableMember> subscriber) {
+    cluster.subscriptions().tell(Subscribe.create(subscriber, ClusterEvent.UnreachableMember.class));
+  }
+
   void onLiveNodes(List<NodeRecord> nodes) {
-    Set<String> live = nodes.stream().map(NodeRecord::pekkoAddress).collect(Collectors.toSet());
+    live = nodes.stream().map(NodeRecord::pekkoAddress).collect(Collectors.toSet());
     seen.addAll(live);
-    String self = cluster.selfMember().address().toString();
     for (Member member : cluster.state().getMembers()) {
-      String address = member.address().toString();
-      if (seen.contains(address) && !live.contains(address) && !address.equals(self)) {
-        log.info("node {} epoch {}: downing {}: its ZooKeeper record vanished", mainNode, epoch, address);
-        cluster.manager().tell(new Down(member.address()));
+      if (seen.contains(member.address().toString())) {
+        downIfNotLive(member, "its ZooKeeper record vanished");
       }
+    }
+  }
+
+  void onUnreachable(Member member) {
+    downIfNotLive(member, "unreachable and not registered in ZooKeeper");
+  }
+
+  private void downIfNotLive(Member member, String why) {
+    String address = member.address().toString();
+    boolean self = member.address().equals(cluster.selfMember().address());
+    if (!self && !live.contains(address) && member.status() != MemberStatus.down()) {
+      log.info("node {} epoch {}: downing {}: {}", mainNode, epoch, address, why);
+      cluster.manager().tell(new Down(member.address()));
     }
   }
 }
