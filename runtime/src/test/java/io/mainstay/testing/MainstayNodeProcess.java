@@ -63,6 +63,16 @@ public final class MainstayNodeProcess {
     return Ping.of(http.ping());
   }
 
+  /** {@code GET /api/v1/cluster}. */
+  public ClusterStatus cluster() {
+    return ClusterStatus.of(http.cluster());
+  }
+
+  /** {@code POST /api/v1/probe}, answered within {@code deadline}. */
+  public ProbeReport probe(Duration deadline) {
+    return ProbeReport.of(http.probe(deadline));
+  }
+
   public NodeHttp http() {
     return http;
   }

@@ -34,6 +34,16 @@ public final class NodeHttp {
     return send(request("/api/v1/cluster").GET());
   }
 
+  /**
+   * {@code POST /api/v1/probe?deadlineMs=N}: the main answers within {@code deadline}, so the request
+   * may take that long plus the usual timeout.
+   */
+  public HttpResult probe(Duration deadline) {
+    return send(request("/api/v1/probe?deadlineMs=" + deadline.toMillis())
+        .timeout(deadline.plus(TIMEOUT))
+        .POST(HttpRequest.BodyPublishers.noBody()));
+  }
+
   /** {@code PUT /api/v1/catalog/{name}}; a 2xx answer carries {@code {"name":..,"version":N}}. */
   public HttpResult put(String name, String json) {
     return send(request(catalog(name))

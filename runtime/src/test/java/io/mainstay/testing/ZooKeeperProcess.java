@@ -21,7 +21,8 @@ import java.util.List;
 public final class ZooKeeperProcess {
 
   static final String MAIN_CLASS = "org.apache.zookeeper.server.quorum.QuorumPeerMain";
-  static final String HOST = "127.0.0.1";
+  /** The loopback address every test process binds and publishes. */
+  public static final String HOST = "127.0.0.1";
 
   // A short tick lets sessions expire in a fraction of a second (minimum 2 ticks) when a test
   // asks for it. Followers get 10 s to sync and 5 s of silence before they are dropped, since a

@@ -13,6 +13,7 @@ import io.mainstay.store.MetadataStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -66,11 +67,12 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
       ClusterCoordination coordination,
       Duration confirmTimeout,
       List<NodeRecord> liveNodes,
+      Set<String> addressesSeen,
       ExecutorRegistry.Settings registrySettings) {
     return Behaviors.setup(
         ctx ->
             new MainCoordinator(
-                ctx, node, epoch, store, coordination, confirmTimeout, liveNodes, registrySettings));
+                ctx, node, epoch, store, coordination, confirmTimeout, liveNodes, addressesSeen, registrySettings));
   }
 
   private MainCoordinator(
@@ -81,6 +83,7 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
       ClusterCoordination coordination,
       Duration confirmTimeout,
       List<NodeRecord> liveNodes,
+      Set<String> addressesSeen,
       ExecutorRegistry.Settings registrySettings) {
     super(context);
     this.node = node;
@@ -92,7 +95,7 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
             DispatcherSelector.fromConfig(STORE_DISPATCHER));
     this.registry =
         context.spawn(ExecutorRegistry.create(node, epoch, liveNodes, registrySettings), ActorPaths.REGISTRY);
-    this.downing = context.spawn(ZooKeeperDowning.create(node, epoch, liveNodes), "downing");
+    this.downing = context.spawn(ZooKeeperDowning.create(node, epoch, liveNodes, addressesSeen), "downing");
   }
 
   @Override

@@ -13,6 +13,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
 import org.apache.pekko.cluster.typed.Subscribe;
@@ -20,9 +21,11 @@ import org.apache.pekko.cluster.typed.Subscribe;
 /**
  * ZooKeeper decides liveness: the main downs a Pekko member as soon as ZooKeeper says its node is gone,
  * instead of waiting for Pekko's failure detector and split brain resolver. A member is downed when its
- * {@code nodes/} record vanished after the main had seen it, or when Pekko finds it unreachable and
- * ZooKeeper has no record of it (a node that died while no main was watching). A member that is merely
- * new, reachable and not yet in the main's view is left alone.
+ * {@code nodes/} record vanished after it had been seen, or when Pekko finds it unreachable and ZooKeeper
+ * has no record of it (a node that died while no main was watching). "Seen" counts from before this node
+ * became main: the old main's record vanishes before its successor is elected, and it must not linger in
+ * the cluster, unreachable, until the split brain resolver acts. A member that is merely new, reachable
+ * and not yet in the main's view is left alone.
  */
 final class ZooKeeperDowning extends AbstractBehavior<ZooKeeperDowning.Command> {
 
@@ -39,13 +42,15 @@ final class ZooKeeperDowning extends AbstractBehavior<ZooKeeperDowning.Command> 
   private Set<String> live = Set.of();
 
   /** A no-op when the system runs without Pekko Cluster (actor unit tests): there is nothing to down. */
-  static Behavior<Command> create(String mainNode, long epoch, List<NodeRecord> liveNodes) {
+  static Behavior<Command> create(
+      String mainNode, long epoch, List<NodeRecord> liveNodes, Set<String> addressesSeen) {
     return Behaviors.setup(
         ctx -> {
           if (!"cluster".equals(ctx.getSystem().settings().config().getString("pekko.actor.provider"))) {
             return Behaviors.ignore();
           }
           ZooKeeperDowning downing = new ZooKeeperDowning(ctx, mainNode, epoch);
+          downing.seen.addAll(addressesSeen);
           downing.onLiveNodes(new LiveNodes(liveNodes));
           return downing;
         });
@@ -78,7 +83,7 @@ final class ZooKeeperDowning extends AbstractBehavior<ZooKeeperDowning.Command> 
     for (Member member : cluster.state().getMembers()) {
       String address = member.address().toString();
       if (seen.contains(address) && !live.contains(address)) {
-        down(member.address(), "its ZooKeeper record vanished");
+        down(member, "its ZooKeeper record vanished");
       }
     }
     return this;
@@ -86,13 +91,14 @@ final class ZooKeeperDowning extends AbstractBehavior<ZooKeeperDowning.Command> 
 
   private Behavior<Command> onUnreachable(Unreachable unreachable) {
     if (!live.contains(unreachable.member().address().toString())) {
-      down(unreachable.member().address(), "unreachable, and ZooKeeper has no record of it");
+      down(unreachable.member(), "unreachable and not registered in ZooKeeper");
     }
     return this;
   }
 
-  private void down(Address address, String why) {
-    if (address.equals(cluster.selfMember().address())) {
+  private void down(Member member, String why) {
+    Address address = member.address();
+    if (address.equals(cluster.selfMember().address()) || member.status() == MemberStatus.down()) {
       return;
     }
     getContext().getLog().info("node {} epoch {}: downing {}: {}", mainNode, epoch, address, why);

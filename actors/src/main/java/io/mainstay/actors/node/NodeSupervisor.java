@@ -17,8 +17,10 @@ import io.mainstay.store.MetadataStore;
 import io.mainstay.store.StoreLock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -105,6 +107,11 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
   private final Optional<ActorRef<Executor.Command>> executor;
   private Optional<MainRecord> publishedMain = Optional.empty();
   private List<NodeRecord> nodes = List.of();
+  /**
+   * Every Pekko address ever listed under {@code nodes/}, kept while standby too: a node whose record
+   * vanished before this one became main (the old main above all) must still be downed once it is.
+   */
+  private final Set<String> addressesSeen = new HashSet<>();
   private Instant lockWaitLoggedAt = Instant.EPOCH;
 
   public static Behavior<Command> create(
@@ -212,6 +219,7 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
       onMainChanged(changed.main());
     } else if (event instanceof CoordinationEvent.NodesChanged changed) {
       nodes = List.copyOf(changed.nodes());
+      nodes.forEach(n -> addressesSeen.add(n.pekkoAddress()));
       main.ifPresent(m -> m.tell(new MainCoordinator.LiveNodes(nodes)));
     }
     return this;
@@ -324,6 +332,7 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
                     coordination,
                     settings.confirmTimeout(),
                     nodes,
+                    Set.copyOf(addressesSeen),
                     settings.registry()),
                 ActorPaths.MAIN));
     changeRole(NodeRole.MAIN, "serving as main");
