@@ -56,7 +56,7 @@ public final class FragmentSender implements AutoCloseable {
         ActorRefResolver.get(system).resolveActorRef(ActorPaths.executor(executorAddress));
     try {
       return AskPattern.<Executor.Command, FragmentOutcome>ask(
-              executor, replyTo -> new Executor.RunFragment(fragmentId, epoch, replyTo), timeout, system.scheduler())
+              executor, replyTo -> new Executor.RunFragment(fragmentId, epoch, 0, replyTo), timeout, system.scheduler())
           .toCompletableFuture()
           .get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
