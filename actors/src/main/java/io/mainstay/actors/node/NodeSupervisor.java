@@ -122,6 +122,8 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
       NodeLifecycle lifecycle,
       Settings settings) {
     super(context);
+    // named, not detected from the stack: that can yield org.apache.pekko.actor.ActorCell, silenced by logback.xml
+    context.setLoggerName(NodeSupervisor.class);
     this.identity = identity;
     this.coordination = coordination;
     this.lifecycle = lifecycle;
