@@ -14,6 +14,7 @@ import io.mainstay.actors.fragment.ProbeReply;
 import io.mainstay.actors.main.MainCoordinator;
 import io.mainstay.store.MetadataStore;
 import io.mainstay.store.StoreLock;
+import io.mainstay.store.StoreWarmUp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -58,6 +59,8 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
   private record Coordination(CoordinationEvent event) implements Command {}
 
   private record Registered(Optional<Throwable> failure) implements Command {}
+
+  private record StoreWarmedUp(Optional<Duration> took, Optional<Throwable> failure) implements Command {}
 
   private record TryLock() implements Command {}
 
@@ -138,6 +141,13 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
                         identity.name(), identity.pekkoAddress(), identity.slots(), identity.storeDir(), settings.executor()),
                     ActorPaths.EXECUTOR))
             : Optional.empty();
+    if (identity.masterEligible()) {
+      // a takeover must not wait for LMDB's native library to load: load it while standing by
+      context.pipeToSelf(
+          CompletableFuture.supplyAsync(NodeSupervisor::warmUpStore, blocking),
+          (took, failure) ->
+              new StoreWarmedUp(Optional.ofNullable(took), Optional.ofNullable(failure).map(NodeSupervisor::unwrap)));
+    }
     ActorRef<CoordinationEvent> listener = context.messageAdapter(CoordinationEvent.class, Coordination::new);
     context.pipeToSelf(
         CompletableFuture.runAsync(
@@ -153,10 +163,19 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
     }
   }
 
+  private static Duration warmUpStore() {
+    try {
+      return StoreWarmUp.run();
+    } catch (java.io.IOException e) {
+      throw new CompletionException(e);
+    }
+  }
+
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Registered.class, this::onRegistered)
+        .onMessage(StoreWarmedUp.class, this::onStoreWarmedUp)
         .onMessage(Coordination.class, c -> onCoordination(c.event()))
         .onMessage(TryLock.class, this::onTryLock)
         .onMessage(LockAttempted.class, this::onLockAttempted)
@@ -192,6 +211,15 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
             ? NodeRole.STANDBY
             : identity.coordinator() ? NodeRole.COORDINATOR : NodeRole.EXECUTOR;
     changeRole(next, "registered with ZooKeeper");
+    return this;
+  }
+
+  private Behavior<Command> onStoreWarmedUp(StoreWarmedUp warmedUp) {
+    warmedUp.took().ifPresent(took -> getContext().getLog().info(
+        "node {}: store code loaded ahead of any takeover in {} ms", identity.name(), took.toMillis()));
+    warmedUp.failure().ifPresent(failure -> getContext().getLog().warn(
+        "node {}: could not load the store code ahead of a takeover (a takeover will try again): {}",
+        identity.name(), failure.toString()));
     return this;
   }
 
