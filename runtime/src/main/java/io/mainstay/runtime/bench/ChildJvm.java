@@ -119,6 +119,11 @@ final class ChildJvm {
     return logFile;
   }
 
+  /** The exit code; only once the process has ended. */
+  int exitCode() {
+    return process.exitValue();
+  }
+
   /** SIGKILL, as {@code kill -9}; returns at once. */
   void kill9() {
     process.destroyForcibly();

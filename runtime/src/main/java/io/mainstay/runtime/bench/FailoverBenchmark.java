@@ -127,12 +127,12 @@ public final class FailoverBenchmark {
     results.floor.addAll(floor.measure(options.rounds(), START_TIMEOUT, SETTLE, this::note));
 
     progress.println("mainstay-bench: starting 2 coordinators and " + options.executors() + " executors");
+    sampleLoad();
     cluster.startNodes(options.executors(), START_TIMEOUT);
     watch = new MainWatch(client, cluster.coordinators());
     watch.start();
     writer = new CatalogWriter(client, cluster.coordinators(), acknowledged, watch);
     writer.start();
-    Thread.sleep(SETTLE.toMillis());
 
     List<Timeline.Source> sources = new ArrayList<>();
     sources.add(new Timeline.Source("zk", cluster.zooKeeperLog()));
@@ -141,24 +141,41 @@ public final class FailoverBenchmark {
     Duration roundTimeout = options.sessionTimeout().multipliedBy(5).plusSeconds(60);
     try (FailoverRound rounds = new FailoverRound(client, cluster, watch, acknowledged, roundTimeout)) {
       for (FailoverRound.Mode mode : FailoverRound.Mode.values()) {
-        for (int i = 1; i <= options.rounds(); i++) {
-          NodeProcess main = cluster.awaitMain(START_TIMEOUT);
-          FailoverRound.Result r = rounds.run(mode, i, main);
+        int round = 1;
+        while (round <= options.rounds()) {
+          NodeProcess main = cluster.recover(START_TIMEOUT);
+          Thread.sleep(SETTLE.toMillis());
+          main = cluster.recover(START_TIMEOUT); // still steady after the pause?
+          sampleLoad();
+          FailoverRound.Result r;
+          try {
+            r = rounds.run(mode, round, main);
+          } catch (BenchmarkException e) {
+            discard(mode, round, e.getMessage());
+            restartIfExited(cluster, main);
+            continue;
+          }
+          String disturbed = disturbance(cluster, main);
+          if (disturbed != null) {
+            discard(mode, round, disturbed);
+            restartIfExited(cluster, main);
+            continue;
+          }
           results.rounds(mode).add(r);
           note(String.format(Locale.ROOT, "%s round %d/%d: %s %s -> %s: (a) %.0f ms (b) %.0f ms (c) %.0f ms%s",
-              mode.label(), i, options.rounds(), mode.signal, r.from(), r.to(), r.newMainMs(), r.executorsMs(), r.firstWriteMs(),
+              mode.label(), round, options.rounds(), mode.signal, r.from(), r.to(), r.newMainMs(), r.executorsMs(), r.firstWriteMs(),
               mode == FailoverRound.Mode.GRACEFUL && r.exitCode() != 0 ? " (old main exit code " + r.exitCode() + ")" : ""));
-          appendBenchLog("timeline of " + mode.label() + " round " + i, Timeline.of(r, sources));
-          NodeProcess successor = cluster.other(main);
+          appendBenchLog("timeline of " + mode.label() + " round " + round, Timeline.of(r, sources));
           cluster.restart(main);
-          cluster.awaitSteady(successor, main, START_TIMEOUT);
-          Thread.sleep(SETTLE.toMillis());
+          round++;
         }
         FailoverRound.Result median = Results.medianRound(results.rounds(mode));
         timelines.add("Timeline of " + mode.label() + " round " + median.round() + " (its (a) is nearest the median), ms from the fault:");
         timelines.addAll(Timeline.of(median, sources));
         timelines.add("");
       }
+    } finally {
+      results.unplannedExits = cluster.unplannedExits();
     }
 
     stopBackground();
@@ -168,6 +185,45 @@ public final class FailoverBenchmark {
       throw new BenchmarkException("the final main " + last.name() + " did not list the catalog");
     }
     results.lostWrites = acknowledged.lostIn(stored);
+  }
+
+  /** A round is counted only if no node but the faulted main exited meanwhile; null when none did. */
+  private static String disturbance(LocalCluster cluster, NodeProcess faulted) {
+    List<NodeProcess> others = new ArrayList<>(cluster.coordinators());
+    others.addAll(cluster.executors());
+    others.remove(faulted);
+    for (NodeProcess node : others) {
+      if (node.hasExited()) {
+        return node.name() + " exited during the round (exit code " + node.jvm().exitCode() + ")";
+      }
+    }
+    return null;
+  }
+
+  /** The faulted main of a discarded round is restarted here, so that it does not count as an unplanned exit. */
+  private static void restartIfExited(LocalCluster cluster, NodeProcess faulted) {
+    if (faulted.hasExited()) {
+      cluster.restart(faulted);
+    }
+  }
+
+  private void discard(FailoverRound.Mode mode, int round, String why) {
+    String line = mode.label() + " round " + round + " discarded, will be run again: " + why.lines().findFirst().orElse("");
+    results.discardedRounds.add(line);
+    note(line);
+    appendBenchLog("why " + mode.label() + " round " + round + " was discarded", why.lines().toList());
+    if (results.discardedRounds.size() > options.rounds()) {
+      throw new BenchmarkException("gave up: " + results.discardedRounds.size() + " rounds discarded; last: " + why);
+    }
+  }
+
+  private void sampleLoad() {
+    try {
+      String loadavg = Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII);
+      results.loadAverages.add(Double.parseDouble(loadavg.split(" ")[0]));
+    } catch (IOException | RuntimeException e) {
+      // not Linux: no load figures
+    }
   }
 
   /** Stops the writer and the watch (once) and takes their counts. */

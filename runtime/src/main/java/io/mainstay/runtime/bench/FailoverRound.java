@@ -145,8 +145,12 @@ final class FailoverRound implements AutoCloseable {
     go.countDown();
 
     List<Long> reached = new ArrayList<>();
-    for (Future<Long> figure : List.of(a, b, c)) {
-      reached.add(await(figure, mode, round, successor));
+    try {
+      for (Future<Long> figure : List.of(a, b, c)) {
+        reached.add(await(figure, mode, round, successor));
+      }
+    } finally {
+      List.of(a, b, c).forEach(figure -> figure.cancel(true));
     }
     OptionalInt exit = main.jvm().waitForExit(Duration.ofSeconds(30));
     int exitCode = exit.orElse(-1);

@@ -27,6 +27,7 @@ final class LocalCluster {
   private final NodeClient client;
   private final Ports ports;
   private final Duration sessionTimeout;
+  private final List<String> unplannedExits = new ArrayList<>();
 
   LocalCluster(Path workDir, Processes processes, Ports ports, List<String> jvmOptions, Duration sessionTimeout, NodeClient client) {
     this.workDir = workDir;
@@ -52,11 +53,11 @@ final class LocalCluster {
   }
 
   /**
-   * Writes the node configurations and starts the nodes: the first coordinator alone (so it becomes the
-   * main), then the second coordinator and the executors; returns once the second is a standby and every
-   * executor is registered with the main.
+   * Writes the node configurations and starts the nodes: the first coordinator alone (so it normally
+   * becomes the main), then the second coordinator and the executors; returns the main once the cluster is
+   * steady (see {@link #recover}).
    */
-  void startNodes(int executorCount, Duration timeout) {
+  NodeProcess startNodes(int executorCount, Duration timeout) {
     Path store = workDir.resolve("shared-store");
     long sessionMs = sessionTimeout.toMillis();
     for (String name : List.of("coord-a", "coord-b")) {
@@ -67,10 +68,60 @@ final class LocalCluster {
     }
     NodeProcess first = coordinators.get(0);
     first.start(processes, jvmOptions);
-    awaitRole(first, "main", timeout);
+    Wait.until(
+        first.name() + " to answer /ping",
+        timeout,
+        POLL,
+        () -> client.ping(first.webUrl()).status() != NodeClient.NO_ANSWER ? Boolean.TRUE : null,
+        () -> first.isAlive() ? null : "exited");
     coordinators.get(1).start(processes, jvmOptions);
     executors.forEach(e -> e.start(processes, jvmOptions));
-    awaitSteady(first, coordinators.get(1), timeout);
+    return recover(timeout);
+  }
+
+  /**
+   * Restarts every node that exited on its own (on a loaded machine a main can lose its ZooKeeper session
+   * and exit, as designed) and waits until the cluster is steady: one coordinator main, the other standby,
+   * every executor registered with the main at its epoch. Returns the main.
+   */
+  NodeProcess recover(Duration timeout) {
+    BenchmarkException last = null;
+    for (int attempt = 1; attempt <= 5; attempt++) {
+      restartExited();
+      try {
+        NodeProcess main = awaitMain(timeout);
+        awaitSteady(main, other(main), timeout);
+        return main;
+      } catch (BenchmarkException e) {
+        if (all().stream().noneMatch(NodeProcess::hasExited)) {
+          throw e;
+        }
+        last = e; // a node exited while we waited: restart it and wait again
+      }
+    }
+    throw last;
+  }
+
+  /** Nodes that exited without the benchmark stopping them, with their exit codes, in order. */
+  synchronized List<String> unplannedExits() {
+    return List.copyOf(unplannedExits);
+  }
+
+  private void restartExited() {
+    for (NodeProcess node : all()) {
+      if (node.hasExited()) {
+        synchronized (this) {
+          unplannedExits.add(node.name() + " exited with code " + node.jvm().exitCode() + " at " + java.time.LocalTime.now());
+        }
+        node.start(processes, jvmOptions);
+      }
+    }
+  }
+
+  private List<NodeProcess> all() {
+    List<NodeProcess> all = new ArrayList<>(coordinators);
+    all.addAll(executors);
+    return all;
   }
 
   List<NodeProcess> coordinators() {
@@ -101,6 +152,7 @@ final class LocalCluster {
         () -> coordinators.stream().anyMatch(NodeProcess::isAlive) ? null : "no coordinator is running");
   }
 
+  /** Starts a node the benchmark stopped again. */
   void restart(NodeProcess node) {
     node.start(processes, jvmOptions);
   }

@@ -123,6 +123,11 @@ final class NodeProcess {
     return jvm != null && jvm.isAlive();
   }
 
+  /** True when the current incarnation has ended (false before the first start). */
+  boolean hasExited() {
+    return jvm != null && !jvm.isAlive();
+  }
+
   /** Null while the node runs; otherwise why waiting for it is pointless, with the end of its log. */
   String deadReason() {
     if (isAlive()) {

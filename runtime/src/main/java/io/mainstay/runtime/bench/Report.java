@@ -58,6 +58,15 @@ final class Report {
     out.append(String.format(Locale.ROOT, "double mains: %d (polling cycles where both coordinators answered /ping 200: %d)%n",
         results.doubleMains.size(), results.overlappingAnswers));
     results.doubleMains.forEach(incident -> out.append("  double main: ").append(incident).append('\n'));
+    out.append(String.format(Locale.ROOT, "rounds discarded and run again: %d; nodes that exited on their own: %d%n",
+        results.discardedRounds.size(), results.unplannedExits.size()));
+    results.discardedRounds.forEach(d -> out.append("  ").append(d).append('\n'));
+    results.unplannedExits.forEach(u -> out.append("  ").append(u).append('\n'));
+    if (!results.loadAverages.isEmpty()) {
+      Stats load = Stats.of(results.loadAverages);
+      out.append(String.format(Locale.ROOT, "machine: %d cores, 1-minute load average before the rounds: min %.1f, median %.1f, max %.1f%n",
+          Runtime.getRuntime().availableProcessors(), load.min(), load.median(), load.max()));
+    }
     List<Target> targets = targets(results);
     if (!targets.isEmpty()) {
       out.append("\nTargets (issue 4):\n");
@@ -184,6 +193,11 @@ final class Report {
     ArrayNode incidents = root.putArray("doubleMainIncidents");
     results.doubleMains.forEach(incidents::add);
     root.put("overlappingPingAnswers", results.overlappingAnswers);
+    ArrayNode discarded = root.putArray("discardedRounds");
+    results.discardedRounds.forEach(discarded::add);
+    ArrayNode exits = root.putArray("unplannedExits");
+    results.unplannedExits.forEach(exits::add);
+    root.set("loadAverage1m", stats(Stats.of(results.loadAverages)));
     ArrayNode targets = root.putArray("targets");
     for (Target t : targets(results)) {
       targets.addObject().put("name", t.name()).put("met", t.met()).put("detail", t.detail());

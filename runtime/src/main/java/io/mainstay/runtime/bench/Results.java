@@ -19,6 +19,12 @@ final class Results {
   int overlappingAnswers;
   /** Why the run stopped early; null when it completed. */
   String failure;
+  /** Rounds started but not counted (a node other than the faulted main exited, or no answer in time). */
+  final List<String> discardedRounds = new ArrayList<>();
+  /** Nodes that exited on their own during the run (e.g. a main whose ZooKeeper session expired under load). */
+  List<String> unplannedExits = List.of();
+  /** The 1-minute load average of the machine, sampled before each round. */
+  final List<Double> loadAverages = new ArrayList<>();
 
   Results(BenchOptions options) {
     this.options = options;

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 final class Timeline {
 
   /** The logback pattern of the nodes the benchmark starts; {@link #LINE} parses it. */
-  static final String LOG_PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg%n";
+  static final String LOG_PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger - %msg%n";
 
   private static final Pattern LINE =
       Pattern.compile("^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}) (\\w+)\\s+\\[[^\\]]*\\] (\\S+) - (.*)$");
@@ -93,9 +93,8 @@ final class Timeline {
    * ZooKeeper's session expiries, and problems.
    */
   private static boolean interesting(String level, String logger, String message) {
-    return logger.startsWith("i.m.")
-        || logger.startsWith("io.mainstay")
-        || logger.endsWith("cluster.Cluster")
+    return logger.startsWith("io.mainstay.")
+        || logger.equals("org.apache.pekko.cluster.Cluster")
         || message.startsWith("Expiring session")
         || level.equals("WARN")
         || level.equals("ERROR");
