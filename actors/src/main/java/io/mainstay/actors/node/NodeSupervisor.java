@@ -1,5 +1,6 @@
 package io.mainstay.actors.node;
 
+import io.mainstay.actors.SerializationWarmUp;
 import io.mainstay.actors.catalog.CatalogCommand;
 import io.mainstay.actors.catalog.CatalogReply;
 import io.mainstay.actors.coordination.ClusterCoordination;
@@ -23,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -60,7 +62,7 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
 
   private record Registered(Optional<Throwable> failure) implements Command {}
 
-  private record StoreWarmedUp(Optional<Duration> took, Optional<Throwable> failure) implements Command {}
+  private record WarmedUp(String summary, Optional<Throwable> failure) implements Command {}
 
   private record TryLock() implements Command {}
 
@@ -141,13 +143,13 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
                         identity.name(), identity.pekkoAddress(), identity.slots(), identity.storeDir(), settings.executor()),
                     ActorPaths.EXECUTOR))
             : Optional.empty();
-    if (identity.masterEligible()) {
-      // a takeover must not wait for LMDB's native library to load: load it while standing by
-      context.pipeToSelf(
-          CompletableFuture.supplyAsync(NodeSupervisor::warmUpStore, blocking),
-          (took, failure) ->
-              new StoreWarmedUp(Optional.ofNullable(took), Optional.ofNullable(failure).map(NodeSupervisor::unwrap)));
-    }
+    // a failover must not wait for code a JVM loads on first use: LMDB's native library on a node that may
+    // become main, Jackson's CBOR serializers on every node
+    boolean store = identity.masterEligible();
+    ActorRef<Command> self = context.getSelf();
+    context.pipeToSelf(
+        CompletableFuture.supplyAsync(() -> warmUp(store, context.getSystem(), self), blocking),
+        (summary, failure) -> new WarmedUp(summary, Optional.ofNullable(failure).map(NodeSupervisor::unwrap)));
     ActorRef<CoordinationEvent> listener = context.messageAdapter(CoordinationEvent.class, Coordination::new);
     context.pipeToSelf(
         CompletableFuture.runAsync(
@@ -163,19 +165,23 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
     }
   }
 
-  private static Duration warmUpStore() {
-    try {
-      return StoreWarmUp.run();
-    } catch (java.io.IOException e) {
-      throw new CompletionException(e);
+  private static String warmUp(boolean store, ActorSystem<?> system, ActorRef<Command> self) {
+    String summary = "";
+    if (store) {
+      try {
+        summary = "store " + StoreWarmUp.run().toMillis() + " ms, ";
+      } catch (java.io.IOException e) {
+        throw new CompletionException(e);
+      }
     }
+    return summary + "messages " + SerializationWarmUp.run(system, self).toMillis() + " ms";
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Registered.class, this::onRegistered)
-        .onMessage(StoreWarmedUp.class, this::onStoreWarmedUp)
+        .onMessage(WarmedUp.class, this::onWarmedUp)
         .onMessage(Coordination.class, c -> onCoordination(c.event()))
         .onMessage(TryLock.class, this::onTryLock)
         .onMessage(LockAttempted.class, this::onLockAttempted)
@@ -214,12 +220,14 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
     return this;
   }
 
-  private Behavior<Command> onStoreWarmedUp(StoreWarmedUp warmedUp) {
-    warmedUp.took().ifPresent(took -> getContext().getLog().info(
-        "node {}: store code loaded ahead of any takeover in {} ms", identity.name(), took.toMillis()));
-    warmedUp.failure().ifPresent(failure -> getContext().getLog().warn(
-        "node {}: could not load the store code ahead of a takeover (a takeover will try again): {}",
-        identity.name(), failure.toString()));
+  private Behavior<Command> onWarmedUp(WarmedUp warmedUp) {
+    if (warmedUp.failure().isPresent()) {
+      getContext().getLog().warn(
+          "node {}: could not load the failover code paths ahead of time (they load when first used): {}",
+          identity.name(), warmedUp.failure().get().toString());
+    } else {
+      getContext().getLog().info("node {}: failover code paths loaded ahead of time ({})", identity.name(), warmedUp.summary());
+    }
     return this;
   }
 
