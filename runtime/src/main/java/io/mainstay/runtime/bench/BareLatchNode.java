@@ -11,7 +11,12 @@ import org.apache.curator.retry.BoundedExponentialBackoffRetry;
 
 /**
  * The floor of the failover benchmark: a bare Curator LeaderLatch and nothing else, with the Curator
- * settings a Mainstay node uses. Usage: {@code BareLatchNode ZK_CONNECT LATCH_PATH ID SESSION_MS}.
+ * settings a Mainstay node uses. Usage: {@code BareLatchNode ZK_CONNECT LATCH_PATH ID SESSION_MS [BUSY_MS]}.
+ *
+ * <p>With {@code BUSY_MS} > 0 the leader reads its latch node every {@code BUSY_MS} ms, so that its session
+ * was used just before it dies, as a main's is when it serves writes: ZooKeeper expires a session a
+ * session timeout after it last heard from the client, and an idle client is only heard from every third
+ * of the timeout (its pings).
  *
  * <p>Prints {@code READY} once its latch node exists, {@code LEADER} when it becomes the leader and
  * {@code NOT_LEADER} if it stops being it; the benchmark reads these lines as they come. It exits when its
@@ -22,11 +27,12 @@ public final class BareLatchNode {
   private BareLatchNode() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 4) {
-      System.err.println("usage: BareLatchNode ZK_CONNECT LATCH_PATH ID SESSION_MS");
+    if (args.length != 4 && args.length != 5) {
+      System.err.println("usage: BareLatchNode ZK_CONNECT LATCH_PATH ID SESSION_MS [BUSY_MS]");
       System.exit(64);
     }
     int sessionMs = Integer.parseInt(args[3]);
+    long busyMs = args.length == 5 ? Long.parseLong(args[4]) : 0;
     CuratorFramework client =
         CuratorFrameworkFactory.builder()
             .connectString(args[0])
@@ -46,6 +52,9 @@ public final class BareLatchNode {
           @Override
           public void isLeader() {
             say("LEADER");
+            if (busyMs > 0) {
+              keepBusy(client, args[1], busyMs);
+            }
           }
 
           @Override
@@ -62,6 +71,27 @@ public final class BareLatchNode {
     latch.close();
     client.close();
     System.exit(0);
+  }
+
+  /** Reads {@code path} every {@code everyMs} ms until the process ends. */
+  private static void keepBusy(CuratorFramework client, String path, long everyMs) {
+    Thread busy =
+        new Thread(
+            () -> {
+              while (true) {
+                try {
+                  client.checkExists().forPath(path);
+                  Thread.sleep(everyMs);
+                } catch (InterruptedException e) {
+                  return;
+                } catch (Exception e) {
+                  // not connected at the moment: try again
+                }
+              }
+            },
+            "busy-leader");
+    busy.setDaemon(true);
+    busy.start();
   }
 
   private static synchronized void say(String line) {

@@ -35,6 +35,8 @@ public final class FailoverBenchmark {
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
   /** After a restart, before the next fault: lets the restarted JVM's start-up work die down. */
   private static final Duration SETTLE = Duration.ofSeconds(2);
+  /** How often the busy floor's leader uses its session: about as often as the writer's acknowledged writes. */
+  private static final long BUSY_LEADER_MS = 20;
 
   private final BenchOptions options;
   private final Path workDir;
@@ -121,10 +123,14 @@ public final class FailoverBenchmark {
     progress.println("mainstay-bench: starting ZooKeeper");
     cluster.startZooKeeper(START_TIMEOUT, jvmOptions("-Xmx256m", zkLogback));
 
-    progress.println("mainstay-bench: measuring the floor (bare Curator LeaderLatch pair)");
-    LatchFloor floor =
-        new LatchFloor(processes, workDir.resolve("floor"), jvmOptions("-Xmx64m", logback), cluster.zooKeeperConnect(), options.sessionTimeout());
-    results.floor.addAll(floor.measure(options.rounds(), START_TIMEOUT, SETTLE, this::note));
+    progress.println("mainstay-bench: measuring the floor (bare Curator LeaderLatch pair), idle and busy leader");
+    List<String> latchJvm = jvmOptions("-Xmx64m", logback);
+    results.floor.addAll(
+        new LatchFloor(processes, workDir.resolve("floor"), latchJvm, cluster.zooKeeperConnect(), options.sessionTimeout(), 0)
+            .measure(options.rounds(), START_TIMEOUT, SETTLE, this::note));
+    results.floorBusy.addAll(
+        new LatchFloor(processes, workDir.resolve("floor"), latchJvm, cluster.zooKeeperConnect(), options.sessionTimeout(), BUSY_LEADER_MS)
+            .measure(options.rounds(), START_TIMEOUT, SETTLE, this::note));
 
     progress.println("mainstay-bench: starting 2 coordinators and " + options.executors() + " executors");
     sampleLoad();

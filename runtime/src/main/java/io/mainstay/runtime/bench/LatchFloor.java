@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
  * The floor: two {@link BareLatchNode} processes on the benchmark's ZooKeeper with the same session timeout.
  * Each round kills the leader with kill -9 and times, from just before the signal, until the other prints
  * {@code LEADER} (read by a thread of this process as it is printed); then the killed one is started again.
+ * With {@code busyMs} > 0 the leader uses its session every {@code busyMs} ms (see {@link BareLatchNode}).
  */
 final class LatchFloor {
 
@@ -36,7 +37,7 @@ final class LatchFloor {
               dir.resolve(id + ".log"),
               jvmOptions,
               BareLatchNode.class.getName(),
-              List.of(zooKeeper, LATCH_PATH, id, Long.toString(sessionTimeout.toMillis())),
+              List.of(zooKeeper, latchPath(), id, Long.toString(sessionTimeout.toMillis()), Long.toString(busyMs)),
               (text, at) -> queue.add(new Line(text, at)));
     }
 
@@ -56,27 +57,34 @@ final class LatchFloor {
     }
   }
 
-  private static final String LATCH_PATH = "/mainstay-bench/floor/latch";
+  private String latchPath() {
+    return "/mainstay-bench/floor/" + (busyMs > 0 ? "busy" : "idle");
+  }
 
   private final Processes processes;
   private final Path dir;
   private final List<String> jvmOptions;
   private final String zooKeeper;
   private final Duration sessionTimeout;
+  private final long busyMs;
+  private final String label;
 
-  LatchFloor(Processes processes, Path dir, List<String> jvmOptions, String zooKeeper, Duration sessionTimeout) {
+  LatchFloor(Processes processes, Path dir, List<String> jvmOptions, String zooKeeper, Duration sessionTimeout, long busyMs) {
     this.processes = processes;
     this.dir = dir;
     this.jvmOptions = jvmOptions;
     this.zooKeeper = zooKeeper;
     this.sessionTimeout = sessionTimeout;
+    this.busyMs = busyMs;
+    this.label = busyMs > 0 ? "floor (busy leader)" : "floor";
   }
 
   /** Milliseconds from kill -9 of the leader to the other's LEADER line, one per round. */
   List<Double> measure(int rounds, Duration timeout, Duration settle, java.util.function.Consumer<String> progress)
       throws InterruptedException {
-    Member first = new Member("latch-1");
-    Member second = new Member("latch-2");
+    String prefix = busyMs > 0 ? "busy-latch-" : "latch-";
+    Member first = new Member(prefix + "1");
+    Member second = new Member(prefix + "2");
     first.start();
     first.await("LEADER", timeout);
     second.start();
@@ -92,7 +100,7 @@ final class LatchFloor {
         long elected = follower.await("LEADER", timeout);
         double ms = (elected - fault) / 1_000_000.0;
         floor.add(ms);
-        progress.accept(String.format("floor round %d/%d: kill -9 %s, %s leader after %.0f ms", round, rounds, leader.id, follower.id, ms));
+        progress.accept(String.format("%s round %d/%d: kill -9 %s, %s leader after %.0f ms", label, round, rounds, leader.id, follower.id, ms));
         leader.jvm.destroy();
         leader.start();
         leader.await("READY", timeout);

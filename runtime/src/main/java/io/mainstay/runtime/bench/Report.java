@@ -43,8 +43,9 @@ final class Report {
       row(out, m + " (c) first acknowledged write", Results.stats(rounds, FailoverRound.Result::firstWriteMs));
     }
     row(out, "floor: bare LeaderLatch, kill -9", Stats.of(results.floor));
-    Double ratio = crashOverFloor(results);
-    out.append(String.format(Locale.ROOT, "crash failover (a) median / floor median = %s%n", ratio == null ? "n/a" : String.format(Locale.ROOT, "%.2f", ratio)));
+    row(out, "floor, leader busy (ZK read every 20 ms)", Stats.of(results.floorBusy));
+    out.append(String.format(Locale.ROOT, "crash failover (a) median / floor median = %s%n", ratio(crashOverFloor(results, results.floor))));
+    out.append(String.format(Locale.ROOT, "crash failover (a) median / busy-leader floor median = %s%n", ratio(crashOverFloor(results, results.floorBusy))));
     out.append(String.format(Locale.ROOT, "(b) - (a) median: crash %s ms, graceful %s ms%n",
         ms(Results.executorsAfterNewMain(results.crash).median()), ms(Results.executorsAfterNewMain(results.graceful).median())));
     if (results.lostWrites == null) {
@@ -84,9 +85,14 @@ final class Report {
     return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.0f", value);
   }
 
-  static Double crashOverFloor(Results results) {
+  private static String ratio(Double ratio) {
+    return ratio == null ? "n/a" : String.format(Locale.ROOT, "%.2f", ratio);
+  }
+
+  /** Crash (a) median over the median of {@code floorSamples}; null when either is missing. */
+  static Double crashOverFloor(Results results, List<Double> floorSamples) {
     double crash = Results.stats(results.crash, FailoverRound.Result::newMainMs).median();
-    double floor = Stats.of(results.floor).median();
+    double floor = Stats.of(floorSamples).median();
     if (Double.isNaN(crash) || Double.isNaN(floor) || floor <= 0) {
       return null;
     }
@@ -103,7 +109,7 @@ final class Report {
       targets.add(new Target("crashWithinSessionTimeout", crashA <= limit,
           String.format(Locale.ROOT, "crash (a) median %.0f ms <= session timeout + %.0f ms = %.0f ms", crashA, CRASH_SLACK_MS, limit)));
     }
-    Double ratio = crashOverFloor(results);
+    Double ratio = crashOverFloor(results, results.floor);
     if (ratio != null) {
       targets.add(new Target("crashOverFloor", ratio <= FLOOR_FACTOR,
           String.format(Locale.ROOT, "crash (a) median / floor median %.2f <= %.2f", ratio, FLOOR_FACTOR)));
@@ -173,11 +179,18 @@ final class Report {
       }
     }
     root.set("floor", stats(Stats.of(results.floor)));
-    Double ratio = crashOverFloor(results);
+    root.set("floorBusyLeader", stats(Stats.of(results.floorBusy)));
+    Double ratio = crashOverFloor(results, results.floor);
     if (ratio == null) {
       root.putNull("crashNewMainMedianOverFloorMedian");
     } else {
       root.put("crashNewMainMedianOverFloorMedian", round(ratio));
+    }
+    Double busyRatio = crashOverFloor(results, results.floorBusy);
+    if (busyRatio == null) {
+      root.putNull("crashNewMainMedianOverBusyFloorMedian");
+    } else {
+      root.put("crashNewMainMedianOverBusyFloorMedian", round(busyRatio));
     }
     ObjectNode writes = root.putObject("writes");
     writes.put("attempted", results.writesAttempted);

@@ -11,6 +11,8 @@ final class Results {
   final List<FailoverRound.Result> crash = new ArrayList<>();
   final List<FailoverRound.Result> graceful = new ArrayList<>();
   final List<Double> floor = new ArrayList<>();
+  /** The floor again, with a leader that uses its session every 20 ms, as a main serving writes does. */
+  final List<Double> floorBusy = new ArrayList<>();
   long writesAttempted;
   long writesAcknowledged;
   /** Null until the acknowledged writes were read back from the final main. */
