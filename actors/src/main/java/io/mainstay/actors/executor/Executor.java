@@ -87,6 +87,8 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
       Path localPath,
       Settings settings) {
     super(context);
+    // named, not detected from the stack: that can yield org.apache.pekko.actor.ActorCell, silenced by logback.xml
+    context.setLoggerName(Executor.class);
     this.node = node;
     this.address = address;
     this.slots = slots;

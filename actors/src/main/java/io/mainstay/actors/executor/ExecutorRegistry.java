@@ -85,6 +85,8 @@ public final class ExecutorRegistry extends AbstractBehavior<ExecutorRegistry.Co
       List<NodeRecord> liveNodes,
       Settings settings) {
     super(context);
+    // named, not detected from the stack: that can yield org.apache.pekko.actor.ActorCell, silenced by logback.xml
+    context.setLoggerName(ExecutorRegistry.class);
     this.mainNode = mainNode;
     this.epoch = epoch;
     this.settings = settings;

@@ -86,6 +86,8 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
       Set<String> addressesSeen,
       ExecutorRegistry.Settings registrySettings) {
     super(context);
+    // named, not detected from the stack: that can yield org.apache.pekko.actor.ActorCell, silenced by logback.xml
+    context.setLoggerName(MainCoordinator.class);
     this.node = node;
     this.epoch = epoch;
     this.catalog =

@@ -1,5 +1,6 @@
 package io.mainstay.actors.node;
 
+import io.mainstay.actors.SerializationWarmUp;
 import io.mainstay.actors.catalog.CatalogCommand;
 import io.mainstay.actors.catalog.CatalogReply;
 import io.mainstay.actors.coordination.ClusterCoordination;
@@ -15,6 +16,7 @@ import io.mainstay.actors.fragment.ProbeRequest;
 import io.mainstay.actors.main.MainCoordinator;
 import io.mainstay.store.MetadataStore;
 import io.mainstay.store.StoreLock;
+import io.mainstay.store.StoreWarmUp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -25,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -61,6 +64,8 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
   private record Coordination(CoordinationEvent event) implements Command {}
 
   private record Registered(Optional<Throwable> failure) implements Command {}
+
+  private record WarmedUp(String summary, Optional<Throwable> failure) implements Command {}
 
   private record TryLock() implements Command {}
 
@@ -130,6 +135,8 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
       NodeLifecycle lifecycle,
       Settings settings) {
     super(context);
+    // named, not detected from the stack: that can yield org.apache.pekko.actor.ActorCell, silenced by logback.xml
+    context.setLoggerName(NodeSupervisor.class);
     this.identity = identity;
     this.coordination = coordination;
     this.lifecycle = lifecycle;
@@ -144,6 +151,13 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
                         identity.name(), identity.pekkoAddress(), identity.slots(), identity.storeDir(), settings.executor()),
                     ActorPaths.EXECUTOR))
             : Optional.empty();
+    // a failover must not wait for code a JVM loads on first use: LMDB's native library on a node that may
+    // become main, Jackson's CBOR serializers on every node
+    boolean store = identity.masterEligible();
+    ActorRef<Command> self = context.getSelf();
+    context.pipeToSelf(
+        CompletableFuture.supplyAsync(() -> warmUp(store, context.getSystem(), self), blocking),
+        (summary, failure) -> new WarmedUp(summary, Optional.ofNullable(failure).map(NodeSupervisor::unwrap)));
     ActorRef<CoordinationEvent> listener = context.messageAdapter(CoordinationEvent.class, Coordination::new);
     context.pipeToSelf(
         CompletableFuture.runAsync(
@@ -159,10 +173,23 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
     }
   }
 
+  private static String warmUp(boolean store, ActorSystem<?> system, ActorRef<Command> self) {
+    String summary = "";
+    if (store) {
+      try {
+        summary = "store " + StoreWarmUp.run().toMillis() + " ms, ";
+      } catch (java.io.IOException e) {
+        throw new CompletionException(e);
+      }
+    }
+    return summary + "messages " + SerializationWarmUp.run(system, self).toMillis() + " ms";
+  }
+
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Registered.class, this::onRegistered)
+        .onMessage(WarmedUp.class, this::onWarmedUp)
         .onMessage(Coordination.class, c -> onCoordination(c.event()))
         .onMessage(TryLock.class, this::onTryLock)
         .onMessage(LockAttempted.class, this::onLockAttempted)
@@ -198,6 +225,17 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
             ? NodeRole.STANDBY
             : identity.coordinator() ? NodeRole.COORDINATOR : NodeRole.EXECUTOR;
     changeRole(next, "registered with ZooKeeper");
+    return this;
+  }
+
+  private Behavior<Command> onWarmedUp(WarmedUp warmedUp) {
+    if (warmedUp.failure().isPresent()) {
+      getContext().getLog().warn(
+          "node {}: could not load the failover code paths ahead of time (they load when first used): {}",
+          identity.name(), warmedUp.failure().get().toString());
+    } else {
+      getContext().getLog().info("node {}: failover code paths loaded ahead of time ({})", identity.name(), warmedUp.summary());
+    }
     return this;
   }
 
