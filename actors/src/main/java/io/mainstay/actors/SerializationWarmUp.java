@@ -43,7 +43,7 @@ public final class SerializationWarmUp {
     return List.of(
         new Executor.ReRegister(0, node, ref.unsafeUpcast()),
         new Executor.Registered(0, node),
-        new Executor.RunFragment(node, 0, ref.unsafeUpcast()),
+        new Executor.RunFragment(node, 0, 0, ref.unsafeUpcast()),
         new ExecutorRegistry.Register(node, node, 1, ref.unsafeUpcast()),
         new ExecutorRegistry.Heartbeat(node, 0, ref.unsafeUpcast()),
         new ExecutorRegistry.ListExecutors(ref.unsafeUpcast()),
