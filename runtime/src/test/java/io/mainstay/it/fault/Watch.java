@@ -25,13 +25,17 @@ final class Watch implements AutoCloseable {
     this.what = what;
     this.thread = new Thread(() -> {
       while (running.get()) {
+        String problem;
         try {
-          String problem = check.call();
-          if (problem != null) {
-            violation.compareAndSet(null, problem);
-          }
+          problem = check.call();
         } catch (Exception | AssertionError e) {
-          violation.compareAndSet(null, e.toString());
+          problem = e.toString();
+        }
+        if (!running.get()) {
+          return; // stopped while checking: this sample may be cut short, it does not count
+        }
+        if (problem != null) {
+          violation.compareAndSet(null, problem);
         }
         samples.incrementAndGet();
         try {
@@ -64,10 +68,10 @@ final class Watch implements AutoCloseable {
 
   @Override
   public void close() {
+    // No interrupt: a check in the middle of an HTTP request would fail for the wrong reason.
     running.set(false);
-    thread.interrupt();
     try {
-      thread.join(Duration.ofSeconds(10).toMillis());
+      thread.join(Duration.ofSeconds(15).toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
