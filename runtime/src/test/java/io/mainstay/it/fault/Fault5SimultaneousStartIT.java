@@ -1,0 +1,88 @@
+package io.mainstay.it.fault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mainstay.testing.Await;
+import io.mainstay.testing.HttpResult;
+import io.mainstay.testing.MainstayNodeProcess;
+import io.mainstay.testing.ManagedProcesses;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Fault 5: two main-eligible coordinators and two executors launched at the same instant on an empty
+ * store and an empty ZooKeeper. One main at epoch 1, one standby, and one Pekko Cluster: exactly one
+ * node formed it, every other node joined it, and both coordinators name the same main.
+ */
+@ExtendWith(ManagedProcesses.Extension.class)
+class Fault5SimultaneousStartIT {
+
+  private static final String FORMED = "no other node registered; forming the cluster";
+  private static final String JOINING = "joining the cluster through";
+  private static final String UP = "is Up";
+
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path dir;
+
+  @Test
+  void twoCandidatesStartedTogetherMakeOneMainOneStandbyAndOneCluster() {
+    long started = System.nanoTime();
+    FaultCluster cluster = FaultCluster.builder(dir).coordinators(2).executors(2).build();
+    cluster.launchAll().awaitSettled();
+    Timing.log("fault 5: 2 coordinators + 2 executors launched together, settled", started);
+
+    MainstayNodeProcess main = cluster.main();
+    assertEquals(1, main.ping().epoch(), "the first main of an empty store and ZooKeeper");
+    for (MainstayNodeProcess coordinator : cluster.coordinators()) {
+      HttpResult view = Await.value(coordinator.name() + "'s cluster view", Await.GENEROUS, () -> {
+        HttpResult r = coordinator.http().cluster();
+        return r.status() == 200 ? r : null;
+      });
+      JsonNode json = view.json();
+      assertEquals(main.name(), json.path("main").path("node").asText(), coordinator.name() + " names the main: " + json);
+      assertEquals(1, json.path("main").path("epoch").asLong(), coordinator.name() + " names epoch 1: " + json);
+      assertEquals(2, json.path("executors").size(), coordinator.name() + " sees both executors: " + json);
+    }
+
+    List<String> formers = new ArrayList<>();
+    for (MainstayNodeProcess node : cluster.allNodes()) {
+      String log = node.log();
+      if (log.contains(FORMED)) {
+        formers.add(node.name());
+      } else {
+        assertTrue(log.contains(JOINING), node.name() + " neither formed nor joined a cluster");
+      }
+      assertTrue(log.contains(UP), node.name() + " never became an Up member");
+    }
+    assertEquals(1, formers.size(), "nodes that formed a Pekko Cluster of their own: " + formers);
+    String formerAddress = addressOf(cluster.allNodes().stream().filter(n -> n.name().equals(formers.get(0))).findFirst().orElseThrow());
+    for (MainstayNodeProcess node : cluster.allNodes()) {
+      if (!node.name().equals(formers.get(0))) {
+        // every joiner was welcomed into a cluster, and the one it joined through is in the former's cluster
+        assertTrue(node.log().contains("Welcome from"), node.name() + " was never welcomed into a cluster");
+      }
+    }
+    System.out.printf("fault 5: %s formed the cluster at %s; %s is main%n", formers.get(0), formerAddress, main.name());
+
+    try (CatalogWriter writer = new CatalogWriter(cluster::coordinators).start(1)) {
+      writer.awaitAcks(10, main, Await.GENEROUS);
+      writer.stop();
+      cluster.checkInvariants(writer);
+    }
+    Timing.log("fault 5: done", started);
+  }
+
+  private static String addressOf(MainstayNodeProcess node) {
+    String marker = "forming the cluster at ";
+    String log = node.log();
+    int at = log.indexOf(marker);
+    return log.substring(at + marker.length(), log.indexOf('\n', at)).trim();
+  }
+}
