@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
@@ -151,12 +152,23 @@ final class FaultCluster {
       return new FaultCluster(this, zk.connectString(), Optional.of(zk), Optional.empty());
     }
 
-    /** {@link #build()}, every node launched at once, then {@link FaultCluster#awaitSettled()}. */
+    /**
+     * ZooKeeper and every node launched at once, then {@link FaultCluster#awaitSettled()}. A standalone
+     * ZooKeeper starts alongside the nodes (they wait up to 30 s to connect); an ensemble's ports are
+     * known only once it runs, so it starts first.
+     */
     FaultCluster start() {
-      FaultCluster cluster = build();
+      if (ensembleSize > 0) {
+        FaultCluster cluster = build();
+        cluster.launchAll();
+        return cluster.awaitSettled();
+      }
+      ZooKeeperProcess zk = ZooKeeperProcess.standalone(dir.resolve(prefix + "zookeeper"));
+      CompletableFuture<ZooKeeperProcess> serving = CompletableFuture.supplyAsync(zk::start);
+      FaultCluster cluster = new FaultCluster(this, zk.connectString(), Optional.of(zk), Optional.empty());
       cluster.launchAll();
-      cluster.awaitSettled();
-      return cluster;
+      serving.join();
+      return cluster.awaitSettled();
     }
   }
 
