@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mainstay.testing.Await;
 import io.mainstay.testing.HttpResult;
+import io.mainstay.testing.JavaProcess;
 import io.mainstay.testing.MainstayNodeProcess;
 import io.mainstay.testing.ManagedProcesses;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Fault 5: two main-eligible coordinators and two executors launched at the same instant on an empty
- * store and an empty ZooKeeper. One main at epoch 1, one standby, and one Pekko Cluster: exactly one
+ * store and an empty ZooKeeper, and let into ZooKeeper together. One main at epoch 1, one standby, and one Pekko Cluster: exactly one
  * node formed it, every other node joined it, and both coordinators name the same main.
  */
 @ExtendWith(ManagedProcesses.Extension.class)
@@ -27,6 +28,8 @@ class Fault5SimultaneousStartIT {
   private static final String FORMED = "no other node registered; forming the cluster";
   private static final String JOINING = "joining the cluster through";
   private static final String UP = "is Up";
+  /** The ZooKeeper client's line when a connection attempt fails (logged at WARN). */
+  private static final String WAITING_FOR_ZOOKEEPER = "Closing socket connection";
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path dir;
@@ -35,8 +38,20 @@ class Fault5SimultaneousStartIT {
   void twoCandidatesStartedTogetherMakeOneMainOneStandbyAndOneCluster() {
     long started = System.nanoTime();
     FaultCluster cluster = FaultCluster.builder(dir).coordinators(2).executors(2).build();
-    cluster.launchAll().awaitSettled();
-    Timing.log("fault 5: 2 coordinators + 2 executors launched together, settled", started);
+    // JVMs take seconds to start, each at its own pace: launched together, they would still reach
+    // ZooKeeper seconds apart and never race. So ZooKeeper is frozen until every node is retrying its
+    // connection; thawed, it lets them all in within a second, and they register and join together.
+    JavaProcess zk = cluster.zookeeper().process();
+    zk.sigstop();
+    cluster.launchAll();
+    for (MainstayNodeProcess node : cluster.allNodes()) {
+      node.process().awaitWhileRunning(node.name() + " to be waiting for ZooKeeper", FaultCluster.STARTUP,
+          () -> node.log().contains(WAITING_FOR_ZOOKEEPER));
+    }
+    Timing.log("fault 5: all 4 nodes waiting for the frozen ZooKeeper", started);
+    zk.sigcont();
+    cluster.awaitSettled();
+    Timing.log("fault 5: 2 coordinators + 2 executors let in together, settled", started);
 
     MainstayNodeProcess main = cluster.main();
     assertEquals(1, main.ping().epoch(), "the first main of an empty store and ZooKeeper");
