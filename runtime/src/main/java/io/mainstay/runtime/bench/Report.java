@@ -210,7 +210,7 @@ final class Report {
     results.discardedRounds.forEach(discarded::add);
     ArrayNode exits = root.putArray("unplannedExits");
     results.unplannedExits.forEach(exits::add);
-    root.set("loadAverage1m", stats(Stats.of(results.loadAverages)));
+    root.set("loadAverage1m", stats(Stats.of(results.loadAverages), "samples"));
     ArrayNode targets = root.putArray("targets");
     for (Target t : targets(results)) {
       targets.addObject().put("name", t.name()).put("met", t.met()).put("detail", t.detail());
@@ -219,6 +219,10 @@ final class Report {
   }
 
   private static ObjectNode stats(Stats stats) {
+    return stats(stats, "samplesMs");
+  }
+
+  private static ObjectNode stats(Stats stats, String samplesKey) {
     ObjectNode node = JSON.createObjectNode();
     node.put("count", stats.count());
     if (stats.isEmpty()) {
@@ -232,7 +236,7 @@ final class Report {
       node.put("p90", round(stats.p90()));
       node.put("max", round(stats.max()));
     }
-    ArrayNode samples = node.putArray("samplesMs");
+    ArrayNode samples = node.putArray(samplesKey);
     stats.samples().forEach(s -> samples.add(round(s)));
     return node;
   }
