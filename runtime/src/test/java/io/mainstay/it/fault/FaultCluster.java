@@ -28,7 +28,11 @@ import java.util.stream.Stream;
  */
 final class FaultCluster {
 
-  static final int SESSION_TIMEOUT_MS = 2000;
+  /**
+   * 4 s, not the benchmark's 2 s: a JVM starting next to four others on two cores can go silent for
+   * over a second, and a lost session would be a fault the test did not inject.
+   */
+  static final int SESSION_TIMEOUT_MS = 4000;
   static final Duration SESSION_TIMEOUT = Duration.ofMillis(SESSION_TIMEOUT_MS);
   /**
    * How long a node may take to start: 7-14 s alone on this two-core machine, much more when five
