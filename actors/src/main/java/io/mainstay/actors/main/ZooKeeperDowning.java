@@ -1,6 +1,7 @@
 package io.mainstay.actors.main;
 
 import io.mainstay.actors.coordination.NodeRecord;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -11,6 +12,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
@@ -22,7 +24,13 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * ZooKeeper decides liveness: the main downs a Pekko member as soon as ZooKeeper says its node is gone,
  * instead of waiting for Pekko's failure detector and split brain resolver. A member is downed when its
  * {@code nodes/} record vanished after it had been seen, or when Pekko finds it unreachable and ZooKeeper
- * has no record of it (a node that died while no main was watching). "Seen" counts from before this node
+ * has no record of it (a node that died while no main was watching).
+ *
+ * <p>A record also vanishes when a live node's session expires (ZooKeeper itself was away longer than
+ * the session, or the node could not reach it): that node reconnects with a new session and registers
+ * again a moment later. So a member whose record vanished is downed at once only if Pekko finds it
+ * unreachable too; a member still reachable gets {@link #REREGISTER_GRACE} to register again, and is
+ * downed when that passes, or as soon as it turns unreachable. "Seen" counts from before this node
  * became main: the old main's record vanishes before its successor is elected, and it must not linger in
  * the cluster, unreachable, until the split brain resolver acts. A member that is merely new, reachable
  * and not yet in the main's view is left alone.
@@ -35,9 +43,18 @@ final class ZooKeeperDowning extends AbstractBehavior<ZooKeeperDowning.Command> 
 
   private record Unreachable(Member member) implements Command {}
 
+  private record GraceOver(String address) implements Command {}
+
+  /**
+   * How long a reachable member may stay without a ZooKeeper record: enough for a node whose session
+   * expired to connect again and re-register (it waits for the old record to lapse, then writes anew).
+   */
+  static final Duration REREGISTER_GRACE = Duration.ofSeconds(5);
+
   private final String mainNode;
   private final long epoch;
   private final Cluster cluster;
+  private final TimerScheduler<Command> timers;
   private final Set<String> seen = new HashSet<>();
   private Set<String> live = Set.of();
 
@@ -49,15 +66,19 @@ final class ZooKeeperDowning extends AbstractBehavior<ZooKeeperDowning.Command> 
           if (!"cluster".equals(ctx.getSystem().settings().config().getString("pekko.actor.provider"))) {
             return Behaviors.ignore();
           }
-          ZooKeeperDowning downing = new ZooKeeperDowning(ctx, mainNode, epoch);
-          downing.seen.addAll(addressesSeen);
-          downing.onLiveNodes(new LiveNodes(liveNodes));
-          return downing;
+          return Behaviors.<Command>withTimers(timers -> {
+            ZooKeeperDowning downing = new ZooKeeperDowning(ctx, timers, mainNode, epoch);
+            downing.seen.addAll(addressesSeen);
+            downing.onLiveNodes(new LiveNodes(liveNodes));
+            return downing;
+          });
         });
   }
 
-  private ZooKeeperDowning(ActorContext<Command> context, String mainNode, long epoch) {
+  private ZooKeeperDowning(
+      ActorContext<Command> context, TimerScheduler<Command> timers, String mainNode, long epoch) {
     super(context);
+    this.timers = timers;
     this.mainNode = mainNode;
     this.epoch = epoch;
     this.cluster = Cluster.get(context.getSystem());
@@ -74,24 +95,52 @@ final class ZooKeeperDowning extends AbstractBehavior<ZooKeeperDowning.Command> 
     return newReceiveBuilder()
         .onMessage(LiveNodes.class, this::onLiveNodes)
         .onMessage(Unreachable.class, this::onUnreachable)
+        .onMessage(GraceOver.class, this::onGraceOver)
         .build();
   }
 
   private Behavior<Command> onLiveNodes(LiveNodes nodes) {
     live = nodes.nodes().stream().map(NodeRecord::pekkoAddress).collect(Collectors.toSet());
     seen.addAll(live);
+    Set<Member> unreachable = cluster.state().getUnreachable();
     for (Member member : cluster.state().getMembers()) {
       String address = member.address().toString();
-      if (seen.contains(address) && !live.contains(address)) {
-        down(member, "its ZooKeeper record vanished");
+      if (live.contains(address)) {
+        timers.cancel(address);
+      } else if (seen.contains(address)) {
+        if (unreachable.contains(member)) {
+          down(member, "its ZooKeeper record vanished and it is unreachable");
+        } else if (!timers.isTimerActive(address) && member.status() != MemberStatus.down()) {
+          getContext().getLog().info(
+              "node {} epoch {}: {} has no ZooKeeper record but is reachable; downing it in {} ms unless it registers again",
+              mainNode, epoch, address, REREGISTER_GRACE.toMillis());
+          timers.startSingleTimer(address, new GraceOver(address), REREGISTER_GRACE);
+        }
       }
     }
     return this;
   }
 
   private Behavior<Command> onUnreachable(Unreachable unreachable) {
-    if (!live.contains(unreachable.member().address().toString())) {
-      down(unreachable.member(), "unreachable and not registered in ZooKeeper");
+    String address = unreachable.member().address().toString();
+    if (!live.contains(address)) {
+      timers.cancel(address);
+      down(unreachable.member(), seen.contains(address)
+          ? "its ZooKeeper record vanished and it is unreachable"
+          : "unreachable and not registered in ZooKeeper");
+    }
+    return this;
+  }
+
+  private Behavior<Command> onGraceOver(GraceOver over) {
+    if (live.contains(over.address())) {
+      return this;
+    }
+    for (Member member : cluster.state().getMembers()) {
+      if (member.address().toString().equals(over.address())) {
+        down(member, "its ZooKeeper record vanished and it did not register again within "
+            + REREGISTER_GRACE.toMillis() + " ms");
+      }
     }
     return this;
   }

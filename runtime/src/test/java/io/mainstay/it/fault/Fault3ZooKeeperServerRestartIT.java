@@ -53,7 +53,7 @@ class Fault3ZooKeeperServerRestartIT {
       // machine the server stops passing its clients' pings to the leader well before it closes their
       // sockets, so 2 s sessions can expire before the clients even start to reconnect.)
       server.kill9();
-      server.restart();
+      FaultCluster.favour(server.restart());
       Timing.log("fault 3: " + server.name() + " restarted and serving", at);
       writer.awaitAcks(10, main, Await.GENEROUS);
       Timing.log("fault 3: writes acknowledged by " + main.name() + " after restarting " + server.name(), at);

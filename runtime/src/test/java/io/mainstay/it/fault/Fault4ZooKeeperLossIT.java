@@ -63,7 +63,7 @@ class Fault4ZooKeeperLossIT {
       }
       noMain.stopAndAssert();
 
-      zk.restart();
+      FaultCluster.favour(zk.restart());
       Timing.log("fault 4: ZooKeeper back (outage)", lostAt);
       cluster.launch(oldMain); // the operator restarts the node that exited; it must come back as a standby
       MainstayNodeProcess successor = cluster.awaitNewMain(oldMain, epoch);
