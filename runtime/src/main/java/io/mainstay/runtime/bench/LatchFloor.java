@@ -23,6 +23,8 @@ final class LatchFloor {
     final String id;
     ChildJvm jvm;
     BlockingQueue<Line> lines;
+    /** What the current incarnation said last: LEADER or NOT_LEADER. */
+    volatile boolean leader;
 
     Member(String id) {
       this.id = id;
@@ -31,6 +33,7 @@ final class LatchFloor {
     void start() {
       BlockingQueue<Line> queue = new LinkedBlockingQueue<>();
       lines = queue;
+      leader = false;
       jvm =
           processes.start(
               id,
@@ -38,15 +41,25 @@ final class LatchFloor {
               jvmOptions,
               BareLatchNode.class.getName(),
               List.of(zooKeeper, latchPath(), id, Long.toString(sessionTimeout.toMillis()), Long.toString(busyMs)),
-              (text, at) -> queue.add(new Line(text, at)));
+              (text, at) -> {
+                if (text.equals("LEADER")) {
+                  leader = true;
+                } else if (text.equals("NOT_LEADER")) {
+                  leader = false;
+                }
+                queue.add(new Line(text, at));
+              });
     }
 
-    /** The instant the next line starting with {@code prefix} was read; fails if the process exits first. */
-    long await(String prefix, Duration timeout) throws InterruptedException {
+    /**
+     * The instant the next line starting with {@code prefix}, read after {@code notBefore} (a nanoTime), was
+     * read; fails if the process exits first.
+     */
+    long await(String prefix, long notBefore, Duration timeout) throws InterruptedException {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() < deadline) {
         Line line = lines.poll(50, TimeUnit.MILLISECONDS);
-        if (line != null && line.text().startsWith(prefix)) {
+        if (line != null && line.text().startsWith(prefix) && line.nanoTime() - notBefore > 0) {
           return line.nanoTime();
         }
         if (line == null && !jvm.isAlive() && lines.isEmpty()) {
@@ -85,26 +98,32 @@ final class LatchFloor {
     String prefix = busyMs > 0 ? "busy-latch-" : "latch-";
     Member first = new Member(prefix + "1");
     Member second = new Member(prefix + "2");
+    long start = System.nanoTime();
     first.start();
-    first.await("LEADER", timeout);
+    first.await("LEADER", start, timeout);
     second.start();
-    second.await("READY", timeout);
-    Member leader = first;
+    second.await("READY", start, timeout);
     List<Double> floor = new ArrayList<>();
     try {
       for (int round = 1; round <= rounds; round++) {
         Thread.sleep(settle.toMillis());
+        // ask the processes rather than assume: on a loaded machine a leader can lose its session meanwhile
+        Member leader = Wait.until(
+            label + ": exactly one leader", timeout, Duration.ofMillis(20),
+            () -> first.leader != second.leader && first.jvm.isAlive() && second.jvm.isAlive()
+                ? (first.leader ? first : second) : null,
+            () -> null);
         Member follower = leader == first ? second : first;
         long fault = System.nanoTime();
         leader.jvm.kill9();
-        long elected = follower.await("LEADER", timeout);
+        long elected = follower.await("LEADER", fault, timeout);
         double ms = (elected - fault) / 1_000_000.0;
         floor.add(ms);
         progress.accept(String.format("%s round %d/%d: kill -9 %s, %s leader after %.0f ms", label, round, rounds, leader.id, follower.id, ms));
         leader.jvm.destroy();
+        long restart = System.nanoTime();
         leader.start();
-        leader.await("READY", timeout);
-        leader = follower;
+        leader.await("READY", restart, timeout);
       }
     } finally {
       first.jvm.destroy();
