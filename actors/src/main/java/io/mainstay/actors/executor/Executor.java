@@ -124,6 +124,14 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
   }
 
   private Behavior<Command> onReRegister(ReRegister reRegister) {
+    if (reRegister.epoch() == registeredEpoch && reRegister.epoch() == highestEpoch && registry.isPresent()) {
+      // The main we are registered with asks again: it dropped us (heartbeats late, or our ZooKeeper
+      // record vanished with an expired session). Ignoring it would leave us out of its registry for good.
+      getContext().getLog().info(
+          "node {} epoch {}: main {} no longer lists this executor; registering again",
+          node, registeredEpoch, reRegister.mainNode());
+      registeredEpoch = 0;
+    }
     return follow(reRegister.epoch(), reRegister.mainNode(), reRegister.registry(), "the main's request");
   }
 

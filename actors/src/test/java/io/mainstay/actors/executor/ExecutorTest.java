@@ -54,6 +54,23 @@ class ExecutorTest {
   }
 
   @Test
+  void registersAgainWhenItsMainAsksAgainAtTheSameEpoch() {
+    TestProbe<ExecutorRegistry.Command> registry = testKit.createTestProbe();
+    executor.tell(new Executor.ReRegister(2, "coord-1", registry.getRef()));
+    registry.expectMessageClass(ExecutorRegistry.Register.class, WAIT);
+    executor.tell(new Executor.Registered(2, "coord-1"));
+    assertEquals(2, state().registeredEpoch());
+
+    // The main dropped it (late heartbeats, an expired ZooKeeper session) and asks again: same epoch.
+    executor.tell(new Executor.ReRegister(2, "coord-1", registry.getRef()));
+    registry.fishForMessage(WAIT, m -> m instanceof ExecutorRegistry.Register
+        ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+        : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
+    executor.tell(new Executor.Registered(2, "coord-1"));
+    assertEquals(2, state().registeredEpoch());
+  }
+
+  @Test
   void retriesRegistrationUntilAcknowledged() {
     TestProbe<ExecutorRegistry.Command> registry = testKit.createTestProbe();
     executor.tell(new Executor.ReRegister(1, "coord-1", registry.getRef()));
