@@ -10,6 +10,7 @@ import org.lmdbjava.Dbi;
 import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
 import org.lmdbjava.EnvFlags;
+import org.lmdbjava.Meta;
 import org.lmdbjava.Txn;
 
 /**
@@ -19,7 +20,7 @@ import org.lmdbjava.Txn;
  * runs this while it waits so that taking over as main does not pay for it.
  *
  * <p>Touches no store and no lock: the scratch environment lives in its own temporary directory, which is
- * deleted afterwards.
+ * deleted as soon as the environment is open (and again at the end where open files cannot be deleted).
  */
 public final class StoreWarmUp {
 
@@ -30,6 +31,7 @@ public final class StoreWarmUp {
   /** Runs the warm-up and returns how long it took. */
   public static Duration run() throws IOException {
     long start = System.nanoTime();
+    Meta.version(); // loads the native library before any file exists
     Path dir = Files.createTempDirectory("mainstay-store-warm-up-");
     try {
       Env<byte[]> env =
@@ -37,6 +39,8 @@ public final class StoreWarmUp {
               .setMapSize(1 << 20)
               .setMaxDbs(1)
               .open(dir.toFile(), EnvFlags.MDB_NOSYNC);
+      // LMDB holds its files open: unlinked now, nothing is left behind even if the process is killed
+      deleteQuietly(dir);
       try {
         Dbi<byte[]> dbi = env.openDbi("warm-up", DbiFlags.MDB_CREATE);
         try (Txn<byte[]> txn = env.txnWrite()) {
@@ -56,6 +60,9 @@ public final class StoreWarmUp {
   }
 
   private static void deleteQuietly(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
     try (Stream<Path> files = Files.list(dir)) {
       for (Path file : files.toList()) {
         Files.deleteIfExists(file);
