@@ -95,8 +95,9 @@ class CuratorCoordinationTest {
     TestProbe<CoordinationEvent> eventsA = testKit.createTestProbe();
     TestProbe<CoordinationEvent> eventsB = testKit.createTestProbe();
     CuratorCoordination a = start("a", true, eventsA);
-    start("b", true, eventsB);
+    // the latch creates its node in the background: b started at once could be first in line
     awaitEvent(eventsA, CoordinationEvent.LeadershipGranted.class);
+    start("b", true, eventsB);
     long epoch = a.takeNextEpoch(0).toCompletableFuture().get();
     a.publishMain(record("a", epoch)).toCompletableFuture().get();
 
