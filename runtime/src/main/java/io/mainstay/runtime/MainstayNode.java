@@ -137,7 +137,7 @@ public final class MainstayNode {
                 .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(config.nodeHost()))
                 .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(config.fabricPort()))
                 .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(config.roles())))
-        .withFallback(ConfigFactory.parseResources("mainstay-defaults.conf"))
+        .withFallback(ConfigFactory.parseResources("mainstay-pekko.conf"))
         .withFallback(ConfigFactory.load())
         .resolve();
   }
