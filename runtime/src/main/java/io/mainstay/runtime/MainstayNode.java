@@ -9,6 +9,7 @@ import io.mainstay.actors.node.NodeLifecycle;
 import io.mainstay.actors.node.NodeSupervisor;
 import io.mainstay.runtime.cluster.PekkoClusterJoin;
 import io.mainstay.runtime.config.ConfigProblem;
+import io.mainstay.runtime.config.LocalPath;
 import io.mainstay.runtime.config.NodeConfig;
 import io.mainstay.runtime.config.NodeConfigLoader;
 import io.mainstay.runtime.http.WebServer;
@@ -58,6 +59,7 @@ public final class MainstayNode {
     NodeConfigLoader.Loaded loaded;
     try {
       loaded = NodeConfigLoader.load(confDir);
+      LocalPath.prepare(loaded.config().localPath());
     } catch (ConfigProblem problem) {
       String line = "configuration error: " + problem.getMessage();
       System.err.println("mainstay: " + line);
