@@ -142,12 +142,14 @@ public final class NodeConfigLoader {
         new TypedValues(own, own).whole(EMBEDDED_ZK_PORT);
       }
       TypedValues v = new TypedValues(own.withFallback(DEFAULTS).resolve(), own);
-      return new Loaded(interpret(v, file, baseDir, warnings), warnings);
+      NodeConfig config = interpret(v, file, baseDir, warnings);
+      return new Loaded(config, warnings);
     } catch (ConfigException e) {
       throw ConfigProblem.inFile(e, fileLabel);
     }
   }
 
+  /** Mainstay's own rules on the typed values; adds the warning of an embedded ZooKeeper nobody connects to. */
   private static NodeConfig interpret(TypedValues v, Config file, Path baseDir, List<String> warnings)
       throws ConfigProblem {
     boolean coordinator = v.bool(COORDINATOR_ENABLED);
