@@ -9,6 +9,7 @@ import io.mainstay.actors.node.NodeLifecycle;
 import io.mainstay.actors.node.NodeSupervisor;
 import io.mainstay.runtime.cluster.PekkoClusterJoin;
 import io.mainstay.runtime.config.ConfigProblem;
+import io.mainstay.runtime.config.LocalPath;
 import io.mainstay.runtime.config.NodeConfig;
 import io.mainstay.runtime.config.NodeConfigLoader;
 import io.mainstay.runtime.http.WebServer;
@@ -58,6 +59,7 @@ public final class MainstayNode {
     NodeConfigLoader.Loaded loaded;
     try {
       loaded = NodeConfigLoader.load(confDir);
+      LocalPath.prepare(loaded.config().localPath());
     } catch (ConfigProblem problem) {
       String line = "configuration error: " + problem.getMessage();
       System.err.println("mainstay: " + line);
@@ -137,7 +139,7 @@ public final class MainstayNode {
                 .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(config.nodeHost()))
                 .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(config.fabricPort()))
                 .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(config.roles())))
-        .withFallback(ConfigFactory.parseResources("mainstay-defaults.conf"))
+        .withFallback(ConfigFactory.parseResources("mainstay-pekko.conf"))
         .withFallback(ConfigFactory.load())
         .resolve();
   }

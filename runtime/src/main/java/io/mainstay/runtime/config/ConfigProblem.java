@@ -1,5 +1,8 @@
 package io.mainstay.runtime.config;
 
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigOrigin;
+
 /**
  * A configuration the node refuses to start with.
  *
@@ -22,6 +25,47 @@ public final class ConfigProblem extends Exception {
     super(oneLine(key) + ": " + oneLine(detail), cause);
     this.key = oneLine(key);
     this.detail = oneLine(detail);
+  }
+
+  /**
+   * A file that does not parse or resolve (syntax, a substitution without a value, an include that cannot be
+   * read): key {@code mainstay.conf}, one line, with the line number.
+   *
+   * @param fileLabel the file's path, or null when the text did not come from a file
+   */
+  static ConfigProblem inFile(ConfigException e, String fileLabel) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    StringBuilder detail = new StringBuilder();
+    if (e instanceof ConfigException.UnresolvedSubstitution) { // a subclass of Parse: test it first
+      detail.append("unresolved substitution");
+    } else if (e instanceof ConfigException.Parse) {
+      detail.append("syntax error");
+    } else if (e instanceof ConfigException.IO) {
+      detail.append("cannot read");
+    } else {
+      detail.append("invalid configuration");
+    }
+    ConfigOrigin origin = e.origin();
+    if (origin != null) {
+      String prefix = origin.description() + ": ";
+      if (message.startsWith(prefix)) {
+        message = message.substring(prefix.length());
+      }
+      if (origin.lineNumber() > 0) {
+        detail.append(" at line ").append(origin.lineNumber());
+      }
+      String originFile = origin.filename();
+      if (originFile != null && !originFile.equals(fileLabel)) {
+        detail.append(" of ").append(originFile);
+      }
+    }
+    // Typesafe Config calls the missing '}' of an object a "close parentheses ')'"; say what to type.
+    message = message.replace("expecting a close parentheses ')'", "expecting a close brace '}'");
+    detail.append(": ").append(message);
+    if (fileLabel != null) {
+      detail.append(" (").append(fileLabel).append(')');
+    }
+    return new ConfigProblem(NodeConfigLoader.FILE_NAME, detail.toString(), e);
   }
 
   /** The configuration key at fault, e.g. {@code services.coordinator.web.port}. */

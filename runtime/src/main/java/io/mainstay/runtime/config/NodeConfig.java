@@ -1,6 +1,7 @@
 package io.mainstay.runtime.config;
 
 import com.typesafe.config.Config;
+import io.mainstay.actors.coordination.NodeRecord;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -14,7 +15,8 @@ import java.util.Set;
  *
  * @param nodeName              {@code node.name}: this node's id in ZooKeeper ({@code nodes/<name>})
  * @param nodeHost              {@code node.host}: the address other nodes and clients reach this node on
- * @param localPath             {@code paths.local}, absolute and normalized; exists, is a writable directory
+ * @param localPath             {@code paths.local}, absolute and normalized ({@link LocalPath} makes it a
+ *                              writable directory at start-up)
  * @param coordinator           {@code services.coordinator.enabled}
  * @param masterEligible        {@code services.coordinator.master.enabled} (implies {@code coordinator})
  * @param embeddedZooKeeper     {@code services.coordinator.master.embedded-zookeeper.enabled} (implies
@@ -48,10 +50,6 @@ public record NodeConfig(
     String clusterId,
     Config pekkoOverrides) {
 
-  public static final String ROLE_COORDINATOR = "coordinator";
-  public static final String ROLE_MASTER = "master";
-  public static final String ROLE_EXECUTOR = "executor";
-
   public NodeConfig {
     Objects.requireNonNull(nodeName, "nodeName");
     Objects.requireNonNull(nodeHost, "nodeHost");
@@ -77,13 +75,13 @@ public record NodeConfig(
   public Set<String> roles() {
     Set<String> roles = new LinkedHashSet<>();
     if (coordinator) {
-      roles.add(ROLE_COORDINATOR);
+      roles.add(NodeRecord.COORDINATOR);
     }
     if (masterEligible) {
-      roles.add(ROLE_MASTER);
+      roles.add(NodeRecord.MASTER);
     }
     if (executor) {
-      roles.add(ROLE_EXECUTOR);
+      roles.add(NodeRecord.EXECUTOR);
     }
     return Collections.unmodifiableSet(roles);
   }
