@@ -2,8 +2,8 @@ package io.mainstay.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mainstay.testkit.node.HttpResult;
@@ -12,6 +12,7 @@ import io.mainstay.testkit.node.Ping;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,28 +22,29 @@ class MainstayNodeHarnessTest {
   @TempDir
   Path dir;
 
+  /** Whether the node accepts these lines is the runtime's KitConfigurationTest; this is what the kit means by them. */
   @Test
-  void theBuilderWritesWhatItWasGivenAndItsOwnPorts() throws Exception {
-    Path store = dir.resolve("shared-store");
-    MainstayNodeProcess node = MainstayNodeProcess.builder(dir, "node-a")
-        .zookeeper("127.0.0.1:2181,127.0.0.1:2182")
-        .sharedStore(store)
-        .executor(true)
-        .sessionTimeoutMs(2000)
-        .extraConf("services.executor.slots = 3")
-        .build();
+  void byDefaultANodeIsAMainEligibleCoordinatorOnItsOwnStoreAndPorts() throws Exception {
+    MainstayNodeProcess node = MainstayNodeProcess.builder(dir, "plain").zookeeper("127.0.0.1:1").build();
+    MainstayNodeProcess other = MainstayNodeProcess.builder(dir, "other").zookeeper("127.0.0.1:1").build();
 
     List<String> conf = Files.readAllLines(node.confFile());
 
-    assertTrue(conf.contains("node.name = \"node-a\""), conf.toString());
-    assertTrue(conf.contains("paths.local = \"" + store.toAbsolutePath() + "\""), conf.toString());
-    assertTrue(conf.contains("zookeeper = \"127.0.0.1:2181,127.0.0.1:2182\""), conf.toString());
-    assertTrue(conf.contains("services.coordinator.web.port = " + node.webPort()), conf.toString());
-    assertTrue(conf.contains("services.fabric.port = " + node.fabricPort()), conf.toString());
-    assertNotEquals(node.webPort(), node.fabricPort());
-    assertTrue(conf.contains("zk.client.session.timeout = 2000"), conf.toString());
-    assertEquals("services.executor.slots = 3", conf.get(conf.size() - 1), "extra lines come last, so they win");
-    assertTrue(Files.isDirectory(store));
+    assertTrue(conf.contains("cluster.id = \"it\""), conf.toString());
+    assertTrue(conf.contains("services.coordinator.enabled = true"), conf.toString());
+    assertTrue(conf.contains("services.coordinator.master.enabled = true"), conf.toString());
+    assertTrue(conf.contains("services.coordinator.master.embedded-zookeeper.enabled = false"), conf.toString());
+    assertTrue(conf.contains("services.executor.enabled = false"), conf.toString());
+    assertTrue(conf.contains("paths.local = \"" + dir.resolve("plain").resolve("store").toAbsolutePath() + "\""));
+    assertTrue(Files.isDirectory(dir.resolve("plain").resolve("store")));
+    assertEquals(4, Set.of(node.webPort(), node.fabricPort(), other.webPort(), other.fabricPort()).size(),
+        "every port handed out once");
+    assertEquals("http://127.0.0.1:" + node.webPort(), node.webUrl());
+  }
+
+  @Test
+  void aNodeNeedsAZooKeeperToConnectTo() {
+    assertThrows(IllegalStateException.class, () -> MainstayNodeProcess.builder(dir, "lost").build());
   }
 
   @Test

@@ -67,7 +67,11 @@ public final class LocalCluster {
     this.ensemble = ensemble;
     List<MainstayNodeProcess> coords = new ArrayList<>();
     for (int i = 1; i <= b.coordinators; i++) {
-      coords.add(b.node(b.prefix + "coord-" + i, zookeeperConnect).sharedStore(store).build());
+      MainstayNodeBuilder coordinator = b.node(b.prefix + "coord-" + i, zookeeperConnect).sharedStore(store);
+      if (b.firstWebPort != null) {
+        coordinator.webPort(b.firstWebPort + i - 1);
+      }
+      coords.add(coordinator.build());
     }
     List<MainstayNodeProcess> execs = new ArrayList<>();
     for (int i = 1; i <= b.executors; i++) {
@@ -98,6 +102,8 @@ public final class LocalCluster {
     private UnaryOperator<MainstayNodeBuilder> executorConf = UnaryOperator.identity();
     private String nodeClasspath;
     private boolean detached;
+    private Integer zooKeeperPort;
+    private Integer firstWebPort;
 
     private Builder(Path dir) {
       this.dir = dir;
@@ -165,6 +171,18 @@ public final class LocalCluster {
       return this;
     }
 
+    /** The standalone ZooKeeper's client port (e.g. a well-known one for a command); a free port by default. */
+    public Builder zooKeeperPort(int port) {
+      this.zooKeeperPort = port;
+      return this;
+    }
+
+    /** coord-1's web port; coord-N gets the N-1th after it. Free ports by default. */
+    public Builder firstWebPort(int port) {
+      this.firstWebPort = port;
+      return this;
+    }
+
     /** The classpath every node runs on (it must hold {@code MainstayNode}); default this JVM's. */
     public Builder nodeClasspath(String classpath) {
       this.nodeClasspath = classpath;
@@ -221,7 +239,10 @@ public final class LocalCluster {
     }
 
     private ZooKeeperProcess standaloneZooKeeper() {
-      ZooKeeperProcess zk = ZooKeeperProcess.standalone(dir.resolve(prefix + "zookeeper"), zooKeeperJvmOptions);
+      Path zkDir = dir.resolve(prefix + "zookeeper");
+      ZooKeeperProcess zk = zooKeeperPort == null
+          ? ZooKeeperProcess.standalone(zkDir, zooKeeperJvmOptions)
+          : ZooKeeperProcess.standalone(zkDir, zooKeeperPort, zooKeeperJvmOptions);
       if (nodeClasspath != null) {
         zk.classpath(nodeClasspath);
       }

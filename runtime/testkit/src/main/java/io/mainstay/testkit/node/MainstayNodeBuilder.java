@@ -31,6 +31,7 @@ public final class MainstayNodeBuilder {
   private final List<String> extraConf = new ArrayList<>();
   private List<String> jvmOptions = MainstayNodeProcess.TEST_JVM;
   private NodeHttp.Timeouts httpTimeouts = NodeHttp.Timeouts.SHORT;
+  private Integer webPort;
   private MainstayNodeProcess.Launching launching = MainstayNodeProcess.Launching.OWNED;
 
   MainstayNodeBuilder(Path baseDir, String nodeName) {
@@ -88,6 +89,12 @@ public final class MainstayNodeBuilder {
     return this;
   }
 
+  /** {@code services.coordinator.web.port}; a free port by default. */
+  public MainstayNodeBuilder webPort(int port) {
+    this.webPort = port;
+    return this;
+  }
+
   /** The node's JVM options; default a small, quick-starting JVM that logs to its console. */
   public MainstayNodeBuilder jvmOptions(List<String> options) {
     this.jvmOptions = List.copyOf(options);
@@ -117,7 +124,7 @@ public final class MainstayNodeBuilder {
     Path home = baseDir.resolve(nodeName);
     Path confDir = home.resolve("conf");
     Path store = sharedStore != null ? sharedStore : home.resolve("store");
-    int webPort = Loopback.freePort();
+    int webPort = this.webPort != null ? this.webPort : Loopback.freePort();
     int fabricPort = Loopback.freePort();
     try {
       Files.createDirectories(confDir);

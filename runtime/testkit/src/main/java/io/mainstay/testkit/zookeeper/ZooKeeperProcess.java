@@ -48,7 +48,12 @@ public final class ZooKeeperProcess {
 
   /** Like {@link #standalone(Path)}, its JVM started with {@code jvmOptions} (e.g. its own logback file). */
   public static ZooKeeperProcess standalone(Path dir, List<String> jvmOptions) {
-    return new ZooKeeperProcess("zookeeper", dir, Loopback.freePort(), List.of(), jvmOptions);
+    return standalone(dir, Loopback.freePort(), jvmOptions);
+  }
+
+  /** Like {@link #standalone(Path, List)}, on a chosen client port. */
+  public static ZooKeeperProcess standalone(Path dir, int clientPort, List<String> jvmOptions) {
+    return new ZooKeeperProcess("zookeeper", dir, clientPort, List.of(), jvmOptions);
   }
 
   /** Server {@code serverId} of an ensemble described by its {@code server.N=...} lines. */
