@@ -294,18 +294,19 @@ final class Invariants {
     for (LocalCluster cluster : clusters) {
       for (Incarnation i : cluster.incarnations()) {
         boolean alive = i.process().isAlive();
-        if (i.killed() && alive) {
+        Incarnation.Fate fate = i.intended();
+        if (fate.killed() && alive) {
           problems.add(i + " survived kill -9");
-        } else if (i.expectedExit() != null) {
+        } else if (fate.exitCode() != null) {
           if (alive) {
-            problems.add(i + " still runs; it should have exited with " + i.expectedExit());
+            problems.add(i + " still runs; it should have exited with " + fate.exitCode());
           } else {
             int code = i.process().waitForExit(Duration.ofSeconds(5));
-            if (code != i.expectedExit()) {
+            if (code != fate.exitCode()) {
               problems.add(i + " exited with " + code);
             }
           }
-        } else if (i.shouldRun() && !alive) {
+        } else if (fate.runOn() && !alive) {
           problems.add(i + " exited on its own with code " + i.process().waitForExit(Duration.ofSeconds(5))
               + " (log: " + i.process().logFile() + ")");
         }

@@ -4,34 +4,26 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import io.mainstay.testkit.process.JavaProcess;
-import io.mainstay.testkit.process.Jvm;
 import io.mainstay.testkit.process.ManagedProcesses;
 import io.mainstay.testkit.zookeeper.ZooKeeperEnsemble;
 import io.mainstay.testkit.zookeeper.ZooKeeperProcess;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryNTimes;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The process harness itself: real ZooKeeper servers, kill -9 and restart, and cleanup after a test. */
+/** Real ZooKeeper servers: a standalone one and an ensemble, through kill -9 and restart. */
 @ExtendWith(ManagedProcesses.Extension.class)
 class ZooKeeperHarnessTest {
 
   // Kept when a test fails, so the child processes' logs can be read.
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path dir;
-
-  /** Left running and frozen by a test, for the extension to clean up. */
-  private static JavaProcess abandoned;
 
   @Test
   void standaloneServerKeepsItsDataAcrossKill9AndRestart() throws Exception {
@@ -73,45 +65,9 @@ class ZooKeeperHarnessTest {
     }
   }
 
-  @Test
-  void leavesAFrozenProcessBehind() throws Exception {
-    abandoned = JavaProcess.launch("sleeper", Sleeper.class.getName())
-        .logFile(dir.resolve("sleeper.log"))
-        .jvmOptions(Jvm.QUICK_START)
-        .start();
-    abandoned.awaitLog(Sleeper.READY, Await.GENEROUS);
-
-    abandoned.sigstop();
-
-    Await.until("sleeper to be stopped", Await.GENEROUS, () -> "T".equals(state(abandoned.pid())));
-  }
-
-  @AfterAll
-  static void theExtensionKilledTheFrozenProcessAfterItsTest() {
-    assertNotNull(abandoned, "the test that leaves a process behind did not run");
-    assertFalse(abandoned.isAlive(), abandoned + " outlived its test");
-  }
-
   private static CuratorFramework connect(String connectString) {
     CuratorFramework client = CuratorFrameworkFactory.newClient(connectString, 10_000, 2_000, new RetryNTimes(100, 200));
     client.start();
     return client;
-  }
-
-  /** The scheduler state letter from /proc: R, S, T (stopped), ... */
-  private static String state(long pid) throws Exception {
-    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-    // The command name in parentheses may contain spaces; the state follows the closing one.
-    return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  }
-
-  /** A child JVM that does nothing until it is killed. */
-  static final class Sleeper {
-    static final String READY = "sleeping";
-
-    public static void main(String[] args) throws InterruptedException {
-      System.out.println(READY);
-      Thread.sleep(Long.MAX_VALUE);
-    }
   }
 }

@@ -2,58 +2,47 @@ package io.mainstay.testkit.cluster;
 
 import io.mainstay.testkit.node.MainstayNodeProcess;
 import io.mainstay.testkit.process.JavaProcess;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** One life of one node process, and its fate as its launcher decided it: killed, an exit code, or running on. */
-public final class Incarnation {
+/**
+ * One life of one node process, and what its launcher meant to become of it ({@link #intended()}), so a
+ * process that should have exited can be told from one that should still run.
+ */
+public record Incarnation(MainstayNodeProcess node, JavaProcess process, AtomicReference<Fate> fate) {
 
-  private final MainstayNodeProcess node;
-  private final JavaProcess process;
-  private volatile boolean killed;
-  private volatile Integer expectedExit;
+  /** Killed with kill -9 on purpose, or told to exit with {@code exitCode}, or neither: it should run on. */
+  public record Fate(boolean killed, Integer exitCode) {
+    static final Fate RUN_ON = new Fate(false, null);
 
-  Incarnation(MainstayNodeProcess node, JavaProcess process) {
-    this.node = node;
-    this.process = process;
+    public boolean runOn() {
+      return !killed && exitCode == null;
+    }
   }
 
-  public MainstayNodeProcess node() {
-    return node;
+  static Incarnation of(MainstayNodeProcess node, JavaProcess process) {
+    return new Incarnation(node, process, new AtomicReference<>(Fate.RUN_ON));
   }
 
-  public JavaProcess process() {
-    return process;
-  }
-
-  /** Killed with kill -9 on purpose. */
-  public boolean killed() {
-    return killed;
-  }
-
-  /** The exit code it was told to end with; null if none. */
-  public Integer expectedExit() {
-    return expectedExit;
-  }
-
-  /** Nobody meant it to end. */
-  public boolean shouldRun() {
-    return !killed && expectedExit == null;
+  public Fate intended() {
+    return fate.get();
   }
 
   /** It ended although nobody meant it to. */
   public boolean exitedUnplanned() {
-    return shouldRun() && !process.isAlive();
+    return intended().runOn() && !process.isAlive();
   }
 
   void markKilled() {
-    killed = true;
+    fate.set(new Fate(true, null));
   }
 
   void expectExit(int code) {
-    expectedExit = code;
+    fate.set(new Fate(false, code));
   }
 
   @Override
   public String toString() {
-    return process + (killed ? " [killed]" : expectedExit != null ? " [exit " + expectedExit + "]" : " [running]");
+    Fate f = intended();
+    return process + (f.killed() ? " [killed]" : f.exitCode() != null ? " [exit " + f.exitCode() + "]" : " [running]");
   }
 }

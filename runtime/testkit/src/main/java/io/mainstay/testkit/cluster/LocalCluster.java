@@ -261,7 +261,7 @@ public final class LocalCluster {
   /** Starts (a new incarnation of) {@code node}; returns at once. */
   public MainstayNodeProcess launch(MainstayNodeProcess node) {
     node.start();
-    incarnations.add(new Incarnation(node, node.process()));
+    incarnations.add(Incarnation.of(node, node.process()));
     return node;
   }
 
