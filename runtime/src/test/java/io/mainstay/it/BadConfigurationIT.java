@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mainstay.runtime.config.NodeConfigLoader;
-import io.mainstay.testing.Await;
-import io.mainstay.testing.FreePorts;
-import io.mainstay.testing.MainstayNodeBuilder;
-import io.mainstay.testing.MainstayNodeProcess;
-import io.mainstay.testing.ManagedProcesses;
-import io.mainstay.testing.Ping;
-import io.mainstay.testing.ZooKeeperProcess;
+import io.mainstay.testkit.Await;
+import io.mainstay.testkit.Loopback;
+import io.mainstay.testkit.node.MainstayNodeBuilder;
+import io.mainstay.testkit.node.MainstayNodeProcess;
+import io.mainstay.testkit.process.ManagedProcesses;
+import io.mainstay.testkit.node.Ping;
+import io.mainstay.testkit.zookeeper.ZooKeeperProcess;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -69,7 +69,7 @@ class BadConfigurationIT {
 
   @Test
   void embeddedZooKeeperOnANodeThatIsNotMasterEligibleIsRefused() throws IOException {
-    int zkPort = FreePorts.next();
+    int zkPort = Loopback.freePort();
     assertRefusedBeforeBindingAnyPort(node().masterEligible(false).embeddedZooKeeper(zkPort).build(),
         NodeConfigLoader.EMBEDDED_ZK_ENABLED, "not master-eligible", zkPort);
   }

@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mainstay.testing.Await;
-import io.mainstay.testing.HttpResult;
-import io.mainstay.testing.MainstayNodeProcess;
-import io.mainstay.testing.ManagedProcesses;
-import io.mainstay.testing.Ping;
-import io.mainstay.testing.ZooKeeperProcess;
+import io.mainstay.testkit.Await;
+import io.mainstay.testkit.cluster.AcknowledgedWrites;
+import io.mainstay.testkit.node.HttpResult;
+import io.mainstay.testkit.node.MainstayNodeProcess;
+import io.mainstay.testkit.process.ManagedProcesses;
+import io.mainstay.testkit.node.Ping;
+import io.mainstay.testkit.zookeeper.ZooKeeperProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -60,13 +61,13 @@ class ElectionFailoverIT {
     assertEquals(1, oldMain.ping().epoch(), "the first main of a new cluster");
     MainCandidates.assertStandbyRefusesWrites(successor, oldMain);
 
-    AckedWrites writes = new AckedWrites();
+    AcknowledgedWrites writes = new AcknowledgedWrites();
     for (int i = 0; i < ENTRIES; i++) {
-      writes.putAcknowledged(oldMain, "entry-" + i, 1);
+      writes.putAcknowledged(oldMain, "entry-" + i, AcknowledgedWrites.document("entry-" + i, 1));
     }
     // Some at version 2, so the check below tells a stale copy from the current one.
     for (int i = 0; i < UPDATED; i++) {
-      writes.putAcknowledged(oldMain, "entry-" + i, 2);
+      writes.putAcknowledged(oldMain, "entry-" + i, AcknowledgedWrites.document("entry-" + i, 2));
     }
     long killedAt = killWhileWriting(oldMain, writes);
 
@@ -94,7 +95,7 @@ class ElectionFailoverIT {
    * Keeps writing fresh names from another thread while the main is killed, so writes acknowledged
    * right up to the kill are among those checked. Returns when the kill happened (nanoTime).
    */
-  private static long killWhileWriting(MainstayNodeProcess main, AckedWrites writes) throws Exception {
+  private static long killWhileWriting(MainstayNodeProcess main, AcknowledgedWrites writes) throws Exception {
     int before = writes.size();
     AtomicBoolean stop = new AtomicBoolean();
     ExecutorService writer = Executors.newSingleThreadExecutor();
@@ -102,7 +103,7 @@ class ElectionFailoverIT {
       Future<?> writing = writer.submit(() -> {
         // One write per name: an unacknowledged last write cannot hide behind an acknowledged one.
         for (int i = 0; !stop.get(); i++) {
-          writes.put(main, "during-kill-" + i, 1);
+          writes.put(main, "during-kill-" + i, AcknowledgedWrites.document("during-kill-" + i, 1));
         }
       });
       Await.until("writes acknowledged while the kill approaches", Await.GENEROUS,

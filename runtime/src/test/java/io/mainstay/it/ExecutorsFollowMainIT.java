@@ -8,15 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mainstay.actors.fragment.FragmentOutcome;
-import io.mainstay.testing.Await;
-import io.mainstay.testing.ClusterStatus;
-import io.mainstay.testing.FragmentSender;
-import io.mainstay.testing.MainstayNodeBuilder;
-import io.mainstay.testing.MainstayNodeProcess;
-import io.mainstay.testing.ManagedProcesses;
-import io.mainstay.testing.Ping;
-import io.mainstay.testing.ProbeReport;
-import io.mainstay.testing.ZooKeeperProcess;
+import io.mainstay.testkit.Loopback;
+import io.mainstay.testkit.Await;
+import io.mainstay.testkit.node.ClusterStatus;
+import io.mainstay.testkit.node.MainstayNodeBuilder;
+import io.mainstay.testkit.node.MainstayNodeProcess;
+import io.mainstay.testkit.process.ManagedProcesses;
+import io.mainstay.testkit.node.Ping;
+import io.mainstay.testkit.node.ProbeReport;
+import io.mainstay.testkit.zookeeper.ZooKeeperProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -129,7 +129,7 @@ class ExecutorsFollowMainIT {
       Registration registration = Registration.of(executor);
       assertEquals(SLOTS.get(node), registration.slots(), node + ": " + executor);
       assertEquals("registered", registration.state(), node + ": " + executor);
-      assertTrue(registration.address().startsWith("pekko://mainstay@" + ZooKeeperProcess.HOST + ":"),
+      assertTrue(registration.address().startsWith("pekko://mainstay@" + Loopback.HOST + ":"),
           executor.toString());
       assertTrue(executor.hasNonNull("lastHeartbeat"), executor.toString());
     });

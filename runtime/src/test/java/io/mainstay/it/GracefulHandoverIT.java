@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mainstay.store.StoreLock;
-import io.mainstay.testing.Await;
-import io.mainstay.testing.HttpResult;
-import io.mainstay.testing.MainstayNodeProcess;
-import io.mainstay.testing.ManagedProcesses;
-import io.mainstay.testing.Ping;
-import io.mainstay.testing.ZooKeeperProcess;
+import io.mainstay.testkit.Await;
+import io.mainstay.testkit.cluster.AcknowledgedWrites;
+import io.mainstay.testkit.node.HttpResult;
+import io.mainstay.testkit.node.MainstayNodeProcess;
+import io.mainstay.testkit.process.ManagedProcesses;
+import io.mainstay.testkit.node.Ping;
+import io.mainstay.testkit.zookeeper.ZooKeeperProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,9 +53,9 @@ class GracefulHandoverIT {
     MainstayNodeProcess oldMain = pair.main();
     MainstayNodeProcess successor = pair.other(oldMain);
     long oldEpoch = oldMain.ping().epoch();
-    AckedWrites writes = new AckedWrites();
+    AcknowledgedWrites writes = new AcknowledgedWrites();
     for (int i = 0; i < ENTRIES; i++) {
-      writes.putAcknowledged(oldMain, "entry-" + i, 1);
+      writes.putAcknowledged(oldMain, "entry-" + i, AcknowledgedWrites.document("entry-" + i, 1));
     }
     assertTrue(lockOwner(pair).startsWith(oldMain.name() + " pid " + oldMain.pid() + "@"),
         "lock file before the handover: " + lockOwner(pair));
@@ -88,7 +89,7 @@ class GracefulHandoverIT {
         () -> !listsStandby(main.http().cluster(), standby));
     Await.holds(main + " stays main at epoch " + epoch, WATCH,
         () -> main.ping().status() == 200 && main.ping().epoch() == epoch);
-    new AckedWrites().putAcknowledged(main, "after-standby-left", 1);
+    new AcknowledgedWrites().putAcknowledged(main, "after-standby-left", AcknowledgedWrites.document("after-standby-left", 1));
   }
 
   /** Who the lock file in the shared {@code paths.local} names: "node pid N@host" for a node. */

@@ -3,13 +3,13 @@ package io.mainstay.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mainstay.testing.Await;
-import io.mainstay.testing.FreePorts;
-import io.mainstay.testing.HttpResult;
-import io.mainstay.testing.MainstayNodeProcess;
-import io.mainstay.testing.ManagedProcesses;
-import io.mainstay.testing.NodeHttp;
-import io.mainstay.testing.Ping;
+import io.mainstay.testkit.Await;
+import io.mainstay.testkit.Loopback;
+import io.mainstay.testkit.node.HttpResult;
+import io.mainstay.testkit.node.MainstayNodeProcess;
+import io.mainstay.testkit.process.ManagedProcesses;
+import io.mainstay.testkit.node.NodeHttp;
+import io.mainstay.testkit.node.Ping;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,7 @@ class HttpInputIT {
   @BeforeAll
   static void startMain() {
     MainstayNodeProcess main = MainstayNodeProcess.builder(dir, "http-main")
-        .embeddedZooKeeper(FreePorts.next())
+        .embeddedZooKeeper(Loopback.freePort())
         .build()
         .start()
         .awaitRole(Ping.MAIN, Await.GENEROUS);

@@ -3,11 +3,11 @@ package io.mainstay.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mainstay.testing.Await;
-import io.mainstay.testing.HttpResult;
-import io.mainstay.testing.MainstayNodeProcess;
-import io.mainstay.testing.Ping;
-import io.mainstay.testing.ZooKeeperProcess;
+import io.mainstay.testkit.Await;
+import io.mainstay.testkit.node.HttpResult;
+import io.mainstay.testkit.node.MainstayNodeProcess;
+import io.mainstay.testkit.node.Ping;
+import io.mainstay.testkit.zookeeper.ZooKeeperProcess;
 import java.nio.file.Path;
 import java.util.List;
 

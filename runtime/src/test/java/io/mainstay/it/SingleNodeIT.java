@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mainstay.runtime.config.NodeConfigLoader;
-import io.mainstay.testing.Await;
-import io.mainstay.testing.FreePorts;
-import io.mainstay.testing.HttpResult;
-import io.mainstay.testing.MainstayNodeProcess;
-import io.mainstay.testing.ManagedProcesses;
-import io.mainstay.testing.Ping;
+import io.mainstay.testkit.Await;
+import io.mainstay.testkit.Loopback;
+import io.mainstay.testkit.node.HttpResult;
+import io.mainstay.testkit.node.MainstayNodeProcess;
+import io.mainstay.testkit.process.ManagedProcesses;
+import io.mainstay.testkit.node.Ping;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,7 +38,7 @@ class SingleNodeIT {
   @Test
   void aNodeWithEmbeddedZooKeeperAndExecutorBecomesMainAndServesTheCatalog() {
     MainstayNodeProcess node = MainstayNodeProcess.builder(dir, "single")
-        .embeddedZooKeeper(FreePorts.next())
+        .embeddedZooKeeper(Loopback.freePort())
         .executor(true)
         .build()
         .start();
@@ -52,9 +52,9 @@ class SingleNodeIT {
     assertTrue(Files.isRegularFile(SHIPPED_CONF), "no shipped configuration at " + SHIPPED_CONF);
     Path home = dir.resolve("shipped");
     Path confDir = Files.createDirectories(home.resolve("conf"));
-    int webPort = FreePorts.next();
-    int fabricPort = FreePorts.next();
-    int zkPort = FreePorts.next();
+    int webPort = Loopback.freePort();
+    int fabricPort = Loopback.freePort();
+    int zkPort = Loopback.freePort();
     // Appended, so they override the shipped values; only what lets it run beside other tests changes.
     List<String> overrides = List.of(
         "",

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mainstay.store.MetadataStore;
 import io.mainstay.store.StoreLock;
-import io.mainstay.testing.Await;
-import io.mainstay.testing.JavaProcess;
-import io.mainstay.testing.MainstayNodeProcess;
-import io.mainstay.testing.ManagedProcesses;
-import io.mainstay.testing.Ping;
-import io.mainstay.testing.ZooKeeperProcess;
+import io.mainstay.testkit.Await;
+import io.mainstay.testkit.cluster.AcknowledgedWrites;
+import io.mainstay.testkit.process.JavaProcess;
+import io.mainstay.testkit.process.Jvm;
+import io.mainstay.testkit.node.MainstayNodeProcess;
+import io.mainstay.testkit.process.ManagedProcesses;
+import io.mainstay.testkit.node.Ping;
+import io.mainstay.testkit.zookeeper.ZooKeeperProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,8 +43,11 @@ class StoreLockIT {
   void anElectedNodeWaitsForALockHeldByAnotherProcessAndBecomesMainOnceItIsFreed() {
     ZooKeeperProcess zk = ZooKeeperProcess.standalone(dir.resolve("zookeeper")).start();
     Path store = dir.resolve("shared-store");
-    JavaProcess holder = JavaProcess.start("lock-holder", dir.resolve("lock-holder.log"), List.of(),
-        StoreLockHolder.class.getName(), List.of(store.toString()));
+    JavaProcess holder = JavaProcess.launch("lock-holder", StoreLockHolder.class.getName())
+        .logFile(dir.resolve("lock-holder.log"))
+        .jvmOptions(Jvm.QUICK_START)
+        .args(List.of(store.toString()))
+        .start();
     holder.awaitLog(StoreLockHolder.READY, Await.GENEROUS);
     String owner = StoreLock.holder(store).orElseThrow();
     assertTrue(owner.contains(" pid " + holder.pid() + "@"), "the lock file names its holder: " + owner);
@@ -69,6 +74,6 @@ class StoreLockIT {
     assertEquals(1, node.ping().epoch());
     String newOwner = StoreLock.holder(store).orElseThrow();
     assertTrue(newOwner.startsWith(node.name() + " pid " + node.pid() + "@"), "lock file after the takeover: " + newOwner);
-    new AckedWrites().putAcknowledged(node, "after-the-wait", 1);
+    new AcknowledgedWrites().putAcknowledged(node, "after-the-wait", AcknowledgedWrites.document("after-the-wait", 1));
   }
 }

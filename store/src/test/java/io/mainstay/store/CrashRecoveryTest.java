@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mainstay.testkit.process.JavaProcess;
+import io.mainstay.testkit.process.LineQueue;
+import io.mainstay.testkit.process.ManagedProcesses;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,9 +18,11 @@ import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A writer killed with SIGKILL in the middle of its writes loses nothing it acknowledged. */
+@ExtendWith(ManagedProcesses.Extension.class)
 class CrashRecoveryTest {
 
   private static final int ACKS_BEFORE_KILL = 200;
@@ -36,17 +41,22 @@ class CrashRecoveryTest {
   void everyAcknowledgedPutSurvivesAKillDuringWrites() throws Exception {
     Path dir = tmp.resolve("local");
     String owner = "writer " + UUID.randomUUID();
-    ChildJvm writer = ChildJvm.start(tmp, CatalogWriterMain.class, dir.toString(), owner);
-    resources.add(writer);
+    LineQueue lines = new LineQueue();
+    JavaProcess writer = JavaProcess.launch("writer", CatalogWriterMain.class.getName())
+        .logFile(tmp.resolve("writer.log"))
+        .args(List.of(dir.toString(), owner))
+        .onLine(lines)
+        .start();
 
-    long epoch = Long.parseLong(writer.awaitLine(l -> l.startsWith("EPOCH "), Duration.ofSeconds(60)).substring(6));
+    long epoch = Long.parseLong(lines.awaitText(writer, l -> l.startsWith("EPOCH "), Duration.ofSeconds(60)).substring(6));
     Map<String, Long> acked = new HashMap<>();
     for (int i = 0; i < ACKS_BEFORE_KILL; i++) {
-      String[] ack = writer.awaitLine(l -> l.startsWith("ACK "), Duration.ofSeconds(60)).split(" ");
+      String[] ack = lines.awaitText(writer, l -> l.startsWith("ACK "), Duration.ofSeconds(60)).split(" ");
       acked.merge(ack[1], Long.parseLong(ack[2]), Math::max);
     }
     assertTrue(writer.isAlive(), "the writer must still be writing when it is killed");
-    assertEquals(137, writer.kill(), "the writer should have died of SIGKILL");
+    writer.kill9();
+    assertEquals(137, writer.exitCode(), "the writer should have died of SIGKILL");
 
     StoreLock lock = acquireWithin(dir, Duration.ofSeconds(30));
     resources.add(lock);

@@ -14,13 +14,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.framework.state.SessionConnectionStateErrorPolicy;
-import org.apache.curator.retry.BoundedExponentialBackoffRetry;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,14 +55,7 @@ public final class CuratorCoordination implements ClusterCoordination {
     this.self = self;
     this.clusterJoin = clusterJoin;
     this.sessionTimeout = sessionTimeout;
-    this.client =
-        CuratorFrameworkFactory.builder()
-            .connectString(connectString)
-            .sessionTimeoutMs((int) sessionTimeout.toMillis())
-            .connectionTimeoutMs((int) Math.min(sessionTimeout.toMillis(), 15_000))
-            .retryPolicy(new BoundedExponentialBackoffRetry(50, 1_000, 10))
-            .connectionStateErrorPolicy(new SessionConnectionStateErrorPolicy())
-            .build();
+    this.client = CuratorClients.create(connectString, sessionTimeout, CuratorSettings.defaults());
     this.paths = new ZkPaths(root);
     this.epochs = new EpochCounter(client, paths.epoch());
     this.publication = new MainPublication(client, paths, epochs);

@@ -1,8 +1,10 @@
 package io.mainstay.it.fault;
 
-import io.mainstay.testing.Await;
-import io.mainstay.testing.MainstayNodeProcess;
-import io.mainstay.testing.ManagedProcesses;
+import io.mainstay.testkit.cluster.CatalogWriter;
+import io.mainstay.testkit.cluster.LocalCluster;
+import io.mainstay.testkit.Await;
+import io.mainstay.testkit.node.MainstayNodeProcess;
+import io.mainstay.testkit.process.ManagedProcesses;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,7 +28,7 @@ class Fault1KillMainIT {
   @Test
   void killMinus9OfTheMainUnderWritesLosesNothingAcknowledged() {
     long started = System.nanoTime();
-    FaultCluster cluster = FaultCluster.builder(dir).coordinators(3).executors(2).start();
+    LocalCluster cluster = LocalCluster.builder(dir).coordinators(3).executors(2).start();
     Timing.log("fault 1: cluster of 3 coordinators + 2 executors up", started);
     try (CatalogWriter writer = new CatalogWriter(cluster::coordinators).start(1)) {
       MainstayNodeProcess main = cluster.main();
@@ -41,7 +43,7 @@ class Fault1KillMainIT {
         Timing.log("fault 1 round " + round + ": " + successor.name() + " main after kill -9 of " + main.name(), killedAt);
         writer.awaitAcks(ACKS_PER_PHASE, successor, Await.GENEROUS);
         Timing.log("fault 1 round " + round + ": writes acknowledged again", killedAt);
-        Invariants.awaitExecutorsRegistered(cluster, successor);
+        cluster.awaitExecutorsRegistered(successor);
         Timing.log("fault 1 round " + round + ": both executors registered at the new epoch", killedAt);
 
         // Only now: a JVM starting is the heaviest load on two cores, and would slow the failover it overlapped.
@@ -50,7 +52,7 @@ class Fault1KillMainIT {
         main = successor;
       }
       writer.stop();
-      cluster.checkInvariants(writer);
+      Invariants.check(cluster, writer);
     }
     Timing.log("fault 1: done", started);
   }

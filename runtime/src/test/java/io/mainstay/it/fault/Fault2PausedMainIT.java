@@ -3,11 +3,14 @@ package io.mainstay.it.fault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mainstay.testing.Await;
-import io.mainstay.testing.HttpResult;
-import io.mainstay.testing.MainstayNodeProcess;
-import io.mainstay.testing.ManagedProcesses;
-import io.mainstay.testing.Ping;
+import io.mainstay.testkit.cluster.AcknowledgedWrites;
+import io.mainstay.testkit.cluster.CatalogWriter;
+import io.mainstay.testkit.cluster.LocalCluster;
+import io.mainstay.testkit.Await;
+import io.mainstay.testkit.node.HttpResult;
+import io.mainstay.testkit.node.MainstayNodeProcess;
+import io.mainstay.testkit.process.ManagedProcesses;
+import io.mainstay.testkit.node.Ping;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(ManagedProcesses.Extension.class)
 class Fault2PausedMainIT {
 
-  private static final Duration PAUSE = FaultCluster.SESSION_TIMEOUT.multipliedBy(3);
+  private static final Duration PAUSE = LocalCluster.DEFAULT_SESSION_TIMEOUT.multipliedBy(3);
   private static final int PUTS_AT_WAKE = 6;
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
@@ -42,7 +45,7 @@ class Fault2PausedMainIT {
   @Test
   void aPausedMainNeverAcknowledgesAfterWakingExits3AndOnlyThenTheStandbyServes() throws Exception {
     long started = System.nanoTime();
-    FaultCluster cluster = FaultCluster.builder(dir).coordinators(2).executors(2).start();
+    LocalCluster cluster = LocalCluster.builder(dir).coordinators(2).executors(2).start();
     Timing.log("fault 2: cluster of 2 coordinators + 2 executors up", started);
     MainstayNodeProcess paused = cluster.main();
     MainstayNodeProcess standby = cluster.liveCoordinators().stream().filter(c -> c != paused).findFirst().orElseThrow();
@@ -93,7 +96,7 @@ class Fault2PausedMainIT {
       lockHeld.stopAndAssert();
       writer.stop();
 
-      for (CatalogWriter.Ack ack : writer.acks().values()) {
+      for (AcknowledgedWrites.Ack ack : writer.writes().acks().values()) {
         if (ack.node().equals(paused.name())) {
           assertTrue(ack.sentAtNanos() < frozenAt && ack.answeredAtNanos() < thawedAt,
               "the paused main acknowledged a write sent while it was frozen or answered after it woke: " + ack);
@@ -101,7 +104,7 @@ class Fault2PausedMainIT {
       }
       System.out.printf("fault 2: %d PUTs at wake, answers %s%n", atWake.size(),
           atWake.stream().map(a -> a.status() + " " + a.body().replaceAll("[0-9]+", "N")).distinct().toList());
-      cluster.checkInvariants(writer);
+      Invariants.check(cluster, writer);
     }
     Timing.log("fault 2: done", started);
   }

@@ -3,12 +3,14 @@ package io.mainstay.it.fault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.mainstay.testing.Await;
-import io.mainstay.testing.MainstayNodeProcess;
-import io.mainstay.testing.ManagedProcesses;
-import io.mainstay.testing.Ping;
-import io.mainstay.testing.ZooKeeperEnsemble;
-import io.mainstay.testing.ZooKeeperProcess;
+import io.mainstay.testkit.cluster.CatalogWriter;
+import io.mainstay.testkit.cluster.LocalCluster;
+import io.mainstay.testkit.Await;
+import io.mainstay.testkit.node.MainstayNodeProcess;
+import io.mainstay.testkit.process.ManagedProcesses;
+import io.mainstay.testkit.node.Ping;
+import io.mainstay.testkit.zookeeper.ZooKeeperEnsemble;
+import io.mainstay.testkit.zookeeper.ZooKeeperProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -32,12 +34,12 @@ class Fault3ZooKeeperServerRestartIT {
   @Test
   void restartingOneEnsembleServerIsNoFailover() throws Exception {
     long started = System.nanoTime();
-    FaultCluster cluster = FaultCluster.builder(dir).ensemble(3).coordinators(2).executors(2).start();
+    LocalCluster cluster = LocalCluster.builder(dir).ensemble(3).coordinators(2).executors(2).start();
     Timing.log("fault 3: ensemble of 3 + 2 coordinators + 2 executors up", started);
     ZooKeeperEnsemble ensemble = cluster.ensemble();
     MainstayNodeProcess main = cluster.main();
     long epoch = main.ping().epoch();
-    int termsBefore = FaultHttp.epochs(main).json().path("epochs").size();
+    int termsBefore = main.http().epochs().json().path("epochs").size();
 
     try (CatalogWriter writer = new CatalogWriter(cluster::coordinators).start(1)) {
       writer.awaitAcks(10, main, Await.GENEROUS);
@@ -53,7 +55,7 @@ class Fault3ZooKeeperServerRestartIT {
       // machine the server stops passing its clients' pings to the leader well before it closes their
       // sockets, so 2 s sessions can expire before the clients even start to reconnect.)
       server.kill9();
-      FaultCluster.favour(server.restart());
+      server.restart().favour();
       Timing.log("fault 3: " + server.name() + " restarted and serving", at);
       writer.awaitAcks(10, main, Await.GENEROUS);
       Timing.log("fault 3: writes acknowledged by " + main.name() + " after restarting " + server.name(), at);
@@ -62,16 +64,16 @@ class Fault3ZooKeeperServerRestartIT {
       writer.stop();
       assertSame(main, cluster.main(), "the main after the ZooKeeper restart");
       assertEquals(epoch, main.ping().epoch(), "the main's epoch after the ZooKeeper restart");
-      assertEquals(termsBefore, FaultHttp.epochs(main).json().path("epochs").size(), "no new term in the store");
+      assertEquals(termsBefore, main.http().epochs().json().path("epochs").size(), "no new term in the store");
       System.out.printf("fault 3: %s was fenced and resumed %d times%n", main.name(),
           main.log().lines().filter(l -> l.contains("fenced -> main")).count());
-      cluster.checkInvariants(writer);
+      Invariants.check(cluster, writer);
     }
     Timing.log("fault 3: done", started);
   }
 
   /** Null while the main is the same at the same epoch (or fenced, 503) and no other node is main or taking over. */
-  private static String noFailover(FaultCluster cluster, MainstayNodeProcess main, long epoch) {
+  private static String noFailover(LocalCluster cluster, MainstayNodeProcess main, long epoch) {
     if (!main.isAlive()) {
       return main.name() + " exited";
     }

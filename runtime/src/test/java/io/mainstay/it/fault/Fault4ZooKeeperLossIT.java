@@ -2,11 +2,13 @@ package io.mainstay.it.fault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.mainstay.testing.Await;
-import io.mainstay.testing.MainstayNodeProcess;
-import io.mainstay.testing.ManagedProcesses;
-import io.mainstay.testing.Ping;
-import io.mainstay.testing.ZooKeeperProcess;
+import io.mainstay.testkit.cluster.CatalogWriter;
+import io.mainstay.testkit.cluster.LocalCluster;
+import io.mainstay.testkit.Await;
+import io.mainstay.testkit.node.MainstayNodeProcess;
+import io.mainstay.testkit.process.ManagedProcesses;
+import io.mainstay.testkit.node.Ping;
+import io.mainstay.testkit.zookeeper.ZooKeeperProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(ManagedProcesses.Extension.class)
 class Fault4ZooKeeperLossIT {
 
-  private static final Duration OUTAGE = FaultCluster.SESSION_TIMEOUT.multipliedBy(3);
+  private static final Duration OUTAGE = LocalCluster.DEFAULT_SESSION_TIMEOUT.multipliedBy(3);
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path dir;
@@ -32,7 +34,7 @@ class Fault4ZooKeeperLossIT {
   @Test
   void losingAllOfZooKeeperEndsTheMainAndTheClusterComesBackWithOneMain() throws Exception {
     long started = System.nanoTime();
-    FaultCluster cluster = FaultCluster.builder(dir).coordinators(2).executors(2).start();
+    LocalCluster cluster = LocalCluster.builder(dir).coordinators(2).executors(2).start();
     Timing.log("fault 4: cluster of 2 coordinators + 2 executors up", started);
     ZooKeeperProcess zk = cluster.zookeeper();
     MainstayNodeProcess oldMain = cluster.main();
@@ -49,7 +51,7 @@ class Fault4ZooKeeperLossIT {
           Ping ping = c.ping();
           if (ping.status() == 200) {
             // the old main may still answer until it notices; after its session is lost it must not
-            return c == oldMain && Timing.millisSince(lostAt) < FaultCluster.SESSION_TIMEOUT_MS ? null
+            return c == oldMain && Timing.millisSince(lostAt) < LocalCluster.DEFAULT_SESSION_TIMEOUT_MS ? null
                 : c.name() + " answers as main " + Timing.millisSince(lostAt) + " ms into the outage: " + ping.json();
           }
         }
@@ -63,7 +65,7 @@ class Fault4ZooKeeperLossIT {
       }
       noMain.stopAndAssert();
 
-      FaultCluster.favour(zk.restart());
+      zk.restart().favour();
       Timing.log("fault 4: ZooKeeper back (outage)", lostAt);
       cluster.launch(oldMain); // the operator restarts the node that exited; it must come back as a standby
       MainstayNodeProcess successor = cluster.awaitNewMain(oldMain, epoch);
@@ -71,12 +73,12 @@ class Fault4ZooKeeperLossIT {
       Timing.log("fault 4: " + successor.name() + " main again", lostAt);
       writer.awaitAcks(10, successor, Await.GENEROUS);
       Timing.log("fault 4: writes acknowledged again", lostAt);
-      Invariants.awaitExecutorsRegistered(cluster, successor);
+      cluster.awaitExecutorsRegistered(successor);
       Timing.log("fault 4: executors registered with the new main", lostAt);
-      oldMain.awaitRole(Ping.STANDBY, FaultCluster.STARTUP);
+      oldMain.awaitRole(Ping.STANDBY, LocalCluster.STARTUP);
       Timing.log("fault 4: " + oldMain.name() + " back as standby", lostAt);
       writer.stop();
-      cluster.checkInvariants(writer);
+      Invariants.check(cluster, writer);
     }
     Timing.log("fault 4: done", started);
   }

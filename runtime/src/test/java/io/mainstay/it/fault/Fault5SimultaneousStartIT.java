@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mainstay.testing.Await;
-import io.mainstay.testing.HttpResult;
-import io.mainstay.testing.JavaProcess;
-import io.mainstay.testing.MainstayNodeProcess;
-import io.mainstay.testing.ManagedProcesses;
+import io.mainstay.testkit.cluster.CatalogWriter;
+import io.mainstay.testkit.cluster.LocalCluster;
+import io.mainstay.testkit.Await;
+import io.mainstay.testkit.node.HttpResult;
+import io.mainstay.testkit.process.JavaProcess;
+import io.mainstay.testkit.node.MainstayNodeProcess;
+import io.mainstay.testkit.process.ManagedProcesses;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +39,7 @@ class Fault5SimultaneousStartIT {
   @Test
   void twoCandidatesStartedTogetherMakeOneMainOneStandbyAndOneCluster() {
     long started = System.nanoTime();
-    FaultCluster cluster = FaultCluster.builder(dir).coordinators(2).executors(2).build();
+    LocalCluster cluster = LocalCluster.builder(dir).coordinators(2).executors(2).build();
     // JVMs take seconds to start, each at its own pace: launched together, they would still reach
     // ZooKeeper seconds apart and never race. So ZooKeeper is frozen until every node is retrying its
     // connection; thawed, it lets them all in within a second, and they register and join together.
@@ -45,7 +47,7 @@ class Fault5SimultaneousStartIT {
     zk.sigstop();
     cluster.launchAll();
     for (MainstayNodeProcess node : cluster.allNodes()) {
-      node.process().awaitWhileRunning(node.name() + " to be waiting for ZooKeeper", FaultCluster.STARTUP,
+      node.process().awaitWhileRunning(node.name() + " to be waiting for ZooKeeper", LocalCluster.STARTUP,
           () -> node.log().contains(WAITING_FOR_ZOOKEEPER));
     }
     Timing.log("fault 5: all 4 nodes waiting for the frozen ZooKeeper", started);
@@ -90,7 +92,7 @@ class Fault5SimultaneousStartIT {
     try (CatalogWriter writer = new CatalogWriter(cluster::coordinators).start(1)) {
       writer.awaitAcks(10, main, Await.GENEROUS);
       writer.stop();
-      cluster.checkInvariants(writer);
+      Invariants.check(cluster, writer);
     }
     Timing.log("fault 5: done", started);
   }

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mainstay.testing.Await;
-import io.mainstay.testing.MainstayNodeProcess;
-import io.mainstay.testing.ManagedProcesses;
-import io.mainstay.testing.Ping;
+import io.mainstay.testkit.cluster.CatalogWriter;
+import io.mainstay.testkit.cluster.LocalCluster;
+import io.mainstay.testkit.Await;
+import io.mainstay.testkit.node.MainstayNodeProcess;
+import io.mainstay.testkit.process.ManagedProcesses;
+import io.mainstay.testkit.node.Ping;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(ManagedProcesses.Extension.class)
 class Fault6SecondClusterSameStoreIT {
 
-  private static final Duration WATCHED = FaultCluster.SESSION_TIMEOUT.multipliedBy(3);
+  private static final Duration WATCHED = LocalCluster.DEFAULT_SESSION_TIMEOUT.multipliedBy(3);
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path dir;
@@ -35,7 +37,7 @@ class Fault6SecondClusterSameStoreIT {
   @Test
   void aSecondClusterOnTheSameStoreWaitsForTheLockAndNeverOpensTheStoreMeanwhile() throws Exception {
     long started = System.nanoTime();
-    FaultCluster first = FaultCluster.builder(dir).clusterId("first").coordinators(2).executors(2).start();
+    LocalCluster first = LocalCluster.builder(dir).clusterId("first").coordinators(2).executors(2).start();
     Timing.log("fault 6: first cluster up", started);
     MainstayNodeProcess firstMain = first.main();
     MainstayNodeProcess firstStandby = first.liveCoordinators().stream().filter(c -> c != firstMain).findFirst().orElseThrow();
@@ -44,10 +46,10 @@ class Fault6SecondClusterSameStoreIT {
     try (CatalogWriter writer = new CatalogWriter(first::coordinators).start(1)) {
       writer.awaitAcks(10, firstMain, Await.GENEROUS);
 
-      FaultCluster second = FaultCluster.builder(dir).clusterId("second").namePrefix("second-")
+      LocalCluster second = LocalCluster.builder(dir).clusterId("second").namePrefix("second-")
           .store(first.store()).coordinators(1).executors(0).build().launchAll();
       MainstayNodeProcess intruder = second.coordinators().get(0);
-      intruder.awaitRole("locking", FaultCluster.STARTUP);
+      intruder.awaitRole("locking", LocalCluster.STARTUP);
       String holder = "held by " + firstMain.name() + " pid " + firstMain.pid() + "@";
       intruder.process().awaitWhileRunning(intruder.name() + " to log that the lock is " + holder, Await.GENEROUS,
           () -> intruder.log().contains("waiting for the store lock") && intruder.log().contains(holder));
@@ -66,7 +68,7 @@ class Fault6SecondClusterSameStoreIT {
       Thread.sleep(Math.max(0, WATCHED.toMillis()));
       waits.stopAndAssert();
       assertFalse(intruder.log().contains("store opened"), intruder.name() + " opened the store while it was locked");
-      first.checkInvariants(writer);
+      Invariants.check(first, writer);
 
       // Hand the store over: the first cluster stops gracefully (its standby first, so it does not take the lock).
       writer.stop();
@@ -77,11 +79,11 @@ class Fault6SecondClusterSameStoreIT {
       Timing.log("fault 6: " + intruder.name() + " main after " + firstMain.name() + " stopped gracefully", stoppedAt);
 
       assertEquals(firstEpoch + 1, intruder.ping().epoch(), "the second cluster continues the store's epochs");
-      JsonNode terms = FaultHttp.epochs(intruder).json().path("epochs");
+      JsonNode terms = intruder.http().epochs().json().path("epochs");
       JsonNode handedOver = terms.get(terms.size() - 2);
       assertEquals(firstMain.name(), handedOver.path("node").asText(), "the term before: " + terms);
       assertNotNull(handedOver.path("until").textValue(), "the first main's term ended gracefully: " + terms);
-      second.checkInvariants(writer, first);
+      Invariants.check(second, writer, first);
     }
     Timing.log("fault 6: done", started);
   }

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mainstay.testing.Await;
-import io.mainstay.testing.HttpResult;
-import io.mainstay.testing.MainstayNodeProcess;
-import io.mainstay.testing.ManagedProcesses;
+import io.mainstay.testkit.cluster.CatalogWriter;
+import io.mainstay.testkit.cluster.LocalCluster;
+import io.mainstay.testkit.Await;
+import io.mainstay.testkit.node.HttpResult;
+import io.mainstay.testkit.node.MainstayNodeProcess;
+import io.mainstay.testkit.process.ManagedProcesses;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -42,7 +44,7 @@ class Fault7KillExecutorIT {
   @Test
   void killingAnExecutorMidFragmentFailsItsFragmentWithinTheHeartbeatDeadline() throws Exception {
     long started = System.nanoTime();
-    FaultCluster cluster = FaultCluster.builder(dir).coordinators(2).executors(2).start();
+    LocalCluster cluster = LocalCluster.builder(dir).coordinators(2).executors(2).start();
     Timing.log("fault 7: cluster of 2 coordinators + 2 executors up", started);
     MainstayNodeProcess main = cluster.main();
     long epoch = main.ping().epoch();
@@ -53,7 +55,7 @@ class Fault7KillExecutorIT {
       writer.awaitAcks(5, main, Await.GENEROUS);
 
       long sentAt = System.nanoTime();
-      CompletableFuture<HttpResult> probe = CompletableFuture.supplyAsync(() -> FaultHttp.probe(main, PROBE_DEADLINE, HOLD));
+      CompletableFuture<HttpResult> probe = CompletableFuture.supplyAsync(() -> main.http().probe(PROBE_DEADLINE, HOLD));
       Thread.sleep(IN_FLIGHT_BEFORE_KILL.toMillis());
       long killOffset = Timing.millisSince(sentAt);
       cluster.kill9(victim);
@@ -85,14 +87,14 @@ class Fault7KillExecutorIT {
       assertEquals(main, cluster.main());
       assertEquals(epoch, main.ping().epoch());
       writer.awaitAcks(10, main, Await.GENEROUS);
-      HttpResult again = FaultHttp.probe(main, Duration.ofSeconds(5), Duration.ZERO);
+      HttpResult again = main.http().probe(Duration.ofSeconds(5), Duration.ZERO);
       assertEquals(200, again.status(), again.body());
       assertEquals(1, again.json().path("executors").size(), "only the survivor is probed: " + again.body());
       assertEquals(survivor.name(), again.json().path("executors").get(0).path("node").asText(), again.body());
       assertTrue(again.json().path("executors").get(0).path("result").isObject(), again.body());
 
       writer.stop();
-      cluster.checkInvariants(writer);
+      Invariants.check(cluster, writer);
     }
     Timing.log("fault 7: done", started);
   }

@@ -7,10 +7,15 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mainstay.testing.Await;
-import io.mainstay.testing.HttpResult;
-import io.mainstay.testing.MainstayNodeProcess;
-import io.mainstay.testing.Ping;
+import io.mainstay.testkit.cluster.CatalogWriter;
+import io.mainstay.testkit.Await;
+import io.mainstay.testkit.cluster.AcknowledgedWrites;
+import io.mainstay.testkit.cluster.CatalogWriter;
+import io.mainstay.testkit.cluster.Incarnation;
+import io.mainstay.testkit.cluster.LocalCluster;
+import io.mainstay.testkit.node.HttpResult;
+import io.mainstay.testkit.node.MainstayNodeProcess;
+import io.mainstay.testkit.node.Ping;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -61,27 +66,28 @@ final class Invariants {
 
   record Claim(String node, long epoch, String from, LocalTime at, Path log) {}
 
-  static void check(FaultCluster cluster, CatalogWriter writer, List<FaultCluster> sharingTheStore) {
+  /** Checks the four invariants on {@code cluster} and the clusters that share its store. */
+  static void check(LocalCluster cluster, CatalogWriter writer, LocalCluster... sharingTheStore) {
     MainstayNodeProcess main = awaitOneMainAndItsStandbys(cluster);
     long epoch = main.ping().epoch();
-    List<FaultCluster> all = Stream.concat(Stream.of(cluster), sharingTheStore.stream()).toList();
+    List<LocalCluster> all = Stream.concat(Stream.of(cluster), Stream.of(sharingTheStore)).toList();
 
     Map<Long, Term> history = checkEpochHistory(main, epoch, all);
     int claims = checkLogClaims(all, history);
     if (writer != null) {
       checkWrites(main, writer, history);
     }
-    awaitExecutorsRegistered(cluster, main);
+    cluster.awaitExecutorsRegistered(main);
     checkProcesses(all);
     System.out.printf("invariants hold: main %s at epoch %d, %d terms, %d \"-> main\" log lines, %d acknowledged writes,"
-        + " %d refused/timed out%n", main.name(), epoch, history.size(), claims, writer == null ? 0 : writer.acks().size(),
-        writer == null ? 0 : writer.misses().size());
+        + " %d refused/timed out%n", main.name(), epoch, history.size(), claims, writer == null ? 0 : writer.writes().acks().size(),
+        writer == null ? 0 : writer.writes().misses().size());
   }
 
   // ------------------------------------------------------------------ one main
 
   /** Exactly one live coordinator answers 200 main; every other one is a standby naming it (not locking, not fenced). */
-  static MainstayNodeProcess awaitOneMainAndItsStandbys(FaultCluster cluster) {
+  static MainstayNodeProcess awaitOneMainAndItsStandbys(LocalCluster cluster) {
     MainstayNodeProcess main = cluster.main();
     Await.until("every other live coordinator a standby naming " + main.name(), Await.GENEROUS, () -> {
       for (MainstayNodeProcess other : cluster.liveCoordinators()) {
@@ -101,9 +107,9 @@ final class Invariants {
   // ------------------------------------------------------------------ (1) epochs
 
   /** The store's audit trail, as the main serves it: one node per epoch, epochs and terms in order. */
-  static Map<Long, Term> checkEpochHistory(MainstayNodeProcess main, long mainEpoch, List<FaultCluster> clusters) {
+  static Map<Long, Term> checkEpochHistory(MainstayNodeProcess main, long mainEpoch, List<LocalCluster> clusters) {
     HttpResult answer = Await.value("the epoch history from " + main.name(), Await.GENEROUS, () -> {
-      HttpResult r = FaultHttp.epochs(main);
+      HttpResult r = main.http().epochs();
       return r.status() == 200 ? r : null;
     });
     List<Term> terms = new ArrayList<>();
@@ -143,7 +149,7 @@ final class Invariants {
    * Every "-> main" line in every node's log (all incarnations): no two nodes claim one epoch, a node's
    * claims only grow, epochs first claimed later are higher, and every claim is in the store's history.
    */
-  static int checkLogClaims(List<FaultCluster> clusters, Map<Long, Term> history) {
+  static int checkLogClaims(List<LocalCluster> clusters, Map<Long, Term> history) {
     List<Claim> claims = new ArrayList<>();
     Set<Path> logs = new HashSet<>();
     clusters.forEach(c -> c.allNodes().forEach(n -> logs.add(n.home().resolve("node.log"))));
@@ -202,9 +208,9 @@ final class Invariants {
    * or present whole.
    */
   static void checkWrites(MainstayNodeProcess main, CatalogWriter writer, Map<Long, Term> history) {
-    Map<String, CatalogWriter.Ack> acks = writer.acks();
-    Map<String, CatalogWriter.Miss> misses = writer.misses();
-    for (CatalogWriter.Ack ack : acks.values()) {
+    Map<String, AcknowledgedWrites.Ack> acks = writer.writes().acks();
+    Map<String, AcknowledgedWrites.Miss> misses = writer.writes().misses();
+    for (AcknowledgedWrites.Ack ack : acks.values()) {
       assertEquals(1, ack.version(), "a fresh name acknowledged at another version: " + ack);
       Term term = history.get(ack.epoch());
       assertTrue(term != null && term.node().equals(ack.node()),
@@ -233,7 +239,7 @@ final class Invariants {
     }
   }
 
-  private static String checkAcked(MainstayNodeProcess main, CatalogWriter.Ack ack) {
+  private static String checkAcked(MainstayNodeProcess main, AcknowledgedWrites.Ack ack) {
     HttpResult got = readBack(main, ack.name());
     if (got.status() != 200) {
       return "LOST acknowledged " + ack + ": " + got.status() + " " + got.body();
@@ -242,13 +248,13 @@ final class Invariants {
     if (entry.path("version").asLong() < ack.version()) {
       return "acknowledged " + ack + " is back at version " + entry.path("version");
     }
-    if (!entry.path("document").equals(parse(ack.body()))) {
+    if (!entry.path("document").equals(parse(ack.document()))) {
       return "acknowledged " + ack + " has another document: " + entry.path("document");
     }
     return null;
   }
 
-  private static String checkMissed(MainstayNodeProcess main, CatalogWriter.Miss miss) {
+  private static String checkMissed(MainstayNodeProcess main, AcknowledgedWrites.Miss miss) {
     HttpResult got = readBack(main, miss.name());
     if (got.status() == 404) {
       return null;
@@ -257,7 +263,7 @@ final class Invariants {
       return "unreadable refused write " + miss + ": " + got.status() + " " + got.body();
     }
     JsonNode entry = got.json();
-    if (entry.path("version").asLong() != 1 || !entry.path("document").equals(parse(miss.body()))) {
+    if (entry.path("version").asLong() != 1 || !entry.path("document").equals(parse(miss.document()))) {
       return "refused write " + miss + " is present but not whole: " + entry;
     }
     return null;
@@ -279,58 +285,30 @@ final class Invariants {
     }
   }
 
-  // ------------------------------------------------------------------ (3) executors
-
-  /** The main's registry lists exactly the live executors, each registered at the main's epoch. */
-  static void awaitExecutorsRegistered(FaultCluster cluster, MainstayNodeProcess main) {
-    Await.until("the live executors " + names(cluster.liveExecutors()) + " registered with " + main.name()
-        + " at its epoch, and no other", Await.GENEROUS, () -> {
-      long epoch = main.ping().epoch();
-      HttpResult view = main.http().cluster();
-      if (view.status() != 200) {
-        throw new AssertionError("cluster view: " + view.status() + " " + view.body());
-      }
-      JsonNode json = view.json();
-      Map<String, JsonNode> listed = new HashMap<>();
-      json.path("executors").forEach(e -> listed.put(e.path("node").asText(), e));
-      Set<String> live = new HashSet<>(names(cluster.liveExecutors()));
-      if (!listed.keySet().equals(live)) {
-        throw new AssertionError("executors listed " + listed.keySet() + ", live " + live + ": " + json);
-      }
-      for (JsonNode e : listed.values()) {
-        if (e.path("epoch").asLong() != epoch || !"registered".equals(e.path("state").asText())) {
-          throw new AssertionError("executor not registered at epoch " + epoch + ": " + e);
-        }
-      }
-      return json.path("main").path("epoch").asLong() == epoch;
-    });
-  }
-
-  private static List<String> names(List<MainstayNodeProcess> nodes) {
-    return nodes.stream().map(MainstayNodeProcess::name).toList();
-  }
+  // ------------------------------------------------------------------ (3) executors: LocalCluster.awaitExecutorsRegistered
 
   // ------------------------------------------------------------------ (4) processes
 
-  static void checkProcesses(List<FaultCluster> clusters) {
+  static void checkProcesses(List<LocalCluster> clusters) {
     List<String> problems = new ArrayList<>();
-    for (FaultCluster cluster : clusters) {
-      for (FaultCluster.Incarnation i : cluster.incarnations()) {
-        boolean alive = i.process.isAlive();
-        if (i.killed && alive) {
+    for (LocalCluster cluster : clusters) {
+      for (Incarnation i : cluster.incarnations()) {
+        boolean alive = i.process().isAlive();
+        Incarnation.Fate fate = i.intended();
+        if (fate.killed() && alive) {
           problems.add(i + " survived kill -9");
-        } else if (i.expectedExit != null) {
+        } else if (fate.exitCode() != null) {
           if (alive) {
-            problems.add(i + " still runs; it should have exited with " + i.expectedExit);
+            problems.add(i + " still runs; it should have exited with " + fate.exitCode());
           } else {
-            int code = i.process.waitForExit(Duration.ofSeconds(5));
-            if (code != i.expectedExit) {
+            int code = i.process().waitForExit(Duration.ofSeconds(5));
+            if (code != fate.exitCode()) {
               problems.add(i + " exited with " + code);
             }
           }
-        } else if (i.shouldRun() && !alive) {
-          problems.add(i + " exited on its own with code " + i.process.waitForExit(Duration.ofSeconds(5))
-              + " (log: " + i.process.logFile() + ")");
+        } else if (fate.runOn() && !alive) {
+          problems.add(i + " exited on its own with code " + i.process().waitForExit(Duration.ofSeconds(5))
+              + " (log: " + i.process().logFile() + ")");
         }
       }
     }

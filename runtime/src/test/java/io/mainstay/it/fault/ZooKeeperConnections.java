@@ -1,7 +1,7 @@
 package io.mainstay.it.fault;
 
-import io.mainstay.testing.ZooKeeperEnsemble;
-import io.mainstay.testing.ZooKeeperProcess;
+import io.mainstay.testkit.zookeeper.ZooKeeperEnsemble;
+import io.mainstay.testkit.zookeeper.ZooKeeperProcess;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
