@@ -101,9 +101,12 @@ class CuratorCoordinationTest {
     long epoch = a.takeNextEpoch(0).toCompletableFuture().get();
     a.publishMain(record("a", epoch)).toCompletableFuture().get();
 
-    // both registered before the main was published, and the watches report in that order
-    awaitEvent(eventsB, e -> e instanceof CoordinationEvent.NodesChanged n && n.nodes().size() == 2);
-    awaitEvent(eventsB, e -> e instanceof CoordinationEvent.MainChanged m && m.main().map(MainRecord::epoch).orElse(0L) == epoch);
+    // the main record and the nodes are two watches: their reports may come in either order
+    awaitAll(
+        eventsB,
+        List.of(
+            e -> e instanceof CoordinationEvent.NodesChanged n && n.nodes().size() == 2,
+            e -> e instanceof CoordinationEvent.MainChanged m && m.main().map(MainRecord::epoch).orElse(0L) == epoch));
   }
 
   @Test
@@ -114,11 +117,12 @@ class CuratorCoordinationTest {
     awaitEvent(eventsA, CoordinationEvent.LeadershipGranted.class);
     start("b", true, eventsB);
     a.publishMain(record("a", a.takeNextEpoch(0).toCompletableFuture().get())).toCompletableFuture().get();
+    // b's watch starts in the background: withdrawing before it saw the record would leave nothing to see go
+    awaitEvent(eventsB, e -> e instanceof CoordinationEvent.MainChanged m && m.main().isPresent());
 
     started.remove(a);
     a.withdraw();
     // the main record goes first, so that standbys never see a new leader beside an old record
-    awaitEvent(eventsB, e -> e instanceof CoordinationEvent.MainChanged m && m.main().isPresent());
     awaitEvent(eventsB, e -> e instanceof CoordinationEvent.MainChanged m && m.main().isEmpty());
     awaitEvent(eventsB, CoordinationEvent.LeadershipGranted.class);
   }
@@ -150,6 +154,16 @@ class CuratorCoordinationTest {
 
   private static void awaitEvent(TestProbe<CoordinationEvent> events, Class<? extends CoordinationEvent> type) {
     awaitEvent(events, type::isInstance);
+  }
+
+  /** Skips events until each condition was met by some event, in any order. */
+  private static void awaitAll(TestProbe<CoordinationEvent> events, List<Predicate<CoordinationEvent>> conditions) {
+    List<Predicate<CoordinationEvent>> pending = new ArrayList<>(conditions);
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!pending.isEmpty()) {
+      CoordinationEvent event = events.receiveMessage(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+      pending.removeIf(condition -> condition.test(event));
+    }
   }
 
   /** Skips events until one matches; the watches report snapshots, so earlier ones are stale views. */
