@@ -46,7 +46,6 @@ public final class CatalogService extends AbstractBehavior<CatalogService.Comman
       ClusterCoordination coordination,
       Duration confirmTimeout) {
     super(context);
-    // named, not detected from the stack: that can yield org.apache.pekko.actor.ActorCell, silenced by logback.xml
     context.setLoggerName(CatalogService.class);
     this.store = store;
     this.epoch = epoch;

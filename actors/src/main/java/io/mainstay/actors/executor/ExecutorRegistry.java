@@ -1,5 +1,6 @@
 package io.mainstay.actors.executor;
 
+import io.mainstay.actors.ActorPaths;
 import io.mainstay.actors.CborSerializable;
 import io.mainstay.actors.coordination.NodeRecord;
 import io.mainstay.actors.fragment.ProbeRequest;
@@ -85,7 +86,6 @@ public final class ExecutorRegistry extends AbstractBehavior<ExecutorRegistry.Co
       List<NodeRecord> liveNodes,
       Settings settings) {
     super(context);
-    // named, not detected from the stack: that can yield org.apache.pekko.actor.ActorCell, silenced by logback.xml
     context.setLoggerName(ExecutorRegistry.class);
     this.mainNode = mainNode;
     this.epoch = epoch;

@@ -53,7 +53,6 @@ public final class ProbeRound extends AbstractBehavior<ProbeRound.Command> {
       Map<String, ActorRef<Executor.Command>> executors,
       ProbeRequest request) {
     super(context);
-    // named, not detected from the stack: that can yield org.apache.pekko.actor.ActorCell, silenced by logback.xml
     context.setLoggerName(ProbeRound.class);
     this.epoch = epoch;
     this.replyTo = request.replyTo();

@@ -5,7 +5,7 @@ import io.mainstay.actors.catalog.CatalogReply;
 import io.mainstay.actors.catalog.CatalogService;
 import io.mainstay.actors.coordination.ClusterCoordination;
 import io.mainstay.actors.coordination.NodeRecord;
-import io.mainstay.actors.executor.ActorPaths;
+import io.mainstay.actors.ActorPaths;
 import io.mainstay.actors.executor.ExecutorRegistry;
 import io.mainstay.actors.fragment.ProbeReply;
 import io.mainstay.actors.fragment.ProbeRequest;
@@ -86,7 +86,6 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
       Set<String> addressesSeen,
       ExecutorRegistry.Settings registrySettings) {
     super(context);
-    // named, not detected from the stack: that can yield org.apache.pekko.actor.ActorCell, silenced by logback.xml
     context.setLoggerName(MainCoordinator.class);
     this.node = node;
     this.epoch = epoch;

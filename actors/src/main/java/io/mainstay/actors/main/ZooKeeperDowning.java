@@ -78,6 +78,7 @@ final class ZooKeeperDowning extends AbstractBehavior<ZooKeeperDowning.Command> 
   private ZooKeeperDowning(
       ActorContext<Command> context, TimerScheduler<Command> timers, String mainNode, long epoch) {
     super(context);
+    context.setLoggerName(ZooKeeperDowning.class);
     this.timers = timers;
     this.mainNode = mainNode;
     this.epoch = epoch;

@@ -1,5 +1,6 @@
 package io.mainstay.actors.node;
 
+import io.mainstay.actors.Failures;
 import io.mainstay.actors.SerializationWarmUp;
 import io.mainstay.actors.catalog.CatalogCommand;
 import io.mainstay.actors.catalog.CatalogReply;
@@ -8,7 +9,7 @@ import io.mainstay.actors.coordination.CoordinationEvent;
 import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.coordination.NodeNameInUseException;
 import io.mainstay.actors.coordination.NodeRecord;
-import io.mainstay.actors.executor.ActorPaths;
+import io.mainstay.actors.ActorPaths;
 import io.mainstay.actors.executor.Executor;
 import io.mainstay.actors.executor.ExecutorRegistry;
 import io.mainstay.actors.fragment.ProbeReply;
@@ -135,7 +136,6 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
       NodeLifecycle lifecycle,
       Settings settings) {
     super(context);
-    // named, not detected from the stack: that can yield org.apache.pekko.actor.ActorCell, silenced by logback.xml
     context.setLoggerName(NodeSupervisor.class);
     this.identity = identity;
     this.coordination = coordination;
@@ -148,21 +148,21 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
             ? Optional.of(
                 context.spawn(
                     Executor.create(
-                        identity.name(), identity.pekkoAddress(), identity.slots(), identity.storeDir(), settings.executor()),
+                        identity.name(), identity.pekkoAddress(), identity.slots(), identity.localPath(), settings.executor()),
                     ActorPaths.EXECUTOR))
             : Optional.empty();
     // a failover must not wait for code a JVM loads on first use: LMDB's native library on a node that may
     // become main, Jackson's CBOR serializers on every node
-    boolean store = identity.masterEligible();
+    boolean store = identity.mainEligible();
     ActorRef<Command> self = context.getSelf();
     context.pipeToSelf(
         CompletableFuture.supplyAsync(() -> warmUp(store, context.getSystem(), self), blocking),
-        (summary, failure) -> new WarmedUp(summary, Optional.ofNullable(failure).map(NodeSupervisor::unwrap)));
+        (summary, failure) -> new WarmedUp(summary, Optional.ofNullable(failure).map(Failures::unwrap)));
     ActorRef<CoordinationEvent> listener = context.messageAdapter(CoordinationEvent.class, Coordination::new);
     context.pipeToSelf(
         CompletableFuture.runAsync(
-            () -> startCoordination(identity.masterEligible(), listener), blocking),
-        (ok, failure) -> new Registered(Optional.ofNullable(failure).map(NodeSupervisor::unwrap)));
+            () -> startCoordination(identity.mainEligible(), listener), blocking),
+        (ok, failure) -> new Registered(Optional.ofNullable(failure).map(Failures::unwrap)));
   }
 
   private void startCoordination(boolean candidate, ActorRef<CoordinationEvent> listener) {
@@ -221,7 +221,7 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
       return this;
     }
     NodeRole next =
-        identity.masterEligible()
+        identity.mainEligible()
             ? NodeRole.STANDBY
             : identity.coordinator() ? NodeRole.COORDINATOR : NodeRole.EXECUTOR;
     changeRole(next, "registered with ZooKeeper");
@@ -267,7 +267,7 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
     if (role != NodeRole.STANDBY) {
       return;
     }
-    changeRole(NodeRole.LOCKING, "elected; taking the store lock on " + identity.storeDir());
+    changeRole(NodeRole.LOCKING, "elected; taking the store lock on " + identity.localPath());
     getContext().getSelf().tell(new TryLock());
   }
 
@@ -281,13 +281,13 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
         (acquired, failure) ->
             new LockAttempted(
                 acquired == null ? Optional.empty() : acquired,
-                Optional.ofNullable(failure).map(NodeSupervisor::unwrap)));
+                Optional.ofNullable(failure).map(Failures::unwrap)));
     return this;
   }
 
   private Optional<StoreLock> tryAcquire(String owner) {
     try {
-      return StoreLock.tryAcquire(identity.storeDir(), owner);
+      return StoreLock.tryAcquire(identity.localPath(), owner);
     } catch (java.io.IOException e) {
       throw new CompletionException(e);
     }
@@ -311,9 +311,9 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
           attempt
               .failure()
               .map(Throwable::toString)
-              .orElseGet(() -> "held by " + StoreLock.holder(identity.storeDir()).orElse("an unknown process"));
+              .orElseGet(() -> "held by " + StoreLock.holder(identity.localPath()).orElse("an unknown process"));
       getContext().getLog().info(
-          "node {}: elected, waiting for the store lock on {} ({})", identity.name(), identity.storeDir(), reason);
+          "node {}: elected, waiting for the store lock on {} ({})", identity.name(), identity.localPath(), reason);
     }
     timers.startSingleTimer(new TryLock(), settings.lockRetry());
     return this;
@@ -339,7 +339,7 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
                 took -> coordination.publishMain(took.record()).thenApply(published -> took));
     getContext().pipeToSelf(
         takeover,
-        (took, failure) -> failure == null ? took : new TakeoverFailed(unwrap(failure)));
+        (took, failure) -> failure == null ? took : new TakeoverFailed(Failures.unwrap(failure)));
   }
 
   private static void closeOnFailure(MetadataStore store, Throwable failure) {
@@ -522,9 +522,5 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
     role = next;
     getContext().getLog().info(
         "node {} epoch {}: {} -> {}: {}", identity.name(), epoch, previous.label(), next.label(), why);
-  }
-
-  private static Throwable unwrap(Throwable failure) {
-    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
   }
 }

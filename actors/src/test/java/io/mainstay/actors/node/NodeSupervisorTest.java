@@ -33,7 +33,7 @@ class NodeSupervisorTest {
   private static final ActorTestKit testKit = ActorTestKit.create();
   private static final Duration WAIT = Duration.ofSeconds(20);
 
-  @TempDir Path storeDir;
+  @TempDir Path localPath;
   private FakeCoordination zk;
   private LinkedBlockingQueue<Integer> exitCodes;
   private ActorRef<NodeSupervisor.Command> supervisor;
@@ -48,8 +48,8 @@ class NodeSupervisorTest {
             "127.0.0.1",
             "http://127.0.0.1:9047",
             "pekko://mainstay@127.0.0.1:1",
-            Set.of(NodeRecord.COORDINATOR, NodeRecord.MASTER),
-            storeDir,
+            Set.of(NodeRecord.COORDINATOR, NodeRecord.MAIN_ELIGIBLE),
+            localPath,
             1);
     NodeSupervisor.Settings defaults = NodeSupervisor.Settings.defaults();
     NodeSupervisor.Settings settings =
@@ -113,7 +113,7 @@ class NodeSupervisorTest {
 
   @Test
   void electedNodeThatLosesLeadershipWhileWaitingForTheLockExits() throws Exception {
-    try (StoreLock held = StoreLock.tryAcquire(storeDir, "someone else").orElseThrow()) {
+    try (StoreLock held = StoreLock.tryAcquire(localPath, "someone else").orElseThrow()) {
       awaitRole(NodeRole.STANDBY);
       zk.send(new CoordinationEvent.LeadershipGranted());
       awaitRole(NodeRole.LOCKING);
@@ -124,7 +124,7 @@ class NodeSupervisorTest {
 
   @Test
   void electedNodeWaitsForTheLockAndServesOnceItIsFree() throws Exception {
-    StoreLock held = StoreLock.tryAcquire(storeDir, "previous main").orElseThrow();
+    StoreLock held = StoreLock.tryAcquire(localPath, "previous main").orElseThrow();
     awaitRole(NodeRole.STANDBY);
     zk.send(new CoordinationEvent.LeadershipGranted());
     awaitRole(NodeRole.LOCKING);
@@ -153,7 +153,7 @@ class NodeSupervisorTest {
     supervisor.tell(new NodeSupervisor.GracefulStop());
     assertEquals(NodeLifecycle.EXIT_GRACEFUL, exitCodes.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
     assertTrue(zk.withdrawn.await(1, TimeUnit.SECONDS));
-    try (StoreLock lock = StoreLock.tryAcquire(storeDir, "successor").orElseThrow();
+    try (StoreLock lock = StoreLock.tryAcquire(localPath, "successor").orElseThrow();
         MetadataStore store = MetadataStore.open(lock)) {
       assertTrue(store.catalog().get("orders").isPresent());
       assertTrue(store.history().get(0).until().isPresent(), "the term's end is recorded");

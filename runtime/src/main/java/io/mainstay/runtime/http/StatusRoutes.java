@@ -74,8 +74,8 @@ final class StatusRoutes extends AllDirectives {
       body.putNull("main");
     }
     String mainNode = status.main().map(MainRecord::node).orElse(null);
-    nodes(body.putArray("standbys"), status, n -> n.hasRole(NodeRecord.MASTER) && !n.node().equals(mainNode));
-    nodes(body.putArray("coordinators"), status, n -> n.hasRole(NodeRecord.COORDINATOR) && !n.hasRole(NodeRecord.MASTER));
+    nodes(body.putArray("standbys"), status, n -> n.hasRole(NodeRecord.MAIN_ELIGIBLE) && !n.node().equals(mainNode));
+    nodes(body.putArray("coordinators"), status, n -> n.hasRole(NodeRecord.COORDINATOR) && !n.hasRole(NodeRecord.MAIN_ELIGIBLE));
     ArrayNode executors = body.putArray("executors");
     view.executors().ifPresent(list -> list.executors().forEach(e -> {
       ObjectNode entry = executors.addObject();
