@@ -51,11 +51,7 @@ class NodeSupervisorTest {
             Set.of(NodeRecord.COORDINATOR, NodeRecord.MAIN_ELIGIBLE),
             localPath,
             1);
-    NodeSupervisor.Settings defaults = NodeSupervisor.Settings.defaults();
-    NodeSupervisor.Settings settings =
-        new NodeSupervisor.Settings(
-            Duration.ofMillis(20), Duration.ofSeconds(10), Duration.ofSeconds(2), defaults.executor(), defaults.registry());
-    supervisor = testKit.spawn(NodeSupervisor.create(identity, zk, (code, reason) -> exitCodes.add(code), settings));
+    supervisor = testKit.spawn(NodeSupervisor.create(identity, zk, (code, reason) -> exitCodes.add(code), TestSettings.fast()));
   }
 
   @AfterEach
@@ -182,13 +178,13 @@ class NodeSupervisorTest {
 
   private CatalogReply ask(java.util.function.Function<ActorRef<CatalogReply>, CatalogCommand> command) {
     TestProbe<CatalogReply> probe = testKit.createTestProbe();
-    supervisor.tell(new NodeSupervisor.ServeCatalog(command.apply(probe.getRef())));
+    supervisor.tell(new RequestGateway.ServeCatalog(command.apply(probe.getRef())));
     return probe.receiveMessage(WAIT);
   }
 
   private NodeStatus status() {
     TestProbe<NodeStatus> probe = testKit.createTestProbe();
-    supervisor.tell(new NodeSupervisor.GetStatus(probe.getRef()));
+    supervisor.tell(new RequestGateway.GetStatus(probe.getRef()));
     return probe.receiveMessage(WAIT);
   }
 
