@@ -40,7 +40,11 @@ class NodeSupervisorTest {
 
   @BeforeEach
   void startSupervisor() {
-    zk = new FakeCoordination();
+    start(new FakeCoordination());
+  }
+
+  private void start(FakeCoordination coordination) {
+    zk = coordination;
     exitCodes = new LinkedBlockingQueue<>();
     NodeIdentity identity =
         new NodeIdentity(
@@ -154,6 +158,36 @@ class NodeSupervisorTest {
       assertTrue(store.catalog().get("orders").isPresent());
       assertTrue(store.history().get(0).until().isPresent(), "the term's end is recorded");
     }
+  }
+
+  @Test
+  void gracefulStopWhileWaitingForTheLockWithdrawsAndExits0() throws Exception {
+    try (StoreLock held = StoreLock.tryAcquire(localPath, "previous main").orElseThrow()) {
+      awaitRole(NodeRole.STANDBY);
+      zk.send(new CoordinationEvent.LeadershipGranted());
+      awaitRole(NodeRole.LOCKING);
+      supervisor.tell(new NodeSupervisor.GracefulStop());
+      assertEquals(NodeLifecycle.EXIT_GRACEFUL, exitCodes.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+      assertTrue(zk.withdrawn.await(1, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void leadershipGrantedBeforeTheRegistrationIsReportedIsNotLost() throws Exception {
+    testKit.stop(supervisor);
+    FakeCoordination grantsAtOnce = new FakeCoordination();
+    grantsAtOnce.grantOnStart.set(true);
+    start(grantsAtOnce);
+    awaitRole(NodeRole.MAIN);
+  }
+
+  @Test
+  void mainWhoseCatalogDiesExits1() throws Exception {
+    becomeMain();
+    // a name the store rejects with an IllegalArgumentException (the web port never lets one through)
+    supervisor.tell(new RequestGateway.ServeCatalog(new CatalogCommand.Get("no/such name", testKit.<CatalogReply>createTestProbe().getRef())));
+    assertEquals(NodeLifecycle.EXIT_FAILURE, exitCodes.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+    assertEquals(NodeRole.STOPPING, status().role(), "an exiting node serves nothing");
   }
 
   @Test
