@@ -26,6 +26,7 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.japi.function.Predicate;
 
 /**
  * The guardian of a node: it holds the node's place in the election and, while main, the store lock, and
@@ -122,14 +123,19 @@ public final class NodeSupervisor {
     this.lifecycle = lifecycle;
     this.settings = settings;
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
-    this.gateway = watched(context.spawn(RequestGateway.create(identity.name(), settings.gateway()), "gateway"), "request gateway");
+    this.gateway =
+        watched(context.spawn(RequestGateway.create(identity.name(), settings.gateway()), "gateway"), "request gateway");
     this.executor =
         identity.executor()
             ? Optional.of(
                 watched(
                     context.spawn(
                         Executor.create(
-                            identity.name(), identity.pekkoAddress(), identity.slots(), identity.localPath(), settings.executor()),
+                            identity.name(),
+                            identity.pekkoAddress(),
+                            identity.slots(),
+                            identity.localPath(),
+                            settings.executor()),
                         ActorPaths.EXECUTOR),
                     "executor"))
             : Optional.empty();
@@ -181,7 +187,7 @@ public final class NodeSupervisor {
     return anyRole(
             Behaviors.receive(Command.class)
                 .onMessage(Registered.class, registered -> onRegistered(registered, elected))
-                .onMessage(Coordination.class, c -> c.event() instanceof CoordinationEvent.LeadershipGranted, c -> starting(true))
+                .onMessage(Coordination.class, is(CoordinationEvent.LeadershipGranted.class), c -> starting(true))
                 .onMessage(GracefulStop.class, stop -> stop()))
         .build();
   }
@@ -190,7 +196,7 @@ public final class NodeSupervisor {
   private Behavior<Command> following() {
     return anyRole(
             Behaviors.receive(Command.class)
-                .onMessage(Coordination.class, c -> c.event() instanceof CoordinationEvent.LeadershipGranted, c -> elected())
+                .onMessage(Coordination.class, is(CoordinationEvent.LeadershipGranted.class), c -> elected())
                 .onMessage(GracefulStop.class, stop -> stop()))
         .build();
   }
@@ -202,7 +208,9 @@ public final class NodeSupervisor {
                 Behaviors.receive(Command.class)
                     .onMessage(Takeover.LockTaken.class, taken -> onLockTaken())
                     .onMessage(Takeover.TookOver.class, took -> onTookOver(took, takeover))
-                    .onMessage(Takeover.Failed.class, failed -> exit(NodeLifecycle.EXIT_FAILURE, "could not take over as main: " + failed.cause()))
+                    .onMessage(
+                        Takeover.Failed.class,
+                        failed -> exit(NodeLifecycle.EXIT_FAILURE, "could not take over as main: " + failed.cause()))
                     .onMessage(GracefulStop.class, stop -> abandonTakeover(takeover)),
                 reason -> exitAbandoning(takeover, reason)))
         .build();
@@ -212,7 +220,7 @@ public final class NodeSupervisor {
     return asMain(
             term,
             Behaviors.receive(Command.class)
-                .onMessage(Coordination.class, c -> c.event() instanceof CoordinationEvent.ConnectionSuspended, c -> fence(term)))
+                .onMessage(Coordination.class, is(CoordinationEvent.ConnectionSuspended.class), c -> fence(term)))
         .build();
   }
 
@@ -280,12 +288,14 @@ public final class NodeSupervisor {
     return anyRole(
         leading(
             receive
-                .onMessage(Coordination.class, c -> c.event() instanceof CoordinationEvent.NodesChanged, c -> {
+                .onMessage(Coordination.class, is(CoordinationEvent.NodesChanged.class), c -> {
                   onCoordination(c.event());
                   term.main().tell(new MainCoordinator.LiveNodes(nodes));
                   return Behaviors.same();
                 })
-                .onMessage(MainEnded.class, ended -> exit(NodeLifecycle.EXIT_FAILURE, "the main coordinator failed; a main that cannot vouch for its store does not serve"))
+                .onMessage(
+                    MainEnded.class,
+                    ended -> exit(NodeLifecycle.EXIT_FAILURE, "the main coordinator failed; a main that cannot vouch for its store does not serve"))
                 .onMessage(GracefulStop.class, stop -> stopMain(term)),
             reason -> exitFencing(term, reason)));
   }
@@ -294,9 +304,9 @@ public final class NodeSupervisor {
   private static BehaviorBuilder<Command> leading(
       BehaviorBuilder<Command> receive, Function<String, Behavior<Command>> exitLostMain) {
     return receive
-        .onMessage(Coordination.class, c -> c.event() instanceof CoordinationEvent.LeadershipRevoked,
+        .onMessage(Coordination.class, is(CoordinationEvent.LeadershipRevoked.class),
             c -> exitLostMain.apply("leadership lost"))
-        .onMessage(Coordination.class, c -> c.event() instanceof CoordinationEvent.ConnectionLost,
+        .onMessage(Coordination.class, is(CoordinationEvent.ConnectionLost.class),
             c -> exitLostMain.apply("ZooKeeper session lost"));
   }
 
@@ -314,7 +324,7 @@ public final class NodeSupervisor {
     return receive
         .onMessage(RequestGateway.Request.class, this::toGateway)
         .onMessage(WarmedUp.class, this::onWarmedUp)
-        .onMessage(Coordination.class, c -> c.event() instanceof CoordinationEvent.MainChanged, c -> onCoordination(c.event()))
+        .onMessage(Coordination.class, is(CoordinationEvent.MainChanged.class), c -> onCoordination(c.event()))
         .onAnyMessage(m -> Behaviors.same());
   }
 
@@ -409,6 +419,11 @@ public final class NodeSupervisor {
       context.getLog().info("node {}: failover code paths loaded ahead of time ({})", identity.name(), warmedUp.summary());
     }
     return Behaviors.same();
+  }
+
+  /** Which of ZooKeeper's news a handler is for. */
+  private static Predicate<Coordination> is(Class<? extends CoordinationEvent> type) {
+    return coordination -> type.isInstance(coordination.event());
   }
 
   private Behavior<Command> toGateway(RequestGateway.Request request) {

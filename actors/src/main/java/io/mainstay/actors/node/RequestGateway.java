@@ -98,9 +98,13 @@ public final class RequestGateway {
         .onMessage(GetStatus.class, get -> reply(get.replyTo(), status(view)))
         .onMessage(GetClusterView.class, get -> clusterView(view, get.replyTo()))
         .onMessage(ClusterViewReady.class, ready -> reply(ready.replyTo(), ready.view()))
-        .onMessage(RoleChanged.class, changed -> route(new View(changed.role(), changed.epoch(), changed.main(), view.published(), view.nodes())))
+        .onMessage(
+            RoleChanged.class,
+            changed -> route(new View(changed.role(), changed.epoch(), changed.main(), view.published(), view.nodes())))
         .onMessage(MainPublished.class, published -> route(published(view, published.main())))
-        .onMessage(LiveNodes.class, live -> route(new View(view.role(), view.epoch(), view.main(), view.published(), List.copyOf(live.nodes()))))
+        .onMessage(
+            LiveNodes.class,
+            live -> route(new View(view.role(), view.epoch(), view.main(), view.published(), List.copyOf(live.nodes()))))
         .build();
   }
 
@@ -114,7 +118,8 @@ public final class RequestGateway {
     String reason = "this node is " + view.role().label() + ", not the main";
     Optional<String> mainUrl = view.published().map(MainRecord::webUrl);
     return Behaviors.receive(Command.class)
-        .onMessage(ServeCatalog.class, serve -> reply(serve.command().replyTo(), new CatalogReply.Unavailable(reason, mainUrl)))
+        .onMessage(
+            ServeCatalog.class, serve -> reply(serve.command().replyTo(), new CatalogReply.Unavailable(reason, mainUrl)))
         .onMessage(RunProbe.class, probe -> reply(probe.request().replyTo(), new ProbeReply.Unavailable(reason, mainUrl)));
   }
 

@@ -125,7 +125,9 @@ public final class Takeover {
   /** An attempt is on the blocking dispatcher; it may come back with the lock, which is then ours to close. */
   private Behavior<Command> lockAttempt(boolean abandon) {
     return Behaviors.receive(Command.class)
-        .onMessage(LockAttempted.class, attempt -> abandon ? release(attempt.lock(), Optional.empty()) : onLockAttempted(attempt))
+        .onMessage(
+            LockAttempted.class,
+            attempt -> abandon ? release(attempt.lock(), Optional.empty()) : onLockAttempted(attempt))
         .onMessage(Abandon.class, a -> lockAttempt(true))
         .build();
   }
@@ -185,8 +187,12 @@ public final class Takeover {
   /** The lock is held and the store is being opened: whatever comes back, the lock is released unless handed over. */
   private Behavior<Command> opening(StoreLock lock, boolean abandon) {
     return Behaviors.receive(Command.class)
-        .onMessage(Opened.class, opened -> abandon ? release(Optional.of(lock), Optional.of(opened.store())) : handOver(lock, opened))
-        .onMessage(OpenFailed.class, failed -> abandon ? release(Optional.of(lock), Optional.empty()) : fail(lock, failed.cause()))
+        .onMessage(
+            Opened.class,
+            opened -> abandon ? release(Optional.of(lock), Optional.of(opened.store())) : handOver(lock, opened))
+        .onMessage(
+            OpenFailed.class,
+            failed -> abandon ? release(Optional.of(lock), Optional.empty()) : fail(lock, failed.cause()))
         .onMessage(Abandon.class, a -> opening(lock, true))
         .build();
   }

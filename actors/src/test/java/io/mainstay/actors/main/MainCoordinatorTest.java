@@ -119,15 +119,20 @@ class MainCoordinatorTest {
   @Test
   void registryThatFailsIsRestartedInPlace() {
     startMain(Downing.none());
+    assertInstanceOf(CatalogReply.Written.class, put("orders"), "the main has spawned its services");
     ActorRef<ExecutorRegistry.Command> registry =
         ActorRefResolver.get(testKit.system())
             .resolveActorRef(testKit.system().address() + "/user/" + name + "/" + ActorPaths.REGISTRY);
-    // a registration without an executor to acknowledge: the registry throws
-    registry.tell(new ExecutorRegistry.Register("exec-1", "pekko://mainstay@h:1", 1, null));
     TestProbe<ExecutorRegistry.ExecutorList> list = testKit.createTestProbe();
+    registry.tell(new ExecutorRegistry.ListExecutors(list.getRef()));
+    assertEquals(new ExecutorRegistry.ExecutorList(1, List.of()), list.receiveMessage(WAIT));
+
+    // a registration without an executor to acknowledge: the registry throws after listing it
+    registry.tell(new ExecutorRegistry.Register("exec-1", "pekko://mainstay@h:1", 1, null));
     list.awaitAssert(WAIT, () -> {
       registry.tell(new ExecutorRegistry.ListExecutors(list.getRef()));
-      assertEquals(new ExecutorRegistry.ExecutorList(1, List.of()), list.receiveMessage(Duration.ofMillis(500)));
+      assertEquals(
+          new ExecutorRegistry.ExecutorList(1, List.of()), list.receiveMessage(Duration.ofMillis(500)), "restarted empty");
       return null;
     });
     assertInstanceOf(CatalogReply.Written.class, put("orders"), "the main serves on");
