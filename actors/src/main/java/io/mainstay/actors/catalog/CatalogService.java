@@ -34,24 +34,27 @@ public final class CatalogService extends AbstractBehavior<CatalogService.Comman
   /** {@code problem}: why the term's end could not be recorded or the store not closed cleanly. */
   public record Closed(Optional<String> problem) {}
 
+  private final String node;
   private final MetadataStore store;
   private final long epoch;
   private final ClusterCoordination coordination;
   private final Duration confirmTimeout;
 
   public static Behavior<Command> create(
-      MetadataStore store, long epoch, ClusterCoordination coordination, Duration confirmTimeout) {
-    return Behaviors.setup(ctx -> new CatalogService(ctx, store, epoch, coordination, confirmTimeout));
+      String node, MetadataStore store, long epoch, ClusterCoordination coordination, Duration confirmTimeout) {
+    return Behaviors.setup(ctx -> new CatalogService(ctx, node, store, epoch, coordination, confirmTimeout));
   }
 
   private CatalogService(
       ActorContext<Command> context,
+      String node,
       MetadataStore store,
       long epoch,
       ClusterCoordination coordination,
       Duration confirmTimeout) {
     super(context);
     context.setLoggerName(CatalogService.class);
+    this.node = node;
     this.store = store;
     this.epoch = epoch;
     this.coordination = coordination;
@@ -117,7 +120,7 @@ public final class CatalogService extends AbstractBehavior<CatalogService.Comman
     try {
       reply(command, answer.get());
     } catch (StoreException e) {
-      getContext().getLog().warn("epoch {}: store read failed: {}", epoch, e.toString());
+      getContext().getLog().warn("node {} epoch {}: store read failed: {}", node, epoch, e.toString());
       reply(command, unavailable("store could not be read: " + e.getMessage()));
     }
     return this;
@@ -132,13 +135,14 @@ public final class CatalogService extends AbstractBehavior<CatalogService.Comman
     try {
       store.endEpoch(epoch, Instant.now());
     } catch (RuntimeException e) {
-      getContext().getLog().error("epoch {}: could not record the end of the term in the store: {}", epoch, e.toString());
+      getContext().getLog().error(
+          "node {} epoch {}: could not record the end of the term in the store: {}", node, epoch, e.toString());
       problem = Optional.of("could not record the end of epoch " + epoch + " in the store: " + e.getMessage());
     }
     try {
       store.close();
     } catch (RuntimeException e) {
-      getContext().getLog().error("epoch {}: could not close the store: {}", epoch, e.toString());
+      getContext().getLog().error("node {} epoch {}: could not close the store: {}", node, epoch, e.toString());
       problem = Optional.of(problem.map(p -> p + "; ").orElse("") + "could not close the store: " + e.getMessage());
     }
     close.replyTo().tell(new Closed(problem));
@@ -157,7 +161,8 @@ public final class CatalogService extends AbstractBehavior<CatalogService.Comman
       Thread.currentThread().interrupt();
       return Optional.of(unavailable("interrupted while confirming main status"));
     } catch (Exception e) {
-      getContext().getLog().warn("epoch {}: could not confirm main status, write not acknowledged: {}", epoch, e.toString());
+      getContext().getLog().warn(
+          "node {} epoch {}: could not confirm main status, write not acknowledged: {}", node, epoch, e.toString());
       return Optional.of(unavailable("could not confirm this node is still the main at epoch " + epoch));
     }
   }

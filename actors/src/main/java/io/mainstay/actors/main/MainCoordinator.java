@@ -121,7 +121,7 @@ public final class MainCoordinator {
         SupervisorStrategy.restartWithBackoff(settings.restartMinBackoff(), settings.restartMaxBackoff(), 0.2);
     this.catalog =
         context.spawn(
-            CatalogService.create(store, epoch, coordination, settings.confirmTimeout()),
+            CatalogService.create(node, store, epoch, coordination, settings.confirmTimeout()),
             "catalog",
             DispatcherSelector.fromConfig(STORE_DISPATCHER));
     context.watchWith(catalog, new CatalogEnded());

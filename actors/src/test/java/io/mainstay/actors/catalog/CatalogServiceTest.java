@@ -38,7 +38,7 @@ class CatalogServiceTest {
     lock = StoreLock.tryAcquire(localPath, "test").orElseThrow();
     store = MetadataStore.open(lock);
     store.beginEpoch(1, "node-a", Instant.now());
-    catalog = testKit.spawn(CatalogService.create(store, 1, new FakeCoordination(), Duration.ofSeconds(2)));
+    catalog = testKit.spawn(CatalogService.create("node-a", store, 1, new FakeCoordination(), Duration.ofSeconds(2)));
   }
 
   @AfterEach

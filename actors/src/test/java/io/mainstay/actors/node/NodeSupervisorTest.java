@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mainstay.actors.ActorPaths;
 import io.mainstay.actors.catalog.CatalogCommand;
 import io.mainstay.actors.catalog.CatalogReply;
 import io.mainstay.actors.coordination.CoordinationEvent;
 import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.coordination.NodeRecord;
+import io.mainstay.actors.executor.Executor;
 import io.mainstay.store.MetadataStore;
 import io.mainstay.store.StoreLock;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +21,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,6 +36,7 @@ class NodeSupervisorTest {
 
   private static final ActorTestKit testKit = ActorTestKit.create();
   private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final AtomicInteger starts = new AtomicInteger();
 
   @TempDir Path localPath;
   private FakeCoordination zk;
@@ -40,10 +45,10 @@ class NodeSupervisorTest {
 
   @BeforeEach
   void startSupervisor() {
-    start(new FakeCoordination());
+    start(new FakeCoordination(), Set.of(NodeRecord.COORDINATOR, NodeRecord.MAIN_ELIGIBLE));
   }
 
-  private void start(FakeCoordination coordination) {
+  private void start(FakeCoordination coordination, Set<String> roles) {
     zk = coordination;
     exitCodes = new LinkedBlockingQueue<>();
     NodeIdentity identity =
@@ -52,10 +57,13 @@ class NodeSupervisorTest {
             "127.0.0.1",
             "http://127.0.0.1:9047",
             "pekko://mainstay@127.0.0.1:1",
-            Set.of(NodeRecord.COORDINATOR, NodeRecord.MAIN_ELIGIBLE),
+            roles,
             localPath,
             1);
-    supervisor = testKit.spawn(NodeSupervisor.create(identity, zk, (code, reason) -> exitCodes.add(code), TestSettings.fast()));
+    supervisor =
+        testKit.spawn(
+            NodeSupervisor.create(identity, zk, (code, reason) -> exitCodes.add(code), TestSettings.fast()),
+            "node-" + starts.incrementAndGet());
   }
 
   @AfterEach
@@ -177,7 +185,7 @@ class NodeSupervisorTest {
     testKit.stop(supervisor);
     FakeCoordination grantsAtOnce = new FakeCoordination();
     grantsAtOnce.grantOnStart.set(true);
-    start(grantsAtOnce);
+    start(grantsAtOnce, Set.of(NodeRecord.COORDINATOR, NodeRecord.MAIN_ELIGIBLE));
     awaitRole(NodeRole.MAIN);
   }
 
@@ -188,6 +196,19 @@ class NodeSupervisorTest {
     supervisor.tell(new RequestGateway.ServeCatalog(new CatalogCommand.Get("no/such name", testKit.<CatalogReply>createTestProbe().getRef())));
     assertEquals(NodeLifecycle.EXIT_FAILURE, exitCodes.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
     assertEquals(NodeRole.STOPPING, status().role(), "an exiting node serves nothing");
+  }
+
+  @Test
+  void nodeWhoseExecutorFailsExits1() throws Exception {
+    testKit.stop(supervisor);
+    start(new FakeCoordination(), Set.of(NodeRecord.EXECUTOR));
+    awaitRole(NodeRole.EXECUTOR);
+    ActorRef<Executor.Command> executor =
+        ActorRefResolver.get(testKit.system())
+            .resolveActorRef(supervisor.path().toString() + "/" + ActorPaths.EXECUTOR);
+    // a fragment with nowhere to send its outcome: the executor throws when it is done
+    executor.tell(new Executor.RunFragment("f-1", 1, 0, null));
+    assertEquals(NodeLifecycle.EXIT_FAILURE, exitCodes.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
   }
 
   @Test

@@ -26,10 +26,10 @@ final class JsonResponses {
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
   /** Every error: {@code {"error": "..."}}. */
-  record Error(String error) {}
+  record ErrorBody(String error) {}
 
   /** 503 naming where the main is ({@code null} when unknown), so a client (or nginx) can go there instead. */
-  record NotMain(String error, String main) {}
+  record NotMainBody(String error, String main) {}
 
   private JsonResponses() {}
 
@@ -44,10 +44,10 @@ final class JsonResponses {
   }
 
   static HttpResponse error(StatusCode status, String message) {
-    return json(status, new Error(message));
+    return json(status, new ErrorBody(message));
   }
 
   static HttpResponse notMain(String reason, Optional<String> mainUrl) {
-    return json(StatusCodes.SERVICE_UNAVAILABLE, new NotMain(reason, mainUrl.orElse(null)));
+    return json(StatusCodes.SERVICE_UNAVAILABLE, new NotMainBody(reason, mainUrl.orElse(null)));
   }
 }
