@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mainstay.actors.node.FakeCoordination;
+import io.mainstay.actors.node.StoreAtEpoch;
 import io.mainstay.store.MetadataStore;
 import io.mainstay.store.StoreLock;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -29,22 +29,22 @@ class CatalogServiceTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   @TempDir Path localPath;
+  private StoreAtEpoch opened;
   private StoreLock lock;
   private MetadataStore store;
   private ActorRef<CatalogService.Command> catalog;
 
   @BeforeEach
   void open() throws Exception {
-    lock = StoreLock.tryAcquire(localPath, "test").orElseThrow();
-    store = MetadataStore.open(lock);
-    store.beginEpoch(1, "node-a", Instant.now());
+    opened = new StoreAtEpoch(localPath, 1);
+    lock = opened.lock;
+    store = opened.store;
     catalog = testKit.spawn(CatalogService.create("node-a", store, 1, new FakeCoordination(), Duration.ofSeconds(2)));
   }
 
   @AfterEach
   void close() {
-    store.close();
-    lock.close();
+    opened.close();
   }
 
   @AfterAll

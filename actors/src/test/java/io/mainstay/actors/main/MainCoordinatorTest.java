@@ -9,12 +9,12 @@ import io.mainstay.actors.catalog.CatalogCommand;
 import io.mainstay.actors.catalog.CatalogReply;
 import io.mainstay.actors.executor.ExecutorRegistry;
 import io.mainstay.actors.node.FakeCoordination;
+import io.mainstay.actors.node.StoreAtEpoch;
 import io.mainstay.store.MetadataStore;
 import io.mainstay.store.StoreLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -38,6 +38,7 @@ class MainCoordinatorTest {
   private static final AtomicInteger names = new AtomicInteger();
 
   @TempDir Path localPath;
+  private StoreAtEpoch opened;
   private StoreLock lock;
   private MetadataStore store;
   private final AtomicInteger downingStarts = new AtomicInteger();
@@ -46,15 +47,14 @@ class MainCoordinatorTest {
 
   @BeforeEach
   void open() throws Exception {
-    lock = StoreLock.tryAcquire(localPath, "test").orElseThrow();
-    store = MetadataStore.open(lock);
-    store.beginEpoch(1, "node-a", Instant.now());
+    opened = new StoreAtEpoch(localPath, 1);
+    lock = opened.lock;
+    store = opened.store;
   }
 
   @AfterEach
   void close() {
-    store.close();
-    lock.close();
+    opened.close();
   }
 
   @AfterAll
