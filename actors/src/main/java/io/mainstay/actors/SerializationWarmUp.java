@@ -48,7 +48,7 @@ public final class SerializationWarmUp {
         new ExecutorRegistry.Heartbeat(node, 0, ref.unsafeUpcast()),
         new ExecutorRegistry.ListExecutors(ref.unsafeUpcast()),
         new ExecutorRegistry.ExecutorList(
-            0, List.of(new ExecutorRegistry.ExecutorInfo(node, node, 1, 0, "registered", Instant.EPOCH))),
+            0, List.of(new ExecutorRegistry.ExecutorInfo(node, node, 1, 0, ExecutorRegistry.ExecutorState.REGISTERED, Instant.EPOCH))),
         new FragmentOutcome.Succeeded(node, node, 0, probe),
         new FragmentOutcome.Failed(node, node, 0, "warm-up"));
   }

@@ -91,7 +91,9 @@ public final class MainstayNode {
       }
       ActorSystem<NodeSupervisor.Command> system = ActorSystem.create(guardian(), "mainstay", pekkoConfig());
       if (config.coordinator()) {
-        WebServer.bind(system, system, config.webPort()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        WebServer.bind(system, system.narrow(), config.webPort(), WebServer.Settings.defaults())
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
       }
       system.getWhenTerminated().thenRun(() -> lifecycle.actorSystemTerminated(config.nodeName()));
       Signal.handle(new Signal("TERM"), signal -> system.tell(new NodeSupervisor.GracefulStop()));

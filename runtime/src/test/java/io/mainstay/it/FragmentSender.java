@@ -2,7 +2,7 @@ package io.mainstay.it;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.mainstay.actors.executor.ActorPaths;
+import io.mainstay.actors.ActorPaths;
 import io.mainstay.actors.executor.Executor;
 import io.mainstay.actors.fragment.FragmentOutcome;
 import io.mainstay.testkit.Await;

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -19,35 +20,41 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * on fsync, and one thread keeps them in order. A write is acknowledged only once it is durable and the
  * main has confirmed through ZooKeeper that it still is the main at its epoch, so a main that was paused
  * and deposed never acknowledges anything.
+ *
+ * <p>A store error (closed, lock lost, LMDB failing) is answered as {@code Unavailable} to the caller that
+ * met it. Anything else it throws stops this actor: its parent, the main, then cannot vouch for the store.
  */
 public final class CatalogService extends AbstractBehavior<CatalogService.Command> {
 
   public sealed interface Command permits CatalogCommand, Close {}
 
-  /** Ends this main's term in the store and closes it; answered once the store is closed. */
+  /** Ends this main's term in the store and closes it; answered once the store is closed, or failed to. */
   public record Close(ActorRef<Closed> replyTo) implements Command {}
 
-  public record Closed() {}
+  /** {@code problem}: why the term's end could not be recorded or the store not closed cleanly. */
+  public record Closed(Optional<String> problem) {}
 
+  private final String node;
   private final MetadataStore store;
   private final long epoch;
   private final ClusterCoordination coordination;
   private final Duration confirmTimeout;
 
   public static Behavior<Command> create(
-      MetadataStore store, long epoch, ClusterCoordination coordination, Duration confirmTimeout) {
-    return Behaviors.setup(ctx -> new CatalogService(ctx, store, epoch, coordination, confirmTimeout));
+      String node, MetadataStore store, long epoch, ClusterCoordination coordination, Duration confirmTimeout) {
+    return Behaviors.setup(ctx -> new CatalogService(ctx, node, store, epoch, coordination, confirmTimeout));
   }
 
   private CatalogService(
       ActorContext<Command> context,
+      String node,
       MetadataStore store,
       long epoch,
       ClusterCoordination coordination,
       Duration confirmTimeout) {
     super(context);
-    // named, not detected from the stack: that can yield org.apache.pekko.actor.ActorCell, silenced by logback.xml
     context.setLoggerName(CatalogService.class);
+    this.node = node;
     this.store = store;
     this.epoch = epoch;
     this.coordination = coordination;
@@ -91,33 +98,54 @@ public final class CatalogService extends AbstractBehavior<CatalogService.Comman
   }
 
   private Behavior<Command> onGet(CatalogCommand.Get get) {
-    reply(
+    return read(
         get,
-        store
-            .catalog()
-            .get(get.name())
-            .<CatalogReply>map(CatalogReply.Found::new)
-            .orElse(new CatalogReply.NotFound(get.name())));
-    return this;
+        () ->
+            store
+                .catalog()
+                .get(get.name())
+                .<CatalogReply>map(CatalogReply.Found::new)
+                .orElse(new CatalogReply.NotFound(get.name())));
   }
 
   private Behavior<Command> onList(CatalogCommand.List list) {
-    reply(list, new CatalogReply.Listing(store.catalog().list()));
-    return this;
+    return read(list, () -> new CatalogReply.Listing(store.catalog().list()));
   }
 
   private Behavior<Command> onEpochs(CatalogCommand.Epochs epochs) {
-    reply(epochs, new CatalogReply.EpochHistory(store.history()));
+    return read(epochs, () -> new CatalogReply.EpochHistory(store.history()));
+  }
+
+  private Behavior<Command> read(CatalogCommand command, Supplier<CatalogReply> answer) {
+    try {
+      reply(command, answer.get());
+    } catch (StoreException e) {
+      getContext().getLog().warn("node {} epoch {}: store read failed: {}", node, epoch, e.toString());
+      reply(command, unavailable("store could not be read: " + e.getMessage()));
+    }
     return this;
   }
 
+  /**
+   * A graceful stop waits for this answer, so it comes whatever fails: the lock is released and the
+   * process exits after it either way, and the operator reads why the term's end is missing.
+   */
   private Behavior<Command> onClose(Close close) {
+    Optional<String> problem = Optional.empty();
     try {
       store.endEpoch(epoch, Instant.now());
-    } finally {
-      store.close();
+    } catch (RuntimeException e) {
+      getContext().getLog().error(
+          "node {} epoch {}: could not record the end of the term in the store: {}", node, epoch, e.toString());
+      problem = Optional.of("could not record the end of epoch " + epoch + " in the store: " + e.getMessage());
     }
-    close.replyTo().tell(new Closed());
+    try {
+      store.close();
+    } catch (RuntimeException e) {
+      getContext().getLog().error("node {} epoch {}: could not close the store: {}", node, epoch, e.toString());
+      problem = Optional.of(problem.map(p -> p + "; ").orElse("") + "could not close the store: " + e.getMessage());
+    }
+    close.replyTo().tell(new Closed(problem));
     return Behaviors.stopped();
   }
 
@@ -133,7 +161,8 @@ public final class CatalogService extends AbstractBehavior<CatalogService.Comman
       Thread.currentThread().interrupt();
       return Optional.of(unavailable("interrupted while confirming main status"));
     } catch (Exception e) {
-      getContext().getLog().warn("epoch {}: could not confirm main status, write not acknowledged: {}", epoch, e.toString());
+      getContext().getLog().warn(
+          "node {} epoch {}: could not confirm main status, write not acknowledged: {}", node, epoch, e.toString());
       return Optional.of(unavailable("could not confirm this node is still the main at epoch " + epoch));
     }
   }

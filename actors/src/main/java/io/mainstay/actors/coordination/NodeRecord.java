@@ -6,7 +6,8 @@ import java.util.Set;
 public record NodeRecord(String node, Set<String> roles, String pekkoAddress, String webUrl) {
 
   public static final String COORDINATOR = "coordinator";
-  public static final String MASTER = "master";
+  /** May become main; on the wire it keeps dremio's name for the role, as dremio.conf does. */
+  public static final String MAIN_ELIGIBLE = "master";
   public static final String EXECUTOR = "executor";
 
   public boolean hasRole(String role) {

@@ -1,6 +1,8 @@
 package io.mainstay.actors.executor;
 
+import io.mainstay.actors.ActorPaths;
 import io.mainstay.actors.CborSerializable;
+import io.mainstay.actors.Failures;
 import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.fragment.FragmentOutcome;
 import io.mainstay.actors.fragment.Probe;
@@ -87,7 +89,6 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
       Path localPath,
       Settings settings) {
     super(context);
-    // named, not detected from the stack: that can yield org.apache.pekko.actor.ActorCell, silenced by logback.xml
     context.setLoggerName(Executor.class);
     this.node = node;
     this.address = address;
@@ -201,7 +202,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
             new FragmentDone(
                 failure == null
                     ? outcome
-                    : new FragmentOutcome.Failed(run.fragmentId(), node, run.epoch(), failure.getCause() != null ? failure.getCause().toString() : failure.toString()),
+                    : new FragmentOutcome.Failed(run.fragmentId(), node, run.epoch(), Failures.unwrap(failure).toString()),
                 run.replyTo()));
     return this;
   }

@@ -1,5 +1,7 @@
 package io.mainstay.actors.executor;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.mainstay.actors.ActorPaths;
 import io.mainstay.actors.CborSerializable;
 import io.mainstay.actors.coordination.NodeRecord;
 import io.mainstay.actors.fragment.ProbeRequest;
@@ -10,6 +12,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -43,8 +46,22 @@ public final class ExecutorRegistry extends AbstractBehavior<ExecutorRegistry.Co
 
   /** One executor as the main sees it; {@code epoch} is the epoch it registered with. */
   public record ExecutorInfo(
-      String node, String address, int slots, long epoch, String state, Instant lastHeartbeat)
+      String node, String address, int slots, long epoch, ExecutorState state, Instant lastHeartbeat)
       implements CborSerializable {}
+
+  /**
+   * Where an executor stands with this registry. Only registered executors are listed today: one whose
+   * heartbeats stop or whose ZooKeeper record vanishes is dropped from the list, and asked to register
+   * again if it still heartbeats. Written as the lowercase name, on the wire and in /api/v1/cluster.
+   */
+  public enum ExecutorState {
+    REGISTERED;
+
+    @JsonValue
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
 
   /** The live nodes from ZooKeeper: executors among them are asked to register, others dropped. */
   public record LiveNodes(List<NodeRecord> nodes) implements Command {}
@@ -85,7 +102,6 @@ public final class ExecutorRegistry extends AbstractBehavior<ExecutorRegistry.Co
       List<NodeRecord> liveNodes,
       Settings settings) {
     super(context);
-    // named, not detected from the stack: that can yield org.apache.pekko.actor.ActorCell, silenced by logback.xml
     context.setLoggerName(ExecutorRegistry.class);
     this.mainNode = mainNode;
     this.epoch = epoch;
@@ -112,7 +128,7 @@ public final class ExecutorRegistry extends AbstractBehavior<ExecutorRegistry.Co
 
   private Behavior<Command> onRegister(Register register) {
     Instant now = Instant.now();
-    ExecutorInfo info = new ExecutorInfo(register.node(), register.address(), register.slots(), epoch, "registered", now);
+    ExecutorInfo info = new ExecutorInfo(register.node(), register.address(), register.slots(), epoch, ExecutorState.REGISTERED, now);
     Entry previous = executors.put(register.node(), new Entry(info, register.executor(), System.nanoTime()));
     if (previous == null || !previous.ref().equals(register.executor())) {
       getContext().getLog().info(
@@ -131,7 +147,8 @@ public final class ExecutorRegistry extends AbstractBehavior<ExecutorRegistry.Co
       return this;
     }
     ExecutorInfo info = entry.info();
-    ExecutorInfo beating = new ExecutorInfo(info.node(), info.address(), info.slots(), info.epoch(), "registered", Instant.now());
+    ExecutorInfo beating =
+        new ExecutorInfo(info.node(), info.address(), info.slots(), info.epoch(), info.state(), Instant.now());
     executors.put(heartbeat.node(), new Entry(beating, entry.ref(), System.nanoTime()));
     return this;
   }

@@ -53,7 +53,6 @@ public final class ProbeRound extends AbstractBehavior<ProbeRound.Command> {
       Map<String, ActorRef<Executor.Command>> executors,
       ProbeRequest request) {
     super(context);
-    // named, not detected from the stack: that can yield org.apache.pekko.actor.ActorCell, silenced by logback.xml
     context.setLoggerName(ProbeRound.class);
     this.epoch = epoch;
     this.replyTo = request.replyTo();
@@ -85,7 +84,10 @@ public final class ProbeRound extends AbstractBehavior<ProbeRound.Command> {
     if (outcome instanceof FragmentOutcome.Succeeded ok) {
       return answer(ok.node(), Optional.of(ok.result()), Optional.empty());
     }
-    return answer(outcome.node(), Optional.empty(), Optional.of(((FragmentOutcome.Failed) outcome).error()));
+    if (outcome instanceof FragmentOutcome.Failed failed) {
+      return answer(failed.node(), Optional.empty(), Optional.of(failed.error()));
+    }
+    throw new IllegalArgumentException("unknown fragment outcome " + outcome);
   }
 
   private Behavior<Command> answer(String node, Optional<ProbeResult> result, Optional<String> error) {

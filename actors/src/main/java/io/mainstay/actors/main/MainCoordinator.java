@@ -1,11 +1,11 @@
 package io.mainstay.actors.main;
 
+import io.mainstay.actors.ActorPaths;
 import io.mainstay.actors.catalog.CatalogCommand;
 import io.mainstay.actors.catalog.CatalogReply;
 import io.mainstay.actors.catalog.CatalogService;
 import io.mainstay.actors.coordination.ClusterCoordination;
 import io.mainstay.actors.coordination.NodeRecord;
-import io.mainstay.actors.executor.ActorPaths;
 import io.mainstay.actors.executor.ExecutorRegistry;
 import io.mainstay.actors.fragment.ProbeReply;
 import io.mainstay.actors.fragment.ProbeRequest;
@@ -17,17 +17,25 @@ import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * The active main: exists only between "published in ZooKeeper" and the end of this node's term. It owns
- * the store-backed services and decides whether they may act: while fenced (ZooKeeper connection
- * suspended) it refuses every request instead of serving from a position it cannot vouch for.
+ * the store-backed services and decides whether they may act: serving; fenced (ZooKeeper connection
+ * suspended), when it refuses every request instead of serving from a position it cannot vouch for; and
+ * stopping, when it refuses new work while the catalog finishes what is queued and closes the store.
+ *
+ * <p>Its children fail in defined ways. The catalog holds the store: if it ends other than by closing,
+ * this main can no longer vouch for what the store holds, so the main stops and its supervisor ends the
+ * process. The registry and the downing hold only soft state, rebuilt from ZooKeeper and the executors
+ * (a restarted registry asks every executor to register again; a restarted downing starts from the
+ * addresses seen when this main began, and Pekko's split brain resolver stays the fallback): they are
+ * restarted with backoff.
  */
-public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Command> {
+public final class MainCoordinator {
 
   /** The dispatcher of the store-backed services: one thread, since LMDB serializes writers anyway. */
   public static final String STORE_DISPATCHER = "mainstay.store-dispatcher";
@@ -49,30 +57,51 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
   /** Graceful end of the term: refuse new work, finish what is queued, close the store. */
   public record Stop(ActorRef<Stopped> replyTo) implements Command {}
 
-  public record Stopped() {}
+  /** The store is closed; {@code problem} says what went wrong on the way, if anything did. */
+  public record Stopped(Optional<String> problem) {}
 
-  private record CatalogClosed(ActorRef<Stopped> replyTo) implements Command {}
+  private record CatalogClosed(CatalogService.Closed closed, ActorRef<Stopped> replyTo) implements Command {}
 
+  /** The catalog ended: whether that is the close completing depends on when. */
+  private record CatalogEnded() implements Command {}
+
+  private record ServiceEnded(String name) implements Command {}
+
+  /** The main's timings, and its downing (a seam: see {@link Downing}). */
+  public record Settings(
+      Duration confirmTimeout,
+      ExecutorRegistry.Settings registry,
+      Downing downing,
+      Duration restartMinBackoff,
+      Duration restartMaxBackoff) {
+    public static Settings defaults() {
+      return new Settings(
+          Duration.ofSeconds(5),
+          ExecutorRegistry.Settings.defaults(),
+          Downing.byZooKeeper(Duration.ofSeconds(5)),
+          Duration.ofMillis(200),
+          Duration.ofSeconds(10));
+    }
+  }
+
+
+  private final ActorContext<Command> context;
   private final String node;
   private final long epoch;
   private final ActorRef<CatalogService.Command> catalog;
   private final ActorRef<ExecutorRegistry.Command> registry;
   private final ActorRef<ZooKeeperDowning.Command> downing;
-  private Optional<String> fencedBecause = Optional.empty();
 
   public static Behavior<Command> create(
       String node,
       long epoch,
       MetadataStore store,
       ClusterCoordination coordination,
-      Duration confirmTimeout,
       List<NodeRecord> liveNodes,
       Set<String> addressesSeen,
-      ExecutorRegistry.Settings registrySettings) {
+      Settings settings) {
     return Behaviors.setup(
-        ctx ->
-            new MainCoordinator(
-                ctx, node, epoch, store, coordination, confirmTimeout, liveNodes, addressesSeen, registrySettings));
+        ctx -> new MainCoordinator(ctx, node, epoch, store, coordination, liveNodes, addressesSeen, settings).serving());
   }
 
   private MainCoordinator(
@@ -81,96 +110,117 @@ public final class MainCoordinator extends AbstractBehavior<MainCoordinator.Comm
       long epoch,
       MetadataStore store,
       ClusterCoordination coordination,
-      Duration confirmTimeout,
       List<NodeRecord> liveNodes,
       Set<String> addressesSeen,
-      ExecutorRegistry.Settings registrySettings) {
-    super(context);
-    // named, not detected from the stack: that can yield org.apache.pekko.actor.ActorCell, silenced by logback.xml
+      Settings settings) {
     context.setLoggerName(MainCoordinator.class);
+    this.context = context;
     this.node = node;
     this.epoch = epoch;
+    SupervisorStrategy restart =
+        SupervisorStrategy.restartWithBackoff(settings.restartMinBackoff(), settings.restartMaxBackoff(), 0.2);
     this.catalog =
         context.spawn(
-            CatalogService.create(store, epoch, coordination, confirmTimeout),
+            CatalogService.create(node, store, epoch, coordination, settings.confirmTimeout()),
             "catalog",
             DispatcherSelector.fromConfig(STORE_DISPATCHER));
+    context.watchWith(catalog, new CatalogEnded());
     this.registry =
-        context.spawn(ExecutorRegistry.create(node, epoch, liveNodes, registrySettings), ActorPaths.REGISTRY);
-    this.downing = context.spawn(ZooKeeperDowning.create(node, epoch, liveNodes, addressesSeen), "downing");
+        context.spawn(
+            Behaviors.supervise(ExecutorRegistry.create(node, epoch, liveNodes, settings.registry())).onFailure(restart),
+            ActorPaths.REGISTRY);
+    context.watchWith(registry, new ServiceEnded("executor registry"));
+    this.downing =
+        context.spawn(
+            Behaviors.supervise(settings.downing().create(node, epoch, liveNodes, addressesSeen)).onFailure(restart),
+            "downing");
+    context.watchWith(downing, new ServiceEnded("downing"));
   }
 
-  @Override
-  public Receive<Command> createReceive() {
-    return newReceiveBuilder()
-        .onMessage(Serve.class, this::onServe)
-        .onMessage(LiveNodes.class, this::onLiveNodes)
-        .onMessage(Probe.class, this::onProbe)
-        .onMessage(Fence.class, this::onFence)
-        .onMessage(Resume.class, this::onResume)
-        .onMessage(Stop.class, this::onStop)
+  private Behavior<Command> serving() {
+    return whileMain(Behaviors.receive(Command.class))
+        .onMessage(Serve.class, serve -> tell(catalog, serve.command()))
+        .onMessage(Probe.class, probe -> tell(registry, new ExecutorRegistry.RunProbe(probe.request())))
+        .onMessage(Resume.class, resume -> Behaviors.same())
         .build();
   }
 
-  private Behavior<Command> onServe(Serve serve) {
-    fencedBecause.ifPresentOrElse(
-        reason ->
-            serve.command().replyTo().tell(new CatalogReply.Unavailable(reason, Optional.empty())),
-        () -> catalog.tell(serve.command()));
-    return this;
+  /** A fenced main commands no executor and writes nothing: it may already have been replaced. */
+  private Behavior<Command> fenced(String reason) {
+    return whileMain(refusing(reason)).onMessage(Resume.class, this::onResume).build();
+  }
+
+  /** What serving and fenced share: both are still this node's term. */
+  private BehaviorBuilder<Command> whileMain(BehaviorBuilder<Command> receive) {
+    return receive
+        .onMessage(LiveNodes.class, this::onLiveNodes)
+        .onMessage(Fence.class, this::onFence)
+        .onMessage(Stop.class, this::onStop)
+        .onMessage(CatalogEnded.class, ended -> ended("catalog"))
+        .onMessage(ServiceEnded.class, ended -> ended(ended.name()));
+  }
+
+  /** Queued writes finish in the catalog, which then closes the store; the registry and downing ending now is expected. */
+  private Behavior<Command> stopping(ActorRef<Stopped> replyTo) {
+    return refusing("main is stopping")
+        .onMessage(CatalogClosed.class, this::onCatalogClosed)
+        .onMessage(CatalogEnded.class, ended -> onCatalogEndedUnclosed(replyTo))
+        .onAnyMessage(m -> Behaviors.same())
+        .build();
+  }
+
+  private static BehaviorBuilder<Command> refusing(String reason) {
+    return Behaviors.receive(Command.class)
+        .onMessage(Serve.class, serve -> tell(serve.command().replyTo(), new CatalogReply.Unavailable(reason, Optional.empty())))
+        .onMessage(Probe.class, probe -> tell(probe.request().replyTo(), new ProbeReply.Unavailable(reason, Optional.empty())));
   }
 
   private Behavior<Command> onLiveNodes(LiveNodes live) {
     registry.tell(new ExecutorRegistry.LiveNodes(live.nodes()));
     downing.tell(new ZooKeeperDowning.LiveNodes(live.nodes()));
-    return this;
-  }
-
-  /** A fenced main commands no executor: it may already have been replaced. */
-  private Behavior<Command> onProbe(Probe probe) {
-    fencedBecause.ifPresentOrElse(
-        reason -> probe.request().replyTo().tell(new ProbeReply.Unavailable(reason, Optional.empty())),
-        () -> registry.tell(new ExecutorRegistry.RunProbe(probe.request())));
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<Command> onFence(Fence fence) {
-    getContext().getLog().info("node {} epoch {}: main fenced, refusing requests: {}", node, epoch, fence.reason());
-    fencedBecause = Optional.of(fence.reason());
-    return this;
+    context.getLog().info("node {} epoch {}: main fenced, refusing requests: {}", node, epoch, fence.reason());
+    return fenced(fence.reason());
   }
 
   private Behavior<Command> onResume(Resume resume) {
-    getContext().getLog().info("node {} epoch {}: main resumes serving", node, epoch);
-    fencedBecause = Optional.empty();
-    return this;
+    context.getLog().info("node {} epoch {}: main resumes serving", node, epoch);
+    return serving();
   }
 
   private Behavior<Command> onStop(Stop stop) {
-    getContext().getLog().info("node {} epoch {}: main stopping, closing the store", node, epoch);
+    context.getLog().info("node {} epoch {}: main stopping, closing the store", node, epoch);
     catalog.tell(
         new CatalogService.Close(
-            getContext().messageAdapter(CatalogService.Closed.class, closed -> new CatalogClosed(stop.replyTo()))));
-    return newReceiveBuilder()
-        .onMessage(
-            Serve.class,
-            serve -> {
-              serve.command().replyTo().tell(new CatalogReply.Unavailable("main is stopping", Optional.empty()));
-              return Behaviors.same();
-            })
-        .onMessage(
-            Probe.class,
-            probe -> {
-              probe.request().replyTo().tell(new ProbeReply.Unavailable("main is stopping", Optional.empty()));
-              return Behaviors.same();
-            })
-        .onMessage(CatalogClosed.class, this::onCatalogClosed)
-        .onAnyMessage(m -> Behaviors.same())
-        .build();
+            context.messageAdapter(CatalogService.Closed.class, closed -> new CatalogClosed(closed, stop.replyTo()))));
+    return stopping(stop.replyTo());
+  }
+
+  /** Its supervisor watches the main and ends the process: a main without one of its parts must not serve. */
+  private Behavior<Command> ended(String child) {
+    context.getLog().error(
+        "node {} epoch {}: the main's {} ended unexpectedly; the main cannot vouch for its store and stops",
+        node, epoch, child);
+    return Behaviors.stopped();
   }
 
   private Behavior<Command> onCatalogClosed(CatalogClosed closed) {
-    closed.replyTo().tell(new Stopped());
+    closed.replyTo().tell(new Stopped(closed.closed().problem()));
     return Behaviors.stopped();
+  }
+
+  /** The catalog failed while closing: the stop still completes (the lock is released), and says why. */
+  private Behavior<Command> onCatalogEndedUnclosed(ActorRef<Stopped> replyTo) {
+    context.getLog().error("node {} epoch {}: the catalog ended before it closed the store", node, epoch);
+    replyTo.tell(new Stopped(Optional.of("the catalog ended before it closed the store")));
+    return Behaviors.stopped();
+  }
+
+  private static <T> Behavior<Command> tell(ActorRef<T> to, T message) {
+    to.tell(message);
+    return Behaviors.same();
   }
 }

@@ -29,56 +29,57 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * <p>A record also vanishes when a live node's session expires (ZooKeeper itself was away longer than
  * the session, or the node could not reach it): that node reconnects with a new session and registers
  * again a moment later. So a member whose record vanished is downed at once only if Pekko finds it
- * unreachable too; a member still reachable gets {@link #REREGISTER_GRACE} to register again, and is
+ * unreachable too; a member still reachable gets a grace ({@link Downing#byZooKeeper}) to register again, and is
  * downed when that passes, or as soon as it turns unreachable. "Seen" counts from before this node
  * became main: the old main's record vanishes before its successor is elected, and it must not linger in
  * the cluster, unreachable, until the split brain resolver acts. A member that is merely new, reachable
  * and not yet in the main's view is left alone.
  */
-final class ZooKeeperDowning extends AbstractBehavior<ZooKeeperDowning.Command> {
+public final class ZooKeeperDowning extends AbstractBehavior<ZooKeeperDowning.Command> {
 
-  sealed interface Command {}
+  public sealed interface Command {}
 
-  record LiveNodes(List<NodeRecord> nodes) implements Command {}
+  public record LiveNodes(List<NodeRecord> nodes) implements Command {}
 
   private record Unreachable(Member member) implements Command {}
 
   private record GraceOver(String address) implements Command {}
 
-  /**
-   * How long a reachable member may stay without a ZooKeeper record: enough for a node whose session
-   * expired to connect again and re-register (it waits for the old record to lapse, then writes anew).
-   */
-  static final Duration REREGISTER_GRACE = Duration.ofSeconds(5);
-
   private final String mainNode;
   private final long epoch;
   private final Cluster cluster;
   private final TimerScheduler<Command> timers;
+  /**
+   * How long a reachable member may stay without a ZooKeeper record: enough for a node whose session
+   * expired to connect again and re-register (it waits for the old record to lapse, then writes anew).
+   */
+  private final Duration reregisterGrace;
   private final Set<String> seen = new HashSet<>();
   private Set<String> live = Set.of();
 
-  /** A no-op when the system runs without Pekko Cluster (actor unit tests): there is nothing to down. */
   static Behavior<Command> create(
-      String mainNode, long epoch, List<NodeRecord> liveNodes, Set<String> addressesSeen) {
+      String mainNode, long epoch, List<NodeRecord> liveNodes, Set<String> addressesSeen, Duration reregisterGrace) {
     return Behaviors.setup(
-        ctx -> {
-          if (!"cluster".equals(ctx.getSystem().settings().config().getString("pekko.actor.provider"))) {
-            return Behaviors.ignore();
-          }
-          return Behaviors.<Command>withTimers(timers -> {
-            ZooKeeperDowning downing = new ZooKeeperDowning(ctx, timers, mainNode, epoch);
-            downing.seen.addAll(addressesSeen);
-            downing.onLiveNodes(new LiveNodes(liveNodes));
-            return downing;
-          });
-        });
+        ctx ->
+            Behaviors.<Command>withTimers(
+                timers -> {
+                  ZooKeeperDowning downing = new ZooKeeperDowning(ctx, timers, mainNode, epoch, reregisterGrace);
+                  downing.seen.addAll(addressesSeen);
+                  downing.onLiveNodes(new LiveNodes(liveNodes));
+                  return downing;
+                }));
   }
 
   private ZooKeeperDowning(
-      ActorContext<Command> context, TimerScheduler<Command> timers, String mainNode, long epoch) {
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      String mainNode,
+      long epoch,
+      Duration reregisterGrace) {
     super(context);
+    context.setLoggerName(ZooKeeperDowning.class);
     this.timers = timers;
+    this.reregisterGrace = reregisterGrace;
     this.mainNode = mainNode;
     this.epoch = epoch;
     this.cluster = Cluster.get(context.getSystem());
@@ -113,8 +114,8 @@ final class ZooKeeperDowning extends AbstractBehavior<ZooKeeperDowning.Command> 
         } else if (!timers.isTimerActive(address) && member.status() != MemberStatus.down()) {
           getContext().getLog().info(
               "node {} epoch {}: {} has no ZooKeeper record but is reachable; downing it in {} ms unless it registers again",
-              mainNode, epoch, address, REREGISTER_GRACE.toMillis());
-          timers.startSingleTimer(address, new GraceOver(address), REREGISTER_GRACE);
+              mainNode, epoch, address, reregisterGrace.toMillis());
+          timers.startSingleTimer(address, new GraceOver(address), reregisterGrace);
         }
       }
     }
@@ -139,7 +140,7 @@ final class ZooKeeperDowning extends AbstractBehavior<ZooKeeperDowning.Command> 
     for (Member member : cluster.state().getMembers()) {
       if (member.address().toString().equals(over.address())) {
         down(member, "its ZooKeeper record vanished and it did not register again within "
-            + REREGISTER_GRACE.toMillis() + " ms");
+            + reregisterGrace.toMillis() + " ms");
       }
     }
     return this;

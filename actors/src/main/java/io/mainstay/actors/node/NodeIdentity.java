@@ -7,14 +7,14 @@ import java.util.Set;
 /**
  * Who this node is and what it may do: the slice of the configuration the actors need.
  *
- * @param storeDir the shared volume ({@code paths.local}) that the main's store lives on
+ * @param localPath {@code paths.local}: the shared volume the main's store lives on, and the executor's probed disk
  * @param slots how many fragments this node's executor runs at once
  */
 public record NodeIdentity(
-    String name, String host, String webUrl, String pekkoAddress, Set<String> roles, Path storeDir, int slots) {
+    String name, String host, String webUrl, String pekkoAddress, Set<String> roles, Path localPath, int slots) {
 
-  public boolean masterEligible() {
-    return roles.contains(NodeRecord.MASTER);
+  public boolean mainEligible() {
+    return roles.contains(NodeRecord.MAIN_ELIGIBLE);
   }
 
   public boolean coordinator() {

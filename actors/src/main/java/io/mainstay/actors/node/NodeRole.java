@@ -6,7 +6,7 @@ import java.util.Locale;
 public enum NodeRole {
   /** Registering with ZooKeeper. */
   STARTING,
-  /** Master-eligible, waiting in the election. */
+  /** Main-eligible, waiting in the election. */
   STANDBY,
   /** Elected; waiting for the exclusive store lock. */
   LOCKING,
@@ -16,7 +16,7 @@ public enum NodeRole {
   MAIN,
   /** The main, but its ZooKeeper connection is suspended: it refuses all work until it reconnects. */
   FENCED,
-  /** A coordinator that is not master-eligible. */
+  /** A coordinator that is not main-eligible. */
   COORDINATOR,
   /** A node that only executes. */
   EXECUTOR,

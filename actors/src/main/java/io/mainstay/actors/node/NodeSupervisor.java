@@ -1,62 +1,55 @@
 package io.mainstay.actors.node;
 
+import io.mainstay.actors.ActorPaths;
+import io.mainstay.actors.Failures;
 import io.mainstay.actors.SerializationWarmUp;
-import io.mainstay.actors.catalog.CatalogCommand;
-import io.mainstay.actors.catalog.CatalogReply;
 import io.mainstay.actors.coordination.ClusterCoordination;
 import io.mainstay.actors.coordination.CoordinationEvent;
-import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.coordination.NodeNameInUseException;
 import io.mainstay.actors.coordination.NodeRecord;
-import io.mainstay.actors.executor.ActorPaths;
 import io.mainstay.actors.executor.Executor;
-import io.mainstay.actors.executor.ExecutorRegistry;
-import io.mainstay.actors.fragment.ProbeReply;
-import io.mainstay.actors.fragment.ProbeRequest;
 import io.mainstay.actors.main.MainCoordinator;
-import io.mainstay.store.MetadataStore;
 import io.mainstay.store.StoreLock;
 import io.mainstay.store.StoreWarmUp;
-import java.time.Duration;
-import java.time.Instant;
+import java.io.IOException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.japi.function.Predicate;
 
 /**
- * The guardian of a node. It holds the node's place in the election and, while main, the store lock, and
- * walks the main's life: elected, lock, open, epoch, publish, serve. ZooKeeper facts reach it as
- * messages; everything that may block (ZooKeeper, the shared volume) runs off the actor and comes back as
- * a message. A node that was elected and then loses leadership or its session ends the process: it never
- * becomes main again without a restart.
+ * The guardian of a node: it holds the node's place in the election and, while main, the store lock, and
+ * walks the main's life, one behaviour per role (the {@link NodeRole}s): starting, then following
+ * (standby, coordinator or executor), taking over (locking, opening: the {@link Takeover}), main, fenced,
+ * stopping. ZooKeeper facts reach it as messages; what may block runs off the actor. Clients' requests go
+ * to its {@link RequestGateway}. A node that was elected and then loses leadership or its session ends
+ * the process: it never becomes main again without a restart. So does a node whose executor, gateway or
+ * main coordinator fails: it is missing a part it needs, and a restarted process comes back whole.
  */
-public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Command> {
+public final class NodeSupervisor {
 
-  public sealed interface Command {}
-
-  public record GetStatus(ActorRef<NodeStatus> replyTo) implements Command {}
-
-  /** A catalog request: served when this node is the main, otherwise answered with where the main is. */
-  public record ServeCatalog(CatalogCommand command) implements Command {}
-
-  /** Fans the probe fragment out to every registered executor; only the main can. */
-  public record RunProbe(ProbeRequest request) implements Command {}
-
-  /** This node's status plus the executors as the main's registry knows them. */
-  public record GetClusterView(ActorRef<ClusterView> replyTo) implements Command {}
+  public sealed interface Command
+      permits GracefulStop,
+          RequestGateway.Request,
+          Coordination,
+          Registered,
+          WarmedUp,
+          Takeover.Outcome,
+          MainStopped,
+          MainEnded,
+          Withdrawn,
+          ChildEnded {}
 
   /** SIGTERM: hand over gracefully and exit 0. */
   public record GracefulStop() implements Command {}
@@ -67,102 +60,101 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
 
   private record WarmedUp(String summary, Optional<Throwable> failure) implements Command {}
 
-  private record TryLock() implements Command {}
-
-  private record LockAttempted(Optional<StoreLock> lock, Optional<Throwable> failure) implements Command {}
-
-  private record TookOver(MetadataStore store, MainRecord record) implements Command {}
-
-  private record TakeoverFailed(Throwable cause) implements Command {}
-
-  private record MainClosed() implements Command {}
+  private record MainStopped(MainCoordinator.Stopped stopped) implements Command {}
 
   private record Withdrawn() implements Command {}
 
-  private record ClusterViewReady(ActorRef<ClusterView> replyTo, ClusterView view) implements Command {}
+  private record MainEnded() implements Command {}
 
-  /** Timings of the supervisor; the defaults suit production, tests may shorten them. */
+  /** A watched child ended; {@code name} says which, for the log line that ends the process. */
+  private record ChildEnded(String name) implements Command {}
+
+  /** Timings and seams of the node's actors; the defaults suit production, tests may shorten them. */
   public record Settings(
-      Duration lockRetry,
-      Duration lockWaitLogInterval,
-      Duration confirmTimeout,
+      Takeover.Settings takeover,
+      MainCoordinator.Settings main,
       Executor.Settings executor,
-      ExecutorRegistry.Settings registry) {
+      RequestGateway.Settings gateway) {
     public static Settings defaults() {
       return new Settings(
-          Duration.ofMillis(50),
-          Duration.ofSeconds(10),
-          Duration.ofSeconds(5),
+          Takeover.Settings.defaults(),
+          MainCoordinator.Settings.defaults(),
           Executor.Settings.defaults(),
-          ExecutorRegistry.Settings.defaults());
+          RequestGateway.Settings.defaults());
     }
   }
 
+  /** While main or fenced: what this node holds as main. */
+  private record Term(long epoch, StoreLock lock, ActorRef<MainCoordinator.Command> main) {}
+
+  private final ActorContext<Command> context;
   private final NodeIdentity identity;
   private final ClusterCoordination coordination;
   private final NodeLifecycle lifecycle;
   private final Settings settings;
-  private final TimerScheduler<Command> timers;
   private final java.util.concurrent.Executor blocking;
+  private final ActorRef<RequestGateway.Command> gateway;
+  private final Optional<ActorRef<Executor.Command>> executor;
 
   private NodeRole role = NodeRole.STARTING;
   private long epoch;
-  private Optional<StoreLock> lock = Optional.empty();
-  private Optional<ActorRef<MainCoordinator.Command>> main = Optional.empty();
-  private final Optional<ActorRef<Executor.Command>> executor;
-  private Optional<MainRecord> publishedMain = Optional.empty();
   private List<NodeRecord> nodes = List.of();
   /**
    * Every Pekko address ever listed under {@code nodes/}, kept while standby too: a node whose record
    * vanished before this one became main (the old main above all) must still be downed once it is.
    */
   private final Set<String> addressesSeen = new HashSet<>();
-  private Instant lockWaitLoggedAt = Instant.EPOCH;
 
   public static Behavior<Command> create(
       NodeIdentity identity, ClusterCoordination coordination, NodeLifecycle lifecycle, Settings settings) {
-    return Behaviors.setup(
-        ctx ->
-            Behaviors.withTimers(
-                timers -> new NodeSupervisor(ctx, timers, identity, coordination, lifecycle, settings)));
+    return Behaviors.setup(ctx -> new NodeSupervisor(ctx, identity, coordination, lifecycle, settings).starting(false));
   }
 
   private NodeSupervisor(
       ActorContext<Command> context,
-      TimerScheduler<Command> timers,
       NodeIdentity identity,
       ClusterCoordination coordination,
       NodeLifecycle lifecycle,
       Settings settings) {
-    super(context);
-    // named, not detected from the stack: that can yield org.apache.pekko.actor.ActorCell, silenced by logback.xml
     context.setLoggerName(NodeSupervisor.class);
+    this.context = context;
     this.identity = identity;
     this.coordination = coordination;
     this.lifecycle = lifecycle;
     this.settings = settings;
-    this.timers = timers;
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+    this.gateway =
+        watched(context.spawn(RequestGateway.create(identity.name(), settings.gateway()), "gateway"), "request gateway");
     this.executor =
         identity.executor()
             ? Optional.of(
-                context.spawn(
-                    Executor.create(
-                        identity.name(), identity.pekkoAddress(), identity.slots(), identity.storeDir(), settings.executor()),
-                    ActorPaths.EXECUTOR))
+                watched(
+                    context.spawn(
+                        Executor.create(
+                            identity.name(),
+                            identity.pekkoAddress(),
+                            identity.slots(),
+                            identity.localPath(),
+                            settings.executor()),
+                        ActorPaths.EXECUTOR),
+                    "executor"))
             : Optional.empty();
     // a failover must not wait for code a JVM loads on first use: LMDB's native library on a node that may
     // become main, Jackson's CBOR serializers on every node
-    boolean store = identity.masterEligible();
+    boolean store = identity.mainEligible();
     ActorRef<Command> self = context.getSelf();
     context.pipeToSelf(
         CompletableFuture.supplyAsync(() -> warmUp(store, context.getSystem(), self), blocking),
-        (summary, failure) -> new WarmedUp(summary, Optional.ofNullable(failure).map(NodeSupervisor::unwrap)));
+        (summary, failure) -> new WarmedUp(summary, Optional.ofNullable(failure).map(Failures::unwrap)));
     ActorRef<CoordinationEvent> listener = context.messageAdapter(CoordinationEvent.class, Coordination::new);
     context.pipeToSelf(
-        CompletableFuture.runAsync(
-            () -> startCoordination(identity.masterEligible(), listener), blocking),
-        (ok, failure) -> new Registered(Optional.ofNullable(failure).map(NodeSupervisor::unwrap)));
+        CompletableFuture.runAsync(() -> startCoordination(identity.mainEligible(), listener), blocking),
+        (ok, failure) -> new Registered(Optional.ofNullable(failure).map(Failures::unwrap)));
+  }
+
+  private <T> ActorRef<T> watched(ActorRef<T> child, String name) {
+    context.watchWith(child, new ChildEnded(name));
+    return child;
   }
 
   private void startCoordination(boolean candidate, ActorRef<CoordinationEvent> listener) {
@@ -178,38 +170,167 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
     if (store) {
       try {
         summary = "store " + StoreWarmUp.run().toMillis() + " ms, ";
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         throw new CompletionException(e);
       }
     }
     return summary + "messages " + SerializationWarmUp.run(system, self).toMillis() + " ms";
   }
 
-  @Override
-  public Receive<Command> createReceive() {
-    return newReceiveBuilder()
-        .onMessage(Registered.class, this::onRegistered)
-        .onMessage(WarmedUp.class, this::onWarmedUp)
-        .onMessage(Coordination.class, c -> onCoordination(c.event()))
-        .onMessage(TryLock.class, this::onTryLock)
-        .onMessage(LockAttempted.class, this::onLockAttempted)
-        .onMessage(TookOver.class, this::onTookOver)
-        .onMessage(TakeoverFailed.class, this::onTakeoverFailed)
-        .onMessage(GetStatus.class, this::onGetStatus)
-        .onMessage(ServeCatalog.class, this::onServeCatalog)
-        .onMessage(RunProbe.class, this::onRunProbe)
-        .onMessage(GetClusterView.class, this::onGetClusterView)
-        .onMessage(ClusterViewReady.class, ready -> {
-          ready.replyTo().tell(ready.view());
-          return this;
-        })
-        .onMessage(GracefulStop.class, this::onGracefulStop)
-        .onMessage(MainClosed.class, this::onMainClosed)
-        .onMessage(Withdrawn.class, this::onWithdrawn)
+  // ---- the roles: each builds its own handlers first, then appends what it shares with others ----------
+
+  /**
+   * Registering with ZooKeeper. Leadership may be granted before the registration is reported (the
+   * election is joined last): it is remembered, not dropped.
+   */
+  private Behavior<Command> starting(boolean elected) {
+    return anyRole(
+            Behaviors.receive(Command.class)
+                .onMessage(Registered.class, registered -> onRegistered(registered, elected))
+                .onMessage(Coordination.class, is(CoordinationEvent.LeadershipGranted.class), c -> starting(true))
+                .onMessage(GracefulStop.class, stop -> stop()))
         .build();
   }
 
-  private Behavior<Command> onRegistered(Registered registered) {
+  /** Standby, coordinator or executor: not the main; a standby waits to be elected. */
+  private Behavior<Command> following() {
+    return anyRole(
+            Behaviors.receive(Command.class)
+                .onMessage(Coordination.class, is(CoordinationEvent.LeadershipGranted.class), c -> elected())
+                .onMessage(GracefulStop.class, stop -> stop()))
+        .build();
+  }
+
+  /** Locking and opening: the {@link Takeover} takes the lock, opens the store, takes the epoch, publishes. */
+  private Behavior<Command> takingOver(ActorRef<Takeover.Command> takeover) {
+    return anyRole(
+            leading(
+                Behaviors.receive(Command.class)
+                    .onMessage(Takeover.LockTaken.class, taken -> onLockTaken())
+                    .onMessage(Takeover.TookOver.class, took -> onTookOver(took, takeover))
+                    .onMessage(
+                        Takeover.Failed.class,
+                        failed -> exit(NodeLifecycle.EXIT_FAILURE, "could not take over as main: " + failed.cause()))
+                    .onMessage(GracefulStop.class, stop -> abandonTakeover(takeover)),
+                reason -> exitAbandoning(takeover, reason)))
+        .build();
+  }
+
+  private Behavior<Command> serving(Term term) {
+    return asMain(
+            term,
+            Behaviors.receive(Command.class)
+                .onMessage(Coordination.class, is(CoordinationEvent.ConnectionSuspended.class), c -> fence(term)))
+        .build();
+  }
+
+  /** The main with its ZooKeeper connection suspended: its main coordinator refuses all work. */
+  private Behavior<Command> fenced(Term term) {
+    return asMain(
+            term,
+            Behaviors.receive(Command.class)
+                .onMessage(
+                    Coordination.class,
+                    c -> c.event() instanceof CoordinationEvent.ConnectionReconnected reconnected && reconnected.sameSession(),
+                    c -> resume(term)))
+        .build();
+  }
+
+  /** Graceful stop of the main: its main coordinator closes the store; then the lock goes, then ZooKeeper. */
+  private Behavior<Command> stoppingMain(Term term) {
+    return stopping(
+            Behaviors.receive(Command.class)
+                .onMessage(MainStopped.class, stopped -> withdraw(Optional.of(term.lock()), stopped.stopped().problem()))
+                .onMessage(
+                    MainEnded.class,
+                    ended -> withdraw(Optional.of(term.lock()), Optional.of("the main coordinator ended before it closed the store"))))
+        .build();
+  }
+
+  /** Graceful stop during a takeover: it releases what it took (or handed it over just before it heard). */
+  private Behavior<Command> stoppingTakeover() {
+    return stopping(
+            Behaviors.receive(Command.class)
+                .onMessage(Takeover.TookOver.class, took -> withdraw(Optional.of(closeStore(took)), Optional.empty()))
+                .onMessage(Takeover.Abandoned.class, abandoned -> withdraw(Optional.empty(), Optional.empty()))
+                .onMessage(Takeover.Failed.class, failed -> withdraw(Optional.empty(), Optional.empty())))
+        .build();
+  }
+
+  private Behavior<Command> withdrawing(Optional<String> problem) {
+    return stopping(
+            Behaviors.receive(Command.class)
+                .onMessage(
+                    Withdrawn.class,
+                    withdrawn ->
+                        problem
+                            .map(p -> exit(NodeLifecycle.EXIT_FAILURE, "stopped, but " + p))
+                            .orElseGet(() -> exit(NodeLifecycle.EXIT_GRACEFUL, "stopped gracefully"))))
+        .build();
+  }
+
+  /** The process is ending: only requests are answered (the gateway says "stopping"). */
+  private Behavior<Command> exiting() {
+    return Behaviors.receive(Command.class)
+        .onMessage(RequestGateway.Request.class, this::toGateway)
+        .onMessage(Takeover.TookOver.class, took -> {
+          closeStore(took).close();
+          return Behaviors.same();
+        })
+        .onAnyMessage(m -> Behaviors.same())
+        .build();
+  }
+
+  // ---- what roles share -----------------------------------------------------------------------------
+
+  /** Main and fenced: both hold the term; losing leadership or the session ends it, and the process. */
+  private BehaviorBuilder<Command> asMain(Term term, BehaviorBuilder<Command> receive) {
+    return anyRole(
+        leading(
+            receive
+                .onMessage(Coordination.class, is(CoordinationEvent.NodesChanged.class), c -> {
+                  onCoordination(c.event());
+                  term.main().tell(new MainCoordinator.LiveNodes(nodes));
+                  return Behaviors.same();
+                })
+                .onMessage(
+                    MainEnded.class,
+                    ended -> exit(NodeLifecycle.EXIT_FAILURE, "the main coordinator failed; a main that cannot vouch for its store does not serve"))
+                .onMessage(GracefulStop.class, stop -> stopMain(term)),
+            reason -> exitFencing(term, reason)));
+  }
+
+  /** From the moment this node was elected, losing leadership or the session ends the process (exit 3). */
+  private static BehaviorBuilder<Command> leading(
+      BehaviorBuilder<Command> receive, Function<String, Behavior<Command>> exitLostMain) {
+    return receive
+        .onMessage(Coordination.class, is(CoordinationEvent.LeadershipRevoked.class),
+            c -> exitLostMain.apply("leadership lost"))
+        .onMessage(Coordination.class, is(CoordinationEvent.ConnectionLost.class),
+            c -> exitLostMain.apply("ZooKeeper session lost"));
+  }
+
+  /** Every role until stopping: requests to the gateway, ZooKeeper's other news, a child's end. */
+  private BehaviorBuilder<Command> anyRole(BehaviorBuilder<Command> receive) {
+    return receive
+        .onMessage(RequestGateway.Request.class, this::toGateway)
+        .onMessage(Coordination.class, c -> onCoordination(c.event()))
+        .onMessage(WarmedUp.class, this::onWarmedUp)
+        .onMessage(ChildEnded.class, ended -> exit(NodeLifecycle.EXIT_FAILURE, "the node's " + ended.name() + " failed"));
+  }
+
+  /** Stopping: requests still answered (the gateway says "stopping"); the rest of the news no longer matters. */
+  private BehaviorBuilder<Command> stopping(BehaviorBuilder<Command> receive) {
+    return receive
+        .onMessage(RequestGateway.Request.class, this::toGateway)
+        .onMessage(WarmedUp.class, this::onWarmedUp)
+        .onMessage(Coordination.class, is(CoordinationEvent.MainChanged.class), c -> onCoordination(c.event()))
+        .onAnyMessage(m -> Behaviors.same());
+  }
+
+  // ---- handlers -------------------------------------------------------------------------------------
+
+  private Behavior<Command> onRegistered(Registered registered, boolean elected) {
     if (registered.failure().isPresent()) {
       Throwable failure = registered.failure().get();
       if (failure instanceof NodeNameInUseException) {
@@ -217,314 +338,164 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
       }
       return exit(NodeLifecycle.EXIT_FAILURE, "could not register with ZooKeeper: " + failure);
     }
-    if (role != NodeRole.STARTING) {
-      return this;
-    }
     NodeRole next =
-        identity.masterEligible()
+        identity.mainEligible()
             ? NodeRole.STANDBY
             : identity.coordinator() ? NodeRole.COORDINATOR : NodeRole.EXECUTOR;
-    changeRole(next, "registered with ZooKeeper");
-    return this;
+    changeRole(next, "registered with ZooKeeper", Optional.empty());
+    return elected ? elected() : following();
+  }
+
+  private Behavior<Command> elected() {
+    changeRole(NodeRole.LOCKING, "elected; taking the store lock on " + identity.localPath(), Optional.empty());
+    ActorRef<Takeover.Command> takeover =
+        watched(
+            context.spawn(
+                Takeover.create(identity, coordination, settings.takeover(), context.getSelf().narrow()), "takeover"),
+            "takeover");
+    return takingOver(takeover);
+  }
+
+  private Behavior<Command> onLockTaken() {
+    changeRole(NodeRole.OPENING, "store lock taken; opening the store", Optional.empty());
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onTookOver(Takeover.TookOver took, ActorRef<Takeover.Command> takeover) {
+    context.unwatch(takeover);
+    epoch = took.record().epoch();
+    gateway.tell(new RequestGateway.MainPublished(Optional.of(took.record())));
+    ActorRef<MainCoordinator.Command> main =
+        context.spawn(
+            MainCoordinator.create(
+                identity.name(), epoch, took.store(), coordination, nodes, Set.copyOf(addressesSeen), settings.main()),
+            ActorPaths.MAIN);
+    context.watchWith(main, new MainEnded());
+    changeRole(NodeRole.MAIN, "serving as main", Optional.of(main));
+    return serving(new Term(epoch, took.lock(), main));
+  }
+
+  private Behavior<Command> fence(Term term) {
+    term.main().tell(new MainCoordinator.Fence("ZooKeeper connection suspended"));
+    changeRole(NodeRole.FENCED, "ZooKeeper connection suspended; refusing work until it returns", Optional.of(term.main()));
+    return fenced(term);
+  }
+
+  private Behavior<Command> resume(Term term) {
+    term.main().tell(new MainCoordinator.Resume());
+    changeRole(NodeRole.MAIN, "ZooKeeper connection back within the session; serving again", Optional.of(term.main()));
+    return serving(term);
+  }
+
+  /** ZooKeeper news that every role treats alike; leadership news matters only to the roles that handle it. */
+  private Behavior<Command> onCoordination(CoordinationEvent event) {
+    if (event instanceof CoordinationEvent.MainChanged changed) {
+      gateway.tell(new RequestGateway.MainPublished(changed.main()));
+      executor.ifPresent(e -> e.tell(new Executor.MainChanged(changed.main())));
+    } else if (event instanceof CoordinationEvent.NodesChanged changed) {
+      onNodesChanged(changed);
+    } else if (event instanceof CoordinationEvent.ConnectionSuspended) {
+      context.getLog().warn("node {}: ZooKeeper connection suspended", identity.name());
+    } else if (event instanceof CoordinationEvent.ConnectionReconnected reconnected) {
+      context.getLog().info("node {}: ZooKeeper connection back (same session: {})", identity.name(), reconnected.sameSession());
+    } else if (event instanceof CoordinationEvent.ConnectionLost) {
+      context.getLog().warn("node {}: ZooKeeper session lost; rejoining when it reconnects", identity.name());
+    }
+    return Behaviors.same();
+  }
+
+  private void onNodesChanged(CoordinationEvent.NodesChanged changed) {
+    nodes = List.copyOf(changed.nodes());
+    nodes.forEach(n -> addressesSeen.add(n.pekkoAddress()));
+    gateway.tell(new RequestGateway.LiveNodes(nodes));
   }
 
   private Behavior<Command> onWarmedUp(WarmedUp warmedUp) {
     if (warmedUp.failure().isPresent()) {
-      getContext().getLog().warn(
+      context.getLog().warn(
           "node {}: could not load the failover code paths ahead of time (they load when first used): {}",
           identity.name(), warmedUp.failure().get().toString());
     } else {
-      getContext().getLog().info("node {}: failover code paths loaded ahead of time ({})", identity.name(), warmedUp.summary());
+      context.getLog().info("node {}: failover code paths loaded ahead of time ({})", identity.name(), warmedUp.summary());
     }
-    return this;
+    return Behaviors.same();
   }
 
-  private Behavior<Command> onCoordination(CoordinationEvent event) {
-    if (event instanceof CoordinationEvent.LeadershipGranted) {
-      onElected();
-    } else if (event instanceof CoordinationEvent.LeadershipRevoked && role.holdsLeadership()) {
-      return exit(NodeLifecycle.EXIT_LOST_MAIN, "leadership lost at epoch " + epoch + "; exiting");
-    } else if (event instanceof CoordinationEvent.ConnectionSuspended) {
-      onSuspended();
-    } else if (event instanceof CoordinationEvent.ConnectionReconnected reconnected) {
-      onReconnected(reconnected);
-    } else if (event instanceof CoordinationEvent.ConnectionLost) {
-      if (role.holdsLeadership()) {
-        return exit(NodeLifecycle.EXIT_LOST_MAIN, "ZooKeeper session lost at epoch " + epoch + "; exiting");
-      }
-      getContext().getLog().warn("node {}: ZooKeeper session lost; rejoining when it reconnects", identity.name());
-    } else if (event instanceof CoordinationEvent.MainChanged changed) {
-      onMainChanged(changed.main());
-    } else if (event instanceof CoordinationEvent.NodesChanged changed) {
-      nodes = List.copyOf(changed.nodes());
-      nodes.forEach(n -> addressesSeen.add(n.pekkoAddress()));
-      main.ifPresent(m -> m.tell(new MainCoordinator.LiveNodes(nodes)));
-    }
-    return this;
+  /** Which of ZooKeeper's news a handler is for. */
+  private static Predicate<Coordination> is(Class<? extends CoordinationEvent> type) {
+    return coordination -> type.isInstance(coordination.event());
   }
 
-  private void onElected() {
-    if (role != NodeRole.STANDBY) {
-      return;
-    }
-    changeRole(NodeRole.LOCKING, "elected; taking the store lock on " + identity.storeDir());
-    getContext().getSelf().tell(new TryLock());
+  private Behavior<Command> toGateway(RequestGateway.Request request) {
+    gateway.tell(request);
+    return Behaviors.same();
   }
 
-  private Behavior<Command> onTryLock(TryLock tick) {
-    if (role != NodeRole.LOCKING) {
-      return this;
-    }
-    String owner = identity.name() + " pid " + ProcessHandle.current().pid() + "@" + identity.host();
-    getContext().pipeToSelf(
-        CompletableFuture.supplyAsync(() -> tryAcquire(owner), blocking),
-        (acquired, failure) ->
-            new LockAttempted(
-                acquired == null ? Optional.empty() : acquired,
-                Optional.ofNullable(failure).map(NodeSupervisor::unwrap)));
-    return this;
+  // ---- the ends -------------------------------------------------------------------------------------
+
+  /** Graceful stop before this node was elected: nothing to close. */
+  private Behavior<Command> stop() {
+    changeRole(NodeRole.STOPPING, "stopping gracefully", Optional.empty());
+    return withdraw(Optional.empty(), Optional.empty());
   }
 
-  private Optional<StoreLock> tryAcquire(String owner) {
-    try {
-      return StoreLock.tryAcquire(identity.storeDir(), owner);
-    } catch (java.io.IOException e) {
-      throw new CompletionException(e);
-    }
+  private Behavior<Command> stopMain(Term term) {
+    changeRole(NodeRole.STOPPING, "stopping gracefully", Optional.empty());
+    term.main().tell(new MainCoordinator.Stop(context.messageAdapter(MainCoordinator.Stopped.class, MainStopped::new)));
+    return stoppingMain(term);
   }
 
-  private Behavior<Command> onLockAttempted(LockAttempted attempt) {
-    if (role != NodeRole.LOCKING) {
-      attempt.lock().ifPresent(StoreLock::close);
-      return this;
-    }
-    if (attempt.lock().isPresent()) {
-      lock = attempt.lock();
-      changeRole(NodeRole.OPENING, "store lock taken; opening the store");
-      takeOver(lock.get());
-      return this;
-    }
-    Instant now = Instant.now();
-    if (Duration.between(lockWaitLoggedAt, now).compareTo(settings.lockWaitLogInterval()) >= 0) {
-      lockWaitLoggedAt = now;
-      String reason =
-          attempt
-              .failure()
-              .map(Throwable::toString)
-              .orElseGet(() -> "held by " + StoreLock.holder(identity.storeDir()).orElse("an unknown process"));
-      getContext().getLog().info(
-          "node {}: elected, waiting for the store lock on {} ({})", identity.name(), identity.storeDir(), reason);
-    }
-    timers.startSingleTimer(new TryLock(), settings.lockRetry());
-    return this;
+  private Behavior<Command> abandonTakeover(ActorRef<Takeover.Command> takeover) {
+    changeRole(NodeRole.STOPPING, "stopping gracefully", Optional.empty());
+    context.unwatch(takeover);
+    takeover.tell(new Takeover.Abandon());
+    return stoppingTakeover();
   }
 
-  /** Open the store, take the next epoch, record it, publish: only then is this node the main. */
-  private void takeOver(StoreLock heldLock) {
-    Instant since = Instant.now();
-    CompletableFuture<TookOver> takeover =
-        CompletableFuture.supplyAsync(() -> MetadataStore.open(heldLock), blocking)
-            .thenCompose(
-                store ->
-                    coordination
-                        .takeNextEpoch(store.epoch())
-                        .thenApplyAsync(
-                            next -> {
-                              store.beginEpoch(next, identity.name(), since);
-                              return new TookOver(store, mainRecord(next, since));
-                            },
-                            blocking)
-                        .whenComplete((ok, failure) -> closeOnFailure(store, failure)))
-            .thenCompose(
-                took -> coordination.publishMain(took.record()).thenApply(published -> took));
-    getContext().pipeToSelf(
-        takeover,
-        (took, failure) -> failure == null ? took : new TakeoverFailed(unwrap(failure)));
-  }
-
-  private static void closeOnFailure(MetadataStore store, Throwable failure) {
-    if (failure != null) {
-      store.close();
-    }
-  }
-
-  private MainRecord mainRecord(long epoch, Instant since) {
-    return new MainRecord(
-        identity.name(), identity.host(), identity.webUrl(), identity.pekkoAddress(), epoch, since);
-  }
-
-  private Behavior<Command> onTookOver(TookOver took) {
-    if (role != NodeRole.OPENING) {
-      took.store().close();
-      return this;
-    }
-    epoch = took.record().epoch();
-    publishedMain = Optional.of(took.record());
-    main =
-        Optional.of(
-            getContext().spawn(
-                MainCoordinator.create(
-                    identity.name(),
-                    epoch,
-                    took.store(),
-                    coordination,
-                    settings.confirmTimeout(),
-                    nodes,
-                    Set.copyOf(addressesSeen),
-                    settings.registry()),
-                ActorPaths.MAIN));
-    changeRole(NodeRole.MAIN, "serving as main");
-    return this;
-  }
-
-  private Behavior<Command> onTakeoverFailed(TakeoverFailed failed) {
-    if (role != NodeRole.OPENING) {
-      return this;
-    }
-    return exit(NodeLifecycle.EXIT_FAILURE, "could not take over as main: " + failed.cause());
-  }
-
-  private void onSuspended() {
-    if (role == NodeRole.MAIN) {
-      main.ifPresent(m -> m.tell(new MainCoordinator.Fence("ZooKeeper connection suspended")));
-      changeRole(NodeRole.FENCED, "ZooKeeper connection suspended; refusing work until it returns");
-    } else {
-      getContext().getLog().warn("node {}: ZooKeeper connection suspended", identity.name());
-    }
-  }
-
-  private void onReconnected(CoordinationEvent.ConnectionReconnected reconnected) {
-    if (role == NodeRole.FENCED && reconnected.sameSession()) {
-      main.ifPresent(m -> m.tell(new MainCoordinator.Resume()));
-      changeRole(NodeRole.MAIN, "ZooKeeper connection back within the session; serving again");
-    } else {
-      getContext().getLog().info("node {}: ZooKeeper connection back (same session: {})", identity.name(), reconnected.sameSession());
-    }
-  }
-
-  private void onMainChanged(Optional<MainRecord> record) {
-    if (!record.equals(publishedMain)) {
-      getContext().getLog().info(
-          "node {}: main is now {}",
-          identity.name(),
-          record.map(r -> r.node() + " at epoch " + r.epoch() + " (" + r.webUrl() + ")").orElse("none"));
-    }
-    publishedMain = record;
-    executor.ifPresent(e -> e.tell(new Executor.MainChanged(record)));
-  }
-
-  private Behavior<Command> onGetStatus(GetStatus get) {
-    get.replyTo().tell(status());
-    return this;
-  }
-
-  private NodeStatus status() {
-    long knownEpoch = role == NodeRole.MAIN || role == NodeRole.FENCED ? epoch : publishedMain.map(MainRecord::epoch).orElse(0L);
-    return new NodeStatus(identity.name(), role, knownEpoch, publishedMain, nodes);
-  }
-
-  private Behavior<Command> onServeCatalog(ServeCatalog serve) {
-    if (role == NodeRole.MAIN || role == NodeRole.FENCED) {
-      main.ifPresent(m -> m.tell(new MainCoordinator.Serve(serve.command())));
-    } else {
-      serve
-          .command()
-          .replyTo()
-          .tell(
-              new CatalogReply.Unavailable(
-                  "this node is " + role.label() + ", not the main",
-                  publishedMain.map(MainRecord::webUrl)));
-    }
-    return this;
-  }
-
-  private Behavior<Command> onRunProbe(RunProbe probe) {
-    if (role == NodeRole.MAIN || role == NodeRole.FENCED) {
-      main.ifPresent(m -> m.tell(new MainCoordinator.Probe(probe.request())));
-    } else {
-      probe.request().replyTo().tell(
-          new ProbeReply.Unavailable("this node is " + role.label() + ", not the main", publishedMain.map(MainRecord::webUrl)));
-    }
-    return this;
-  }
-
-  /** The executors live in the main's registry, wherever the main is: ask it over the cluster. */
-  private Behavior<Command> onGetClusterView(GetClusterView get) {
-    NodeStatus status = status();
-    if (publishedMain.isEmpty()) {
-      get.replyTo().tell(new ClusterView(status, Optional.empty(), Optional.of("no main is published")));
-      return this;
-    }
-    ActorRef<ExecutorRegistry.Command> registry =
-        ActorRefResolver.get(getContext().getSystem()).resolveActorRef(ActorPaths.registry(publishedMain.get().pekkoAddress()));
-    getContext().ask(
-        ExecutorRegistry.ExecutorList.class,
-        registry,
-        Duration.ofSeconds(2),
-        ExecutorRegistry.ListExecutors::new,
-        (list, failure) ->
-            new ClusterViewReady(
-                get.replyTo(),
-                new ClusterView(
-                    status,
-                    Optional.ofNullable(list),
-                    Optional.ofNullable(failure).map(f -> "the main's executor registry did not answer: " + f.getMessage()))));
-    return this;
-  }
-
-  private Behavior<Command> onGracefulStop(GracefulStop stop) {
-    if (role == NodeRole.STOPPING) {
-      return this;
-    }
-    changeRole(NodeRole.STOPPING, "stopping gracefully");
-    timers.cancelAll();
-    if (main.isPresent()) {
-      main.get().tell(new MainCoordinator.Stop(getContext().messageAdapter(MainCoordinator.Stopped.class, s -> new MainClosed())));
-      return this;
-    }
-    return withdraw();
-  }
-
-  private Behavior<Command> onMainClosed(MainClosed closed) {
-    main = Optional.empty();
-    return withdraw();
+  /** A takeover that completed after all, too late: its store closed, its lock left to release. */
+  private static StoreLock closeStore(Takeover.TookOver took) {
+    took.store().close();
+    return took.lock();
   }
 
   /** After the store is closed: release the lock, then leave ZooKeeper, so a successor finds the lock free. */
-  private Behavior<Command> withdraw() {
+  private Behavior<Command> withdraw(Optional<StoreLock> lock, Optional<String> problem) {
     lock.ifPresent(StoreLock::close);
-    lock = Optional.empty();
     lifecycle.leaving();
-    getContext().pipeToSelf(
+    context.pipeToSelf(
         CompletableFuture.runAsync(coordination::withdraw, blocking),
         (ok, failure) -> {
           if (failure != null) {
-            getContext().getLog().warn("node {}: leaving ZooKeeper failed: {}", identity.name(), failure.toString());
+            context.getLog().warn("node {}: leaving ZooKeeper failed: {}", identity.name(), failure.toString());
           }
           return new Withdrawn();
         });
-    return this;
+    return withdrawing(problem);
   }
 
-  private Behavior<Command> onWithdrawn(Withdrawn withdrawn) {
-    return exit(NodeLifecycle.EXIT_GRACEFUL, "stopped gracefully");
+  private Behavior<Command> exitFencing(Term term, String reason) {
+    term.main().tell(new MainCoordinator.Fence("node is exiting"));
+    return exit(NodeLifecycle.EXIT_LOST_MAIN, reason + " at epoch " + epoch + "; exiting");
+  }
+
+  private Behavior<Command> exitAbandoning(ActorRef<Takeover.Command> takeover, String reason) {
+    context.unwatch(takeover);
+    takeover.tell(new Takeover.Abandon());
+    return exit(NodeLifecycle.EXIT_LOST_MAIN, reason + " at epoch " + epoch + "; exiting");
   }
 
   private Behavior<Command> exit(int code, String reason) {
-    main.ifPresent(m -> m.tell(new MainCoordinator.Fence("node is exiting")));
     role = NodeRole.STOPPING;
+    gateway.tell(new RequestGateway.RoleChanged(role, epoch, Optional.empty()));
     lifecycle.exit(code, "node " + identity.name() + ": " + reason);
-    return this;
+    return exiting();
   }
 
-  private void changeRole(NodeRole next, String why) {
+  private void changeRole(NodeRole next, String why, Optional<ActorRef<MainCoordinator.Command>> main) {
     NodeRole previous = role;
     role = next;
-    getContext().getLog().info(
+    gateway.tell(new RequestGateway.RoleChanged(next, epoch, main));
+    context.getLog().info(
         "node {} epoch {}: {} -> {}: {}", identity.name(), epoch, previous.label(), next.label(), why);
-  }
-
-  private static Throwable unwrap(Throwable failure) {
-    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
   }
 }

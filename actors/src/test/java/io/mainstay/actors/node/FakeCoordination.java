@@ -11,29 +11,38 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorRef;
 
-/** A ZooKeeper stand-in for one supervisor: the test plays ZooKeeper by sending events. */
-final class FakeCoordination implements ClusterCoordination {
+/** A ZooKeeper stand-in for one node: the test plays ZooKeeper by sending events, and breaks it by flags. */
+public final class FakeCoordination implements ClusterCoordination {
 
-  final AtomicLong zkEpoch = new AtomicLong();
-  final AtomicBoolean confirmFails = new AtomicBoolean();
-  final AtomicReference<MainRecord> published = new AtomicReference<>();
-  final CountDownLatch withdrawn = new CountDownLatch(1);
+  public final AtomicLong zkEpoch = new AtomicLong();
+  public final AtomicBoolean confirmFails = new AtomicBoolean();
+  public final AtomicBoolean epochFails = new AtomicBoolean();
+  public final AtomicReference<MainRecord> published = new AtomicReference<>();
+  public final CountDownLatch withdrawn = new CountDownLatch(1);
+  /** Grant leadership inside {@link #start}, as Curator may: before the node hears it is registered. */
+  public final AtomicBoolean grantOnStart = new AtomicBoolean();
   private final CountDownLatch started = new CountDownLatch(1);
   private volatile ActorRef<CoordinationEvent> listener;
 
   @Override
   public void start(boolean candidate, ActorRef<CoordinationEvent> listener) {
     this.listener = listener;
+    if (grantOnStart.get()) {
+      listener.tell(new CoordinationEvent.LeadershipGranted());
+    }
     started.countDown();
   }
 
-  void send(CoordinationEvent event) throws InterruptedException {
+  public void send(CoordinationEvent event) throws InterruptedException {
     started.await();
     listener.tell(event);
   }
 
   @Override
   public CompletionStage<Long> takeNextEpoch(long storeEpoch) {
+    if (epochFails.get()) {
+      return CompletableFuture.failedFuture(new IllegalStateException("epoch znode changed under us"));
+    }
     return CompletableFuture.completedFuture(zkEpoch.updateAndGet(current -> Math.max(current, storeEpoch) + 1));
   }
 

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mainstay.actors.ActorPaths;
 import io.mainstay.actors.catalog.CatalogCommand;
 import io.mainstay.actors.catalog.CatalogReply;
 import io.mainstay.actors.coordination.CoordinationEvent;
 import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.coordination.NodeRecord;
+import io.mainstay.actors.executor.Executor;
 import io.mainstay.store.MetadataStore;
 import io.mainstay.store.StoreLock;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +21,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,15 +36,20 @@ class NodeSupervisorTest {
 
   private static final ActorTestKit testKit = ActorTestKit.create();
   private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final AtomicInteger starts = new AtomicInteger();
 
-  @TempDir Path storeDir;
+  @TempDir Path localPath;
   private FakeCoordination zk;
   private LinkedBlockingQueue<Integer> exitCodes;
   private ActorRef<NodeSupervisor.Command> supervisor;
 
   @BeforeEach
   void startSupervisor() {
-    zk = new FakeCoordination();
+    start(new FakeCoordination(), Set.of(NodeRecord.COORDINATOR, NodeRecord.MAIN_ELIGIBLE));
+  }
+
+  private void start(FakeCoordination coordination, Set<String> roles) {
+    zk = coordination;
     exitCodes = new LinkedBlockingQueue<>();
     NodeIdentity identity =
         new NodeIdentity(
@@ -48,14 +57,13 @@ class NodeSupervisorTest {
             "127.0.0.1",
             "http://127.0.0.1:9047",
             "pekko://mainstay@127.0.0.1:1",
-            Set.of(NodeRecord.COORDINATOR, NodeRecord.MASTER),
-            storeDir,
+            roles,
+            localPath,
             1);
-    NodeSupervisor.Settings defaults = NodeSupervisor.Settings.defaults();
-    NodeSupervisor.Settings settings =
-        new NodeSupervisor.Settings(
-            Duration.ofMillis(20), Duration.ofSeconds(10), Duration.ofSeconds(2), defaults.executor(), defaults.registry());
-    supervisor = testKit.spawn(NodeSupervisor.create(identity, zk, (code, reason) -> exitCodes.add(code), settings));
+    supervisor =
+        testKit.spawn(
+            NodeSupervisor.create(identity, zk, (code, reason) -> exitCodes.add(code), TestSettings.fast()),
+            "node-" + starts.incrementAndGet());
   }
 
   @AfterEach
@@ -113,7 +121,7 @@ class NodeSupervisorTest {
 
   @Test
   void electedNodeThatLosesLeadershipWhileWaitingForTheLockExits() throws Exception {
-    try (StoreLock held = StoreLock.tryAcquire(storeDir, "someone else").orElseThrow()) {
+    try (StoreLock held = StoreLock.tryAcquire(localPath, "someone else").orElseThrow()) {
       awaitRole(NodeRole.STANDBY);
       zk.send(new CoordinationEvent.LeadershipGranted());
       awaitRole(NodeRole.LOCKING);
@@ -124,7 +132,7 @@ class NodeSupervisorTest {
 
   @Test
   void electedNodeWaitsForTheLockAndServesOnceItIsFree() throws Exception {
-    StoreLock held = StoreLock.tryAcquire(storeDir, "previous main").orElseThrow();
+    StoreLock held = StoreLock.tryAcquire(localPath, "previous main").orElseThrow();
     awaitRole(NodeRole.STANDBY);
     zk.send(new CoordinationEvent.LeadershipGranted());
     awaitRole(NodeRole.LOCKING);
@@ -153,11 +161,54 @@ class NodeSupervisorTest {
     supervisor.tell(new NodeSupervisor.GracefulStop());
     assertEquals(NodeLifecycle.EXIT_GRACEFUL, exitCodes.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
     assertTrue(zk.withdrawn.await(1, TimeUnit.SECONDS));
-    try (StoreLock lock = StoreLock.tryAcquire(storeDir, "successor").orElseThrow();
+    try (StoreLock lock = StoreLock.tryAcquire(localPath, "successor").orElseThrow();
         MetadataStore store = MetadataStore.open(lock)) {
       assertTrue(store.catalog().get("orders").isPresent());
       assertTrue(store.history().get(0).until().isPresent(), "the term's end is recorded");
     }
+  }
+
+  @Test
+  void gracefulStopWhileWaitingForTheLockWithdrawsAndExits0() throws Exception {
+    try (StoreLock held = StoreLock.tryAcquire(localPath, "previous main").orElseThrow()) {
+      awaitRole(NodeRole.STANDBY);
+      zk.send(new CoordinationEvent.LeadershipGranted());
+      awaitRole(NodeRole.LOCKING);
+      supervisor.tell(new NodeSupervisor.GracefulStop());
+      assertEquals(NodeLifecycle.EXIT_GRACEFUL, exitCodes.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+      assertTrue(zk.withdrawn.await(1, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void leadershipGrantedBeforeTheRegistrationIsReportedIsNotLost() throws Exception {
+    testKit.stop(supervisor);
+    FakeCoordination grantsAtOnce = new FakeCoordination();
+    grantsAtOnce.grantOnStart.set(true);
+    start(grantsAtOnce, Set.of(NodeRecord.COORDINATOR, NodeRecord.MAIN_ELIGIBLE));
+    awaitRole(NodeRole.MAIN);
+  }
+
+  @Test
+  void mainWhoseCatalogDiesExits1() throws Exception {
+    becomeMain();
+    // a name the store rejects with an IllegalArgumentException (the web port never lets one through)
+    supervisor.tell(new RequestGateway.ServeCatalog(new CatalogCommand.Get("no/such name", testKit.<CatalogReply>createTestProbe().getRef())));
+    assertEquals(NodeLifecycle.EXIT_FAILURE, exitCodes.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+    assertEquals(NodeRole.STOPPING, status().role(), "an exiting node serves nothing");
+  }
+
+  @Test
+  void nodeWhoseExecutorFailsExits1() throws Exception {
+    testKit.stop(supervisor);
+    start(new FakeCoordination(), Set.of(NodeRecord.EXECUTOR));
+    awaitRole(NodeRole.EXECUTOR);
+    ActorRef<Executor.Command> executor =
+        ActorRefResolver.get(testKit.system())
+            .resolveActorRef(supervisor.path().toString() + "/" + ActorPaths.EXECUTOR);
+    // a fragment with nowhere to send its outcome: the executor throws when it is done
+    executor.tell(new Executor.RunFragment("f-1", 1, 0, null));
+    assertEquals(NodeLifecycle.EXIT_FAILURE, exitCodes.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
   }
 
   @Test
@@ -182,13 +233,13 @@ class NodeSupervisorTest {
 
   private CatalogReply ask(java.util.function.Function<ActorRef<CatalogReply>, CatalogCommand> command) {
     TestProbe<CatalogReply> probe = testKit.createTestProbe();
-    supervisor.tell(new NodeSupervisor.ServeCatalog(command.apply(probe.getRef())));
+    supervisor.tell(new RequestGateway.ServeCatalog(command.apply(probe.getRef())));
     return probe.receiveMessage(WAIT);
   }
 
   private NodeStatus status() {
     TestProbe<NodeStatus> probe = testKit.createTestProbe();
-    supervisor.tell(new NodeSupervisor.GetStatus(probe.getRef()));
+    supervisor.tell(new RequestGateway.GetStatus(probe.getRef()));
     return probe.receiveMessage(WAIT);
   }
 

@@ -4,16 +4,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mainstay.actors.Failures;
 import io.mainstay.actors.catalog.CatalogCommand;
 import io.mainstay.actors.catalog.CatalogReply;
-import io.mainstay.actors.node.NodeSupervisor;
+import io.mainstay.actors.node.RequestGateway;
 import io.mainstay.store.Catalog;
 import io.mainstay.store.CatalogEntry;
+import io.mainstay.store.EpochRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
@@ -36,15 +38,36 @@ final class CatalogRoutes extends AllDirectives {
 
   static final int MAX_DOCUMENT_BYTES = 1 << 20;
 
+  record Written(String name, long version, long epoch) {}
+
+  /** An entry with its document as the JSON it is (stored as the client sent it, written back compact). */
+  record Entry(String name, long version, long epoch, Instant updated, JsonNode document) {
+    static Entry of(CatalogEntry entry) {
+      try {
+        return new Entry(
+            entry.name(), entry.version(), entry.epoch(), entry.updated(), JsonResponses.MAPPER.readTree(entry.document()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  record Listing(List<CatalogEntry.Summary> entries) {}
+
+  /** Every term, {@code until} {@code null} while it has not ended. */
+  record Epochs(List<EpochRecord> epochs) {}
+
+  record Deleted(String name, boolean deleted) {}
+
   private static final ObjectReader STRICT_JSON =
       JsonResponses.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-  private final ActorRef<NodeSupervisor.Command> supervisor;
+  private final ActorRef<RequestGateway.Request> gateway;
   private final ActorSystem<?> system;
   private final Duration timeout;
 
-  CatalogRoutes(ActorRef<NodeSupervisor.Command> supervisor, ActorSystem<?> system, Duration timeout) {
-    this.supervisor = supervisor;
+  CatalogRoutes(ActorRef<RequestGateway.Request> gateway, ActorSystem<?> system, Duration timeout) {
+    this.gateway = gateway;
     this.system = system;
     this.timeout = timeout;
   }
@@ -99,7 +122,7 @@ final class CatalogRoutes extends AllDirectives {
   }
 
   private static HttpResponse bodyFailure(Throwable failure) {
-    Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+    Throwable cause = Failures.unwrap(failure);
     if (cause instanceof EntityStreamSizeException) {
       return tooLarge();
     }
@@ -118,8 +141,8 @@ final class CatalogRoutes extends AllDirectives {
   private CompletionStage<HttpResponse> askFor(Function<ActorRef<CatalogReply>, CatalogCommand> command) {
     CompletionStage<CatalogReply> reply =
         AskPattern.ask(
-            supervisor,
-            replyTo -> new NodeSupervisor.ServeCatalog(command.apply(replyTo)),
+            gateway,
+            replyTo -> new RequestGateway.ServeCatalog(command.apply(replyTo)),
             timeout,
             system.scheduler());
     return reply.handle(
@@ -130,60 +153,32 @@ final class CatalogRoutes extends AllDirectives {
   }
 
   private static String timedOutOr(Throwable failure) {
-    Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+    Throwable cause = Failures.unwrap(failure);
     return cause instanceof TimeoutException ? "the main did not answer in time" : cause.toString();
   }
 
-  private static HttpResponse toResponse(CatalogReply reply) {
+  static HttpResponse toResponse(CatalogReply reply) {
     if (reply instanceof CatalogReply.Written written) {
-      ObjectNode body = JsonResponses.MAPPER.createObjectNode();
-      body.put("name", written.name());
-      body.put("version", written.version());
-      body.put("epoch", written.epoch());
-      return JsonResponses.json(StatusCodes.OK, body);
+      return JsonResponses.json(StatusCodes.OK, new Written(written.name(), written.version(), written.epoch()));
     }
     if (reply instanceof CatalogReply.Found found) {
-      return JsonResponses.json(StatusCodes.OK, entryBody(found.entry()));
+      return JsonResponses.json(StatusCodes.OK, Entry.of(found.entry()));
     }
     if (reply instanceof CatalogReply.Listing listing) {
-      ObjectNode body = JsonResponses.MAPPER.createObjectNode();
-      ArrayNode entries = body.putArray("entries");
-      listing.entries().forEach(e -> entries.addObject().put("name", e.name()).put("version", e.version()));
-      return JsonResponses.json(StatusCodes.OK, body);
+      return JsonResponses.json(StatusCodes.OK, new Listing(listing.entries()));
     }
     if (reply instanceof CatalogReply.EpochHistory history) {
-      ObjectNode body = JsonResponses.MAPPER.createObjectNode();
-      ArrayNode epochs = body.putArray("epochs");
-      history.epochs().forEach(e -> {
-        ObjectNode entry = epochs.addObject().put("epoch", e.epoch()).put("node", e.node()).put("since", e.since().toString());
-        e.until().ifPresentOrElse(until -> entry.put("until", until.toString()), () -> entry.putNull("until"));
-      });
-      return JsonResponses.json(StatusCodes.OK, body);
+      return JsonResponses.json(StatusCodes.OK, new Epochs(history.epochs()));
     }
     if (reply instanceof CatalogReply.Deleted deleted) {
-      ObjectNode body = JsonResponses.MAPPER.createObjectNode();
-      body.put("name", deleted.name());
-      body.put("deleted", true);
-      return JsonResponses.json(StatusCodes.OK, body);
+      return JsonResponses.json(StatusCodes.OK, new Deleted(deleted.name(), true));
     }
     if (reply instanceof CatalogReply.NotFound notFound) {
       return JsonResponses.error(StatusCodes.NOT_FOUND, "no catalog entry named '" + notFound.name() + "'");
     }
-    CatalogReply.Unavailable unavailable = (CatalogReply.Unavailable) reply;
-    return JsonResponses.notMain(unavailable.reason(), unavailable.mainUrl().orElse(null));
-  }
-
-  private static ObjectNode entryBody(CatalogEntry entry) {
-    ObjectNode body = JsonResponses.MAPPER.createObjectNode();
-    body.put("name", entry.name());
-    body.put("version", entry.version());
-    body.put("epoch", entry.epoch());
-    body.put("updated", entry.updated().toString());
-    try {
-      body.set("document", JsonResponses.MAPPER.readTree(entry.document()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    if (reply instanceof CatalogReply.Unavailable unavailable) {
+      return JsonResponses.notMain(unavailable.reason(), unavailable.mainUrl());
     }
-    return body;
+    throw new IllegalArgumentException("unknown catalog reply " + reply);
   }
 }

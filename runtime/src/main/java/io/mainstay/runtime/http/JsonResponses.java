@@ -2,17 +2,21 @@ package io.mainstay.runtime.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 
-/** Every answer of the web port is JSON, errors included, so a client parses one format. */
+/**
+ * Every answer of the web port is JSON, errors included, so a client parses one format. Bodies are
+ * records, written by Jackson in the order of their components; an empty {@code Optional} is written as
+ * {@code null} unless the record marks it {@code NON_ABSENT} (then the field is left out).
+ */
 final class JsonResponses {
 
   static final ObjectMapper MAPPER =
@@ -20,6 +24,12 @@ final class JsonResponses {
           .registerModule(new JavaTimeModule())
           .registerModule(new Jdk8Module())
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+  /** Every error: {@code {"error": "..."}}. */
+  record ErrorBody(String error) {}
+
+  /** 503 naming where the main is ({@code null} when unknown), so a client (or nginx) can go there instead. */
+  record NotMainBody(String error, String main) {}
 
   private JsonResponses() {}
 
@@ -34,16 +44,10 @@ final class JsonResponses {
   }
 
   static HttpResponse error(StatusCode status, String message) {
-    ObjectNode body = MAPPER.createObjectNode();
-    body.put("error", message);
-    return json(status, body);
+    return json(status, new ErrorBody(message));
   }
 
-  /** 503 naming where the main is, so a client (or nginx) can go there instead. */
-  static HttpResponse notMain(String reason, String mainUrl) {
-    ObjectNode body = MAPPER.createObjectNode();
-    body.put("error", reason);
-    body.put("main", mainUrl);
-    return json(StatusCodes.SERVICE_UNAVAILABLE, body);
+  static HttpResponse notMain(String reason, Optional<String> mainUrl) {
+    return json(StatusCodes.SERVICE_UNAVAILABLE, new NotMainBody(reason, mainUrl.orElse(null)));
   }
 }

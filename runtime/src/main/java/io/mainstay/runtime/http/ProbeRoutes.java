@@ -1,12 +1,12 @@
 package io.mainstay.runtime.http;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.mainstay.actors.fragment.ProbeReply;
 import io.mainstay.actors.fragment.ProbeRequest;
 import io.mainstay.actors.fragment.ProbeResult;
-import io.mainstay.actors.node.NodeSupervisor;
+import io.mainstay.actors.node.RequestGateway;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -23,15 +23,27 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 final class ProbeRoutes extends AllDirectives {
 
-  static final long DEFAULT_DEADLINE_MS = 5_000;
+  /** The most a caller may ask for, as deadline or as hold. */
   static final long MAX_DEADLINE_MS = 60_000;
 
-  private final ActorRef<NodeSupervisor.Command> supervisor;
-  private final Scheduler scheduler;
+  record Report(long epoch, List<Answer> executors) {}
 
-  ProbeRoutes(ActorRef<NodeSupervisor.Command> supervisor, Scheduler scheduler) {
-    this.supervisor = supervisor;
+  /** One executor's line: its result or its error, whichever it has. */
+  @JsonInclude(JsonInclude.Include.NON_ABSENT)
+  record Answer(String node, long roundTripMs, Optional<ProbeResult> result, Optional<String> error) {
+    static Answer of(ProbeReply.Answer answer) {
+      return new Answer(answer.node(), answer.roundTripMillis(), answer.result(), answer.error());
+    }
+  }
+
+  private final ActorRef<RequestGateway.Request> gateway;
+  private final Scheduler scheduler;
+  private final WebServer.Settings settings;
+
+  ProbeRoutes(ActorRef<RequestGateway.Request> gateway, Scheduler scheduler, WebServer.Settings settings) {
+    this.gateway = gateway;
     this.scheduler = scheduler;
+    this.settings = settings;
   }
 
   Route probe() {
@@ -40,7 +52,7 @@ final class ProbeRoutes extends AllDirectives {
   }
 
   private Route probe(Optional<String> deadlineParameter, Optional<String> holdParameter) {
-    long deadlineMs = millis(deadlineParameter, DEFAULT_DEADLINE_MS);
+    long deadlineMs = millis(deadlineParameter, settings.probeDeadline().toMillis());
     long holdMs = millis(holdParameter, 0);
     if (deadlineMs < 1 || deadlineMs > MAX_DEADLINE_MS) {
       return complete(
@@ -53,9 +65,9 @@ final class ProbeRoutes extends AllDirectives {
     Duration deadline = Duration.ofMillis(deadlineMs);
     CompletionStage<ProbeReply> reply =
         AskPattern.ask(
-            supervisor,
-            replyTo -> new NodeSupervisor.RunProbe(new ProbeRequest(deadline, Duration.ofMillis(holdMs), replyTo)),
-            deadline.plusSeconds(5),
+            gateway,
+            replyTo -> new RequestGateway.RunProbe(new ProbeRequest(deadline, Duration.ofMillis(holdMs), replyTo)),
+            deadline.plus(settings.probeAnswerMargin()),
             scheduler);
     return completeWithFuture(
         reply.handle(
@@ -74,32 +86,14 @@ final class ProbeRoutes extends AllDirectives {
     }
   }
 
-  private static HttpResponse toResponse(ProbeReply reply) {
+  static HttpResponse toResponse(ProbeReply reply) {
+    if (reply instanceof ProbeReply.Report report) {
+      return JsonResponses.json(
+          StatusCodes.OK, new Report(report.epoch(), report.answers().stream().map(Answer::of).toList()));
+    }
     if (reply instanceof ProbeReply.Unavailable unavailable) {
-      return JsonResponses.notMain(unavailable.reason(), unavailable.mainUrl().orElse(null));
+      return JsonResponses.notMain(unavailable.reason(), unavailable.mainUrl());
     }
-    ProbeReply.Report report = (ProbeReply.Report) reply;
-    ObjectNode body = JsonResponses.MAPPER.createObjectNode();
-    body.put("epoch", report.epoch());
-    ArrayNode executors = body.putArray("executors");
-    for (ProbeReply.Answer answer : report.answers()) {
-      ObjectNode entry = executors.addObject();
-      entry.put("node", answer.node());
-      entry.put("roundTripMs", answer.roundTripMillis());
-      answer.result().ifPresent(result -> entry.set("result", resultBody(result)));
-      answer.error().ifPresent(error -> entry.put("error", error));
-    }
-    return JsonResponses.json(StatusCodes.OK, body);
-  }
-
-  private static ObjectNode resultBody(ProbeResult result) {
-    ObjectNode body = JsonResponses.MAPPER.createObjectNode();
-    body.put("freeHeapBytes", result.freeHeapBytes());
-    body.put("maxHeapBytes", result.maxHeapBytes());
-    body.put("freeDiskBytes", result.freeDiskBytes());
-    body.put("diskPath", result.diskPath());
-    body.put("loadAverage", result.loadAverage());
-    body.put("cores", result.cores());
-    return body;
+    throw new IllegalArgumentException("unknown probe reply " + reply);
   }
 }

@@ -1,13 +1,16 @@
 package io.mainstay.runtime.http;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.coordination.NodeRecord;
+import io.mainstay.actors.executor.ExecutorRegistry;
 import io.mainstay.actors.node.ClusterView;
 import io.mainstay.actors.node.NodeStatus;
-import io.mainstay.actors.node.NodeSupervisor;
+import io.mainstay.actors.node.RequestGateway;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -21,84 +24,80 @@ import org.apache.pekko.http.javadsl.server.Route;
 /** {@code /ping} (is this the active main?) and {@code /api/v1/cluster} (who is where). */
 final class StatusRoutes extends AllDirectives {
 
-  private final ActorRef<NodeSupervisor.Command> supervisor;
+  /** {@code /ping} on the main: 200. */
+  record MainPing(String role, String node, long epoch, @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<Instant> since) {}
+
+  /** {@code /ping} anywhere else: 503, with the main's URL or {@code null}. */
+  record OtherPing(String role, String node, String main) {}
+
+  /** {@code /api/v1/cluster}; {@code main} is {@code null} while none is published. */
+  record Cluster(
+      String node,
+      String role,
+      Main main,
+      List<Node> standbys,
+      List<Node> coordinators,
+      List<ExecutorRegistry.ExecutorInfo> executors,
+      @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<String> executorsError) {}
+
+  record Main(String node, String url, String address, long epoch, Instant since) {
+    static Main of(MainRecord record) {
+      return new Main(record.node(), record.webUrl(), record.pekkoAddress(), record.epoch(), record.since());
+    }
+  }
+
+  record Node(String node, String url, String address) {
+    static Node of(NodeRecord record) {
+      return new Node(record.node(), record.webUrl(), record.pekkoAddress());
+    }
+  }
+
+  private final ActorRef<RequestGateway.Request> gateway;
   private final Scheduler scheduler;
   private final Duration timeout;
 
-  StatusRoutes(ActorRef<NodeSupervisor.Command> supervisor, Scheduler scheduler, Duration timeout) {
-    this.supervisor = supervisor;
+  StatusRoutes(ActorRef<RequestGateway.Request> gateway, Scheduler scheduler, Duration timeout) {
+    this.gateway = gateway;
     this.scheduler = scheduler;
     this.timeout = timeout;
   }
 
   Route ping() {
-    return completeWithFuture(status().thenApply(StatusRoutes::pingResponse));
+    CompletionStage<NodeStatus> status = AskPattern.ask(gateway, RequestGateway.GetStatus::new, timeout, scheduler);
+    return completeWithFuture(status.thenApply(StatusRoutes::pingResponse));
   }
 
   Route cluster() {
-    CompletionStage<ClusterView> view = AskPattern.ask(supervisor, NodeSupervisor.GetClusterView::new, timeout, scheduler);
+    CompletionStage<ClusterView> view = AskPattern.ask(gateway, RequestGateway.GetClusterView::new, timeout, scheduler);
     return completeWithFuture(view.thenApply(StatusRoutes::clusterResponse));
   }
 
-  private CompletionStage<NodeStatus> status() {
-    return AskPattern.ask(supervisor, NodeSupervisor.GetStatus::new, timeout, scheduler);
-  }
-
-  private static HttpResponse pingResponse(NodeStatus status) {
-    ObjectNode body = JsonResponses.MAPPER.createObjectNode();
-    body.put("role", status.role().label());
-    body.put("node", status.node());
+  static HttpResponse pingResponse(NodeStatus status) {
+    String role = status.role().label();
     if (status.servingAsMain()) {
-      body.put("epoch", status.epoch());
-      status.main().ifPresent(main -> body.put("since", main.since().toString()));
-      return JsonResponses.json(StatusCodes.OK, body);
+      return JsonResponses.json(
+          StatusCodes.OK, new MainPing(role, status.node(), status.epoch(), status.main().map(MainRecord::since)));
     }
-    body.put("main", status.main().map(MainRecord::webUrl).orElse(null));
-    return JsonResponses.json(StatusCodes.SERVICE_UNAVAILABLE, body);
+    return JsonResponses.json(
+        StatusCodes.SERVICE_UNAVAILABLE, new OtherPing(role, status.node(), status.main().map(MainRecord::webUrl).orElse(null)));
   }
 
-  private static HttpResponse clusterResponse(ClusterView view) {
+  static HttpResponse clusterResponse(ClusterView view) {
     NodeStatus status = view.status();
-    ObjectNode body = JsonResponses.MAPPER.createObjectNode();
-    body.put("node", status.node());
-    body.put("role", status.role().label());
-    if (status.main().isPresent()) {
-      MainRecord main = status.main().get();
-      ObjectNode mainNode = body.putObject("main");
-      mainNode.put("node", main.node());
-      mainNode.put("url", main.webUrl());
-      mainNode.put("address", main.pekkoAddress());
-      mainNode.put("epoch", main.epoch());
-      mainNode.put("since", main.since().toString());
-    } else {
-      body.putNull("main");
-    }
-    String mainNode = status.main().map(MainRecord::node).orElse(null);
-    nodes(body.putArray("standbys"), status, n -> n.hasRole(NodeRecord.MASTER) && !n.node().equals(mainNode));
-    nodes(body.putArray("coordinators"), status, n -> n.hasRole(NodeRecord.COORDINATOR) && !n.hasRole(NodeRecord.MASTER));
-    ArrayNode executors = body.putArray("executors");
-    view.executors().ifPresent(list -> list.executors().forEach(e -> {
-      ObjectNode entry = executors.addObject();
-      entry.put("node", e.node());
-      entry.put("address", e.address());
-      entry.put("slots", e.slots());
-      entry.put("epoch", e.epoch());
-      entry.put("state", e.state());
-      entry.put("lastHeartbeat", e.lastHeartbeat().toString());
-    }));
-    view.executorsError().ifPresent(error -> body.put("executorsError", error));
+    Optional<String> mainNode = status.main().map(MainRecord::node);
+    Cluster body =
+        new Cluster(
+            status.node(),
+            status.role().label(),
+            status.main().map(Main::of).orElse(null),
+            nodes(status, n -> n.hasRole(NodeRecord.MAIN_ELIGIBLE) && !mainNode.equals(Optional.of(n.node()))),
+            nodes(status, n -> n.hasRole(NodeRecord.COORDINATOR) && !n.hasRole(NodeRecord.MAIN_ELIGIBLE)),
+            view.executors().map(ExecutorRegistry.ExecutorList::executors).orElse(List.of()),
+            view.executorsError());
     return JsonResponses.json(StatusCodes.OK, body);
   }
 
-  private static void nodes(ArrayNode into, NodeStatus status, Predicate<NodeRecord> which) {
-    status.nodes().stream()
-        .filter(which)
-        .forEach(
-            n -> {
-              ObjectNode entry = into.addObject();
-              entry.put("node", n.node());
-              entry.put("url", n.webUrl());
-              entry.put("address", n.pekkoAddress());
-            });
+  private static List<Node> nodes(NodeStatus status, Predicate<NodeRecord> which) {
+    return status.nodes().stream().filter(which).map(Node::of).toList();
   }
 }

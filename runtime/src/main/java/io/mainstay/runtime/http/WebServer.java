@@ -1,6 +1,6 @@
 package io.mainstay.runtime.http;
 
-import io.mainstay.actors.node.NodeSupervisor;
+import io.mainstay.actors.node.RequestGateway;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -12,24 +12,40 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** The web port of a coordinator: status for operators and load balancers, and the catalog API. */
+/**
+ * The web port of a coordinator: status for operators and load balancers, and the catalog API. Requests
+ * go to the node's {@link RequestGateway}, which knows whether this node is the main.
+ */
 public final class WebServer extends AllDirectives {
 
-  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * How long the web port waits.
+   *
+   * @param statusTimeout for {@code /ping} and {@code /api/v1/cluster}
+   * @param requestTimeout for a catalog request, its body included (a write waits for fsync and ZooKeeper)
+   * @param probeDeadline a probe's deadline when the caller names none
+   * @param probeAnswerMargin how long after a probe's deadline its report may still come
+   */
+  public record Settings(
+      Duration statusTimeout, Duration requestTimeout, Duration probeDeadline, Duration probeAnswerMargin) {
+    public static Settings defaults() {
+      return new Settings(Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(5));
+    }
+  }
 
   private final StatusRoutes status;
   private final CatalogRoutes catalog;
   private final ProbeRoutes probe;
 
-  private WebServer(ActorRef<NodeSupervisor.Command> supervisor, ActorSystem<?> system) {
-    this.status = new StatusRoutes(supervisor, system.scheduler(), Duration.ofSeconds(3));
-    this.catalog = new CatalogRoutes(supervisor, system, ASK_TIMEOUT);
-    this.probe = new ProbeRoutes(supervisor, system.scheduler());
+  private WebServer(ActorRef<RequestGateway.Request> gateway, ActorSystem<?> system, Settings settings) {
+    this.status = new StatusRoutes(gateway, system.scheduler(), settings.statusTimeout());
+    this.catalog = new CatalogRoutes(gateway, system, settings.requestTimeout());
+    this.probe = new ProbeRoutes(gateway, system.scheduler(), settings);
   }
 
   public static CompletionStage<ServerBinding> bind(
-      ActorSystem<?> system, ActorRef<NodeSupervisor.Command> supervisor, int port) {
-    return Http.get(system).newServerAt("0.0.0.0", port).bind(new WebServer(supervisor, system).routes());
+      ActorSystem<?> system, ActorRef<RequestGateway.Request> gateway, int port, Settings settings) {
+    return Http.get(system).newServerAt("0.0.0.0", port).bind(new WebServer(gateway, system, settings).routes());
   }
 
   Route routes() {

@@ -1,4 +1,4 @@
-package io.mainstay.actors.executor;
+package io.mainstay.actors;
 
 /**
  * Where Mainstay's well-known actors live on every node, so that a node can address another from the

@@ -1,0 +1,171 @@
+package io.mainstay.actors.node;
+
+import io.mainstay.actors.ActorPaths;
+import io.mainstay.actors.catalog.CatalogCommand;
+import io.mainstay.actors.catalog.CatalogReply;
+import io.mainstay.actors.coordination.MainRecord;
+import io.mainstay.actors.coordination.NodeRecord;
+import io.mainstay.actors.executor.ExecutorRegistry;
+import io.mainstay.actors.fragment.ProbeReply;
+import io.mainstay.actors.fragment.ProbeRequest;
+import io.mainstay.actors.main.MainCoordinator;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * Where a node's clients' requests go. It knows this node's role and where the main is: on the main it
+ * hands catalog requests and probes to the {@link MainCoordinator}; anywhere else it answers {@code
+ * Unavailable} with the main's URL, so a client (or nginx) goes there. The cluster view it builds on any
+ * node, asking the main's executor registry over the cluster.
+ */
+public final class RequestGateway {
+
+  /** What the web port asks; sent to the node's supervisor, which hands it to its gateway. */
+  public sealed interface Request extends NodeSupervisor.Command, Command {}
+
+  public record GetStatus(ActorRef<NodeStatus> replyTo) implements Request {}
+
+  /** A catalog request: served when this node is the main, otherwise answered with where the main is. */
+  public record ServeCatalog(CatalogCommand command) implements Request {}
+
+  /** Fans the probe fragment out to every registered executor; only the main can. */
+  public record RunProbe(ProbeRequest request) implements Request {}
+
+  /** This node's status plus the executors as the main's registry knows them. */
+  public record GetClusterView(ActorRef<ClusterView> replyTo) implements Request {}
+
+  public sealed interface Command {}
+
+  /**
+   * From the supervisor: this node's role, its epoch, and while main (or fenced) its main coordinator,
+   * to which requests go.
+   */
+  record RoleChanged(NodeRole role, long epoch, Optional<ActorRef<MainCoordinator.Command>> main) implements Command {}
+
+  /** The {@code main} record as ZooKeeper has it (or as this node just published it). */
+  record MainPublished(Optional<MainRecord> main) implements Command {}
+
+  record LiveNodes(List<NodeRecord> nodes) implements Command {}
+
+  private record ClusterViewReady(ActorRef<ClusterView> replyTo, ClusterView view) implements Command {}
+
+  /** How long the cluster view waits for the main's executor registry. */
+  public record Settings(Duration registryTimeout) {
+    public static Settings defaults() {
+      return new Settings(Duration.ofSeconds(2));
+    }
+  }
+
+  /** What the gateway knows; {@code main} is present exactly while this node is the main or fenced. */
+  private record View(
+      NodeRole role,
+      long epoch,
+      Optional<ActorRef<MainCoordinator.Command>> main,
+      Optional<MainRecord> published,
+      List<NodeRecord> nodes) {}
+
+  private final ActorContext<Command> context;
+  private final String node;
+  private final Settings settings;
+
+  static Behavior<Command> create(String node, Settings settings) {
+    return Behaviors.setup(
+        ctx ->
+            new RequestGateway(ctx, node, settings)
+                .route(new View(NodeRole.STARTING, 0, Optional.empty(), Optional.empty(), List.of())));
+  }
+
+  private RequestGateway(ActorContext<Command> context, String node, Settings settings) {
+    context.setLoggerName(RequestGateway.class);
+    this.context = context;
+    this.node = node;
+    this.settings = settings;
+  }
+
+  private Behavior<Command> route(View view) {
+    BehaviorBuilder<Command> receive =
+        view.main()
+            .map(RequestGateway::toMain)
+            .orElseGet(() -> elsewhere(view));
+    return receive
+        .onMessage(GetStatus.class, get -> reply(get.replyTo(), status(view)))
+        .onMessage(GetClusterView.class, get -> clusterView(view, get.replyTo()))
+        .onMessage(ClusterViewReady.class, ready -> reply(ready.replyTo(), ready.view()))
+        .onMessage(
+            RoleChanged.class,
+            changed -> route(new View(changed.role(), changed.epoch(), changed.main(), view.published(), view.nodes())))
+        .onMessage(MainPublished.class, published -> route(published(view, published.main())))
+        .onMessage(
+            LiveNodes.class,
+            live -> route(new View(view.role(), view.epoch(), view.main(), view.published(), List.copyOf(live.nodes()))))
+        .build();
+  }
+
+  private static BehaviorBuilder<Command> toMain(ActorRef<MainCoordinator.Command> main) {
+    return Behaviors.receive(Command.class)
+        .onMessage(ServeCatalog.class, serve -> reply(main, new MainCoordinator.Serve(serve.command())))
+        .onMessage(RunProbe.class, probe -> reply(main, new MainCoordinator.Probe(probe.request())));
+  }
+
+  private static BehaviorBuilder<Command> elsewhere(View view) {
+    String reason = "this node is " + view.role().label() + ", not the main";
+    Optional<String> mainUrl = view.published().map(MainRecord::webUrl);
+    return Behaviors.receive(Command.class)
+        .onMessage(
+            ServeCatalog.class, serve -> reply(serve.command().replyTo(), new CatalogReply.Unavailable(reason, mainUrl)))
+        .onMessage(RunProbe.class, probe -> reply(probe.request().replyTo(), new ProbeReply.Unavailable(reason, mainUrl)));
+  }
+
+  private View published(View view, Optional<MainRecord> record) {
+    if (!record.equals(view.published())) {
+      context.getLog().info(
+          "node {}: main is now {}",
+          node,
+          record.map(r -> r.node() + " at epoch " + r.epoch() + " (" + r.webUrl() + ")").orElse("none"));
+    }
+    return new View(view.role(), view.epoch(), view.main(), record, view.nodes());
+  }
+
+  private NodeStatus status(View view) {
+    long knownEpoch = view.main().isPresent() ? view.epoch() : view.published().map(MainRecord::epoch).orElse(0L);
+    return new NodeStatus(node, view.role(), knownEpoch, view.published(), view.nodes());
+  }
+
+  /** The executors live in the main's registry, wherever the main is: ask it over the cluster. */
+  private Behavior<Command> clusterView(View view, ActorRef<ClusterView> replyTo) {
+    NodeStatus status = status(view);
+    if (view.published().isEmpty()) {
+      return reply(replyTo, new ClusterView(status, Optional.empty(), Optional.of("no main is published")));
+    }
+    ActorRef<ExecutorRegistry.Command> registry =
+        ActorRefResolver.get(context.getSystem())
+            .resolveActorRef(ActorPaths.registry(view.published().get().pekkoAddress()));
+    context.ask(
+        ExecutorRegistry.ExecutorList.class,
+        registry,
+        settings.registryTimeout(),
+        ExecutorRegistry.ListExecutors::new,
+        (list, failure) ->
+            new ClusterViewReady(
+                replyTo,
+                new ClusterView(
+                    status,
+                    Optional.ofNullable(list),
+                    Optional.ofNullable(failure)
+                        .map(f -> "the main's executor registry did not answer: " + f.getMessage()))));
+    return Behaviors.same();
+  }
+
+  /** Tells {@code to} and stays as it is: the gateway's one way of answering and of handing on. */
+  private static <T> Behavior<Command> reply(ActorRef<T> to, T answer) {
+    to.tell(answer);
+    return Behaviors.same();
+  }
+}

@@ -1,0 +1,221 @@
+package io.mainstay.actors.node;
+
+import io.mainstay.actors.Failures;
+import io.mainstay.actors.coordination.ClusterCoordination;
+import io.mainstay.actors.coordination.MainRecord;
+import io.mainstay.store.MetadataStore;
+import io.mainstay.store.StoreLock;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * From elected to main: take the store lock (retrying, and naming its holder in the log while it waits),
+ * open LMDB, take the next epoch by compare-and-set, record it in the store, publish the main record.
+ * What blocks (the shared volume, ZooKeeper) runs on the blocking dispatcher and comes back as a message.
+ * The takeover owns what it took until it hands it over in {@link TookOver}: told to {@link Abandon}, it
+ * closes the store and releases the lock itself, so a graceful stop in the middle leaves nothing held.
+ */
+public final class Takeover {
+
+  public sealed interface Command {}
+
+  /** Stop where you are and release whatever you hold; answered with {@link Abandoned}. */
+  public record Abandon() implements Command {}
+
+  private record TryLock() implements Command {}
+
+  private record LockAttempted(Optional<StoreLock> lock, Optional<Throwable> failure) implements Command {}
+
+  private record Opened(MetadataStore store, MainRecord record) implements Command {}
+
+  private record OpenFailed(Throwable cause) implements Command {}
+
+  /**
+   * What a takeover reports to its parent, the supervisor (whose protocol these are part of): LockTaken
+   * along the way, then exactly one of the others.
+   */
+  public sealed interface Outcome extends NodeSupervisor.Command {}
+
+  public record LockTaken() implements Outcome {}
+
+  /** This node is the published main of {@code record.epoch()}; the store and the lock are the parent's now. */
+  public record TookOver(MetadataStore store, StoreLock lock, MainRecord record) implements Outcome {}
+
+  public record Failed(Throwable cause) implements Outcome {}
+
+  public record Abandoned() implements Outcome {}
+
+  /** How often the lock is tried, and how often the wait for it is logged. */
+  public record Settings(Duration lockRetry, Duration lockWaitLogInterval) {
+    public static Settings defaults() {
+      return new Settings(Duration.ofMillis(50), Duration.ofSeconds(10));
+    }
+  }
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final NodeIdentity identity;
+  private final ClusterCoordination coordination;
+  private final Settings settings;
+  private final ActorRef<Outcome> parent;
+  private final java.util.concurrent.Executor blocking;
+  private Instant lockWaitLoggedAt = Instant.EPOCH;
+
+  public static Behavior<Command> create(
+      NodeIdentity identity, ClusterCoordination coordination, Settings settings, ActorRef<Outcome> parent) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> new Takeover(ctx, timers, identity, coordination, settings, parent).tryLock()));
+  }
+
+  private Takeover(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      NodeIdentity identity,
+      ClusterCoordination coordination,
+      Settings settings,
+      ActorRef<Outcome> parent) {
+    context.setLoggerName(Takeover.class);
+    this.context = context;
+    this.timers = timers;
+    this.identity = identity;
+    this.coordination = coordination;
+    this.settings = settings;
+    this.parent = parent;
+    this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+  }
+
+  /** Between two attempts: nothing is held. */
+  private Behavior<Command> waitingForLock() {
+    return Behaviors.receive(Command.class)
+        .onMessage(TryLock.class, tick -> tryLock())
+        .onMessage(Abandon.class, abandon -> abandoned())
+        .build();
+  }
+
+  private Behavior<Command> tryLock() {
+    String owner = identity.name() + " pid " + ProcessHandle.current().pid() + "@" + identity.host();
+    context.pipeToSelf(
+        CompletableFuture.supplyAsync(() -> tryAcquire(owner), blocking),
+        (acquired, failure) ->
+            new LockAttempted(
+                acquired == null ? Optional.empty() : acquired, Optional.ofNullable(failure).map(Failures::unwrap)));
+    return lockAttempt(false);
+  }
+
+  private Optional<StoreLock> tryAcquire(String owner) {
+    try {
+      return StoreLock.tryAcquire(identity.localPath(), owner);
+    } catch (IOException e) {
+      throw new CompletionException(e);
+    }
+  }
+
+  /** An attempt is on the blocking dispatcher; it may come back with the lock, which is then ours to close. */
+  private Behavior<Command> lockAttempt(boolean abandon) {
+    return Behaviors.receive(Command.class)
+        .onMessage(
+            LockAttempted.class,
+            attempt -> abandon ? release(attempt.lock(), Optional.empty()) : onLockAttempted(attempt))
+        .onMessage(Abandon.class, a -> lockAttempt(true))
+        .build();
+  }
+
+  private Behavior<Command> onLockAttempted(LockAttempted attempt) {
+    if (attempt.lock().isPresent()) {
+      parent.tell(new LockTaken());
+      return open(attempt.lock().get());
+    }
+    Instant now = Instant.now();
+    if (Duration.between(lockWaitLoggedAt, now).compareTo(settings.lockWaitLogInterval()) >= 0) {
+      lockWaitLoggedAt = now;
+      String reason =
+          attempt
+              .failure()
+              .map(Throwable::toString)
+              .orElseGet(() -> "held by " + StoreLock.holder(identity.localPath()).orElse("an unknown process"));
+      context.getLog().info(
+          "node {}: elected, waiting for the store lock on {} ({})", identity.name(), identity.localPath(), reason);
+    }
+    timers.startSingleTimer(new TryLock(), settings.lockRetry());
+    return waitingForLock();
+  }
+
+  /** Open the store, take the next epoch, record it, publish: only then is this node the main. */
+  private Behavior<Command> open(StoreLock lock) {
+    Instant since = Instant.now();
+    CompletableFuture<Opened> opening =
+        CompletableFuture.supplyAsync(() -> MetadataStore.open(lock), blocking)
+            .thenCompose(
+                store ->
+                    coordination
+                        .takeNextEpoch(store.epoch())
+                        .thenApplyAsync(
+                            next -> {
+                              store.beginEpoch(next, identity.name(), since);
+                              return new Opened(store, mainRecord(next, since));
+                            },
+                            blocking)
+                        .whenComplete((ok, failure) -> closeOnFailure(store, failure)))
+            .thenCompose(opened -> coordination.publishMain(opened.record()).thenApply(published -> opened));
+    context.pipeToSelf(
+        opening, (opened, failure) -> failure == null ? opened : new OpenFailed(Failures.unwrap(failure)));
+    return opening(lock, false);
+  }
+
+  private static void closeOnFailure(MetadataStore store, Throwable failure) {
+    if (failure != null) {
+      store.close();
+    }
+  }
+
+  private MainRecord mainRecord(long epoch, Instant since) {
+    return new MainRecord(identity.name(), identity.host(), identity.webUrl(), identity.pekkoAddress(), epoch, since);
+  }
+
+  /** The lock is held and the store is being opened: whatever comes back, the lock is released unless handed over. */
+  private Behavior<Command> opening(StoreLock lock, boolean abandon) {
+    return Behaviors.receive(Command.class)
+        .onMessage(
+            Opened.class,
+            opened -> abandon ? release(Optional.of(lock), Optional.of(opened.store())) : handOver(lock, opened))
+        .onMessage(
+            OpenFailed.class,
+            failed -> abandon ? release(Optional.of(lock), Optional.empty()) : fail(lock, failed.cause()))
+        .onMessage(Abandon.class, a -> opening(lock, true))
+        .build();
+  }
+
+  private Behavior<Command> handOver(StoreLock lock, Opened opened) {
+    parent.tell(new TookOver(opened.store(), lock, opened.record()));
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> fail(StoreLock lock, Throwable cause) {
+    lock.close();
+    parent.tell(new Failed(cause));
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> release(Optional<StoreLock> lock, Optional<MetadataStore> store) {
+    store.ifPresent(MetadataStore::close);
+    lock.ifPresent(StoreLock::close);
+    return abandoned();
+  }
+
+  private Behavior<Command> abandoned() {
+    parent.tell(new Abandoned());
+    return Behaviors.stopped();
+  }
+}

@@ -1,0 +1,164 @@
+package io.mainstay.actors.main;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mainstay.actors.ActorPaths;
+import io.mainstay.actors.catalog.CatalogCommand;
+import io.mainstay.actors.catalog.CatalogReply;
+import io.mainstay.actors.executor.ExecutorRegistry;
+import io.mainstay.actors.node.FakeCoordination;
+import io.mainstay.actors.node.StoreAtEpoch;
+import io.mainstay.store.MetadataStore;
+import io.mainstay.store.StoreLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the main does when one of its parts fails, and its three states. */
+class MainCoordinatorTest {
+
+  private static final ActorTestKit testKit = ActorTestKit.create();
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final AtomicInteger names = new AtomicInteger();
+
+  @TempDir Path localPath;
+  private StoreAtEpoch opened;
+  private StoreLock lock;
+  private MetadataStore store;
+  private final AtomicInteger downingStarts = new AtomicInteger();
+  private String name;
+  private ActorRef<MainCoordinator.Command> main;
+
+  @BeforeEach
+  void open() throws Exception {
+    opened = new StoreAtEpoch(localPath, 1);
+    lock = opened.lock;
+    store = opened.store;
+  }
+
+  @AfterEach
+  void close() {
+    opened.close();
+  }
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  private void startMain(Downing downing) {
+    MainCoordinator.Settings defaults = MainCoordinator.Settings.defaults();
+    MainCoordinator.Settings settings =
+        new MainCoordinator.Settings(
+            Duration.ofSeconds(2), defaults.registry(), downing, Duration.ofMillis(20), Duration.ofMillis(200));
+    name = "main-" + names.incrementAndGet();
+    main = testKit.spawn(
+        MainCoordinator.create("node-a", 1, store, new FakeCoordination(), List.of(), Set.of(), settings), name);
+  }
+
+  @Test
+  void servesFencedRefusesAndResumes() {
+    startMain(Downing.none());
+    assertInstanceOf(CatalogReply.Written.class, put("orders"));
+    main.tell(new MainCoordinator.Fence("ZooKeeper connection suspended"));
+    CatalogReply.Unavailable refused = assertInstanceOf(CatalogReply.Unavailable.class, put("orders"));
+    assertEquals("ZooKeeper connection suspended", refused.reason());
+    main.tell(new MainCoordinator.Resume());
+    assertInstanceOf(CatalogReply.Written.class, put("orders"));
+  }
+
+  @Test
+  void mainStopsWhenItsCatalogDies() {
+    startMain(Downing.none());
+    TestProbe<CatalogReply> caller = testKit.createTestProbe();
+    // a name the store rejects with an IllegalArgumentException (the web port never lets one through):
+    // the catalog fails, and the main can no longer vouch for its store
+    main.tell(new MainCoordinator.Serve(new CatalogCommand.Get("no/such name", caller.getRef())));
+    caller.expectTerminated(main, WAIT);
+  }
+
+  @Test
+  void gracefulStopAnswersEvenWhenTheTermsEndCannotBeRecorded() {
+    startMain(Downing.none());
+    store.close(); // the store fails under the main
+    TestProbe<MainCoordinator.Stopped> stopped = testKit.createTestProbe();
+    main.tell(new MainCoordinator.Stop(stopped.getRef()));
+    MainCoordinator.Stopped answer = stopped.receiveMessage(WAIT);
+    assertTrue(answer.problem().isPresent(), answer.toString());
+    stopped.expectTerminated(main, WAIT);
+  }
+
+  @Test
+  void gracefulStopRefusesNewWorkAndClosesTheStore() {
+    startMain(Downing.none());
+    TestProbe<MainCoordinator.Stopped> stopped = testKit.createTestProbe();
+    main.tell(new MainCoordinator.Stop(stopped.getRef()));
+    assertEquals(new MainCoordinator.Stopped(Optional.empty()), stopped.receiveMessage(WAIT));
+    stopped.expectTerminated(main, WAIT);
+    try (MetadataStore reopened = MetadataStore.open(lock)) {
+      assertTrue(reopened.history().get(0).until().isPresent(), "the term's end is recorded");
+    }
+  }
+
+  @Test
+  void registryThatFailsIsRestartedInPlace() {
+    startMain(Downing.none());
+    assertInstanceOf(CatalogReply.Written.class, put("orders"), "the main has spawned its services");
+    ActorRef<ExecutorRegistry.Command> registry =
+        ActorRefResolver.get(testKit.system())
+            .resolveActorRef(testKit.system().address() + "/user/" + name + "/" + ActorPaths.REGISTRY);
+    TestProbe<ExecutorRegistry.ExecutorList> list = testKit.createTestProbe();
+    registry.tell(new ExecutorRegistry.ListExecutors(list.getRef()));
+    assertEquals(new ExecutorRegistry.ExecutorList(1, List.of()), list.receiveMessage(WAIT));
+
+    // a registration without an executor to acknowledge: the registry throws after listing it
+    registry.tell(new ExecutorRegistry.Register("exec-1", "pekko://mainstay@h:1", 1, null));
+    list.awaitAssert(WAIT, () -> {
+      registry.tell(new ExecutorRegistry.ListExecutors(list.getRef()));
+      assertEquals(
+          new ExecutorRegistry.ExecutorList(1, List.of()), list.receiveMessage(Duration.ofMillis(500)), "restarted empty");
+      return null;
+    });
+    assertInstanceOf(CatalogReply.Written.class, put("orders"), "the main serves on");
+  }
+
+  @Test
+  void downingThatFailsIsRestarted() {
+    startMain((node, epoch, live, seen) -> Behaviors.setup(ctx -> {
+      downingStarts.incrementAndGet();
+      return Behaviors.receiveMessage(message -> {
+        throw new IllegalStateException("downing broke");
+      });
+    }));
+    main.tell(new MainCoordinator.LiveNodes(List.of()));
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(WAIT, () -> {
+      assertEquals(2, downingStarts.get());
+      return null;
+    });
+    assertInstanceOf(CatalogReply.Written.class, put("orders"), "the main serves on");
+  }
+
+  private CatalogReply put(String entry) {
+    TestProbe<CatalogReply> caller = testKit.createTestProbe();
+    main.tell(new MainCoordinator.Serve(
+        new CatalogCommand.Put(entry, "{}".getBytes(StandardCharsets.UTF_8), caller.getRef())));
+    return caller.receiveMessage(WAIT);
+  }
+}

@@ -1,0 +1,26 @@
+package io.mainstay.actors.node;
+
+import io.mainstay.actors.executor.Executor;
+import io.mainstay.actors.executor.ExecutorRegistry;
+import io.mainstay.actors.main.Downing;
+import io.mainstay.actors.main.MainCoordinator;
+import java.time.Duration;
+
+/** Settings for actor unit tests: short timings, and no downing (the test kit runs without Pekko Cluster). */
+final class TestSettings {
+
+  private TestSettings() {}
+
+  static MainCoordinator.Settings main() {
+    return new MainCoordinator.Settings(
+        Duration.ofSeconds(2), ExecutorRegistry.Settings.defaults(), Downing.none(), Duration.ofMillis(50), Duration.ofSeconds(1));
+  }
+
+  static NodeSupervisor.Settings fast() {
+    return new NodeSupervisor.Settings(
+        new Takeover.Settings(Duration.ofMillis(20), Duration.ofSeconds(10)),
+        main(),
+        Executor.Settings.defaults(),
+        RequestGateway.Settings.defaults());
+  }
+}
