@@ -57,20 +57,20 @@ class BadConfigurationIT {
 
   @Test
   void masterWithoutCoordinatorIsRefused() throws IOException {
-    assertRefusedBeforeBindingAnyPort(node().coordinator(false).masterEligible(true).build(),
+    assertRefusedBeforeBindingAnyPort(node().coordinator(false).mainEligible(true).build(),
         NodeConfigLoader.MASTER_ENABLED, NodeConfigLoader.COORDINATOR_ENABLED);
   }
 
   @Test
   void aNodeWithoutAnyRoleIsRefused() throws IOException {
-    assertRefusedBeforeBindingAnyPort(node().coordinator(false).masterEligible(false).executor(false).build(),
+    assertRefusedBeforeBindingAnyPort(node().coordinator(false).mainEligible(false).executor(false).build(),
         NodeConfigLoader.SERVICES, "no role");
   }
 
   @Test
   void embeddedZooKeeperOnANodeThatIsNotMasterEligibleIsRefused() throws IOException {
     int zkPort = Loopback.freePort();
-    assertRefusedBeforeBindingAnyPort(node().masterEligible(false).embeddedZooKeeper(zkPort).build(),
+    assertRefusedBeforeBindingAnyPort(node().mainEligible(false).embeddedZooKeeper(zkPort).build(),
         NodeConfigLoader.EMBEDDED_ZK_ENABLED, "not master-eligible", zkPort);
   }
 

@@ -282,7 +282,7 @@ class ExecutorsFollowMainIT {
 
   /** An executor-only node: no coordinator, so no web port of its own. */
   private static MainstayNodeBuilder executorNode(Path baseDir, String name) {
-    return node(baseDir, name).coordinator(false).masterEligible(false).executor(true);
+    return node(baseDir, name).coordinator(false).mainEligible(false).executor(true);
   }
 
   private static MainstayNodeBuilder node(Path baseDir, String name) {

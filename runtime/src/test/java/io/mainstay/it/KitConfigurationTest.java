@@ -45,7 +45,7 @@ class KitConfigurationTest {
     assertEquals(store.toAbsolutePath().normalize(), config.localPath());
     assertEquals("127.0.0.1:2181,127.0.0.1:2182", config.zookeeper());
     assertEquals(Duration.ofMillis(2000), config.zkSessionTimeout());
-    assertTrue(config.coordinator() && config.masterEligible() && config.executor());
+    assertTrue(config.coordinator() && config.mainEligible() && config.executor());
     assertFalse(config.embeddedZooKeeper());
     assertEquals(3, config.executorSlots());
   }

@@ -18,9 +18,9 @@ import java.util.Set;
  * @param localPath             {@code paths.local}, absolute and normalized ({@link LocalPath} makes it a
  *                              writable directory at start-up)
  * @param coordinator           {@code services.coordinator.enabled}
- * @param masterEligible        {@code services.coordinator.master.enabled} (implies {@code coordinator})
+ * @param mainEligible        {@code services.coordinator.master.enabled} (implies {@code coordinator})
  * @param embeddedZooKeeper     {@code services.coordinator.master.embedded-zookeeper.enabled} (implies
- *                              {@code masterEligible})
+ *                              {@code mainEligible})
  * @param embeddedZooKeeperPort {@code services.coordinator.master.embedded-zookeeper.port}, 1..65535
  * @param executor              {@code services.executor.enabled}
  * @param executorSlots         {@code services.executor.slots}, at least 1
@@ -38,7 +38,7 @@ public record NodeConfig(
     String nodeHost,
     Path localPath,
     boolean coordinator,
-    boolean masterEligible,
+    boolean mainEligible,
     boolean embeddedZooKeeper,
     int embeddedZooKeeperPort,
     boolean executor,
@@ -77,8 +77,8 @@ public record NodeConfig(
     if (coordinator) {
       roles.add(NodeRecord.COORDINATOR);
     }
-    if (masterEligible) {
-      roles.add(NodeRecord.MASTER);
+    if (mainEligible) {
+      roles.add(NodeRecord.MAIN_ELIGIBLE);
     }
     if (executor) {
       roles.add(NodeRecord.EXECUTOR);

@@ -51,7 +51,7 @@ class NodeConfigLoaderTest {
     NodeConfig c = loaded.config();
     assertEquals(List.of(), loaded.warnings());
     assertTrue(c.coordinator());
-    assertTrue(c.masterEligible());
+    assertTrue(c.mainEligible());
     assertTrue(c.embeddedZooKeeper());
     assertTrue(c.executor());
     assertEquals(2181, c.embeddedZooKeeperPort());
@@ -86,7 +86,7 @@ class NodeConfigLoaderTest {
         zookeeper: "zk1:2181,zk2:2181,zk3:2181"
         """.formatted(tmp.resolve("nfs/mainstay"))).config();
     assertTrue(c.coordinator());
-    assertTrue(c.masterEligible());
+    assertTrue(c.mainEligible());
     assertFalse(c.embeddedZooKeeper());
     assertFalse(c.executor());
     assertEquals("zk1:2181,zk2:2181,zk3:2181", c.zookeeper());
@@ -102,7 +102,7 @@ class NodeConfigLoaderTest {
         zookeeper: "zk1:2181"
         """).config();
     assertFalse(c.coordinator());
-    assertFalse(c.masterEligible());
+    assertFalse(c.mainEligible());
     assertFalse(c.embeddedZooKeeper());
     assertTrue(c.executor());
     assertEquals(Set.of("executor"), c.roles());
@@ -116,7 +116,7 @@ class NodeConfigLoaderTest {
         zookeeper: "zk1:2181"
         """).config();
     assertTrue(c.coordinator());
-    assertFalse(c.masterEligible());
+    assertFalse(c.mainEligible());
     assertFalse(c.embeddedZooKeeper(), "embedded ZooKeeper follows master-eligibility");
     assertEquals(List.of("coordinator"), List.copyOf(c.roles()));
   }

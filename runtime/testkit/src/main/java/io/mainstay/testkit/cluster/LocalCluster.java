@@ -76,7 +76,7 @@ public final class LocalCluster {
     List<MainstayNodeProcess> execs = new ArrayList<>();
     for (int i = 1; i <= b.executors; i++) {
       execs.add(b.executorConf.apply(b.node(b.prefix + "exec-" + i, zookeeperConnect)
-          .coordinator(false).masterEligible(false).executor(true)).build());
+          .coordinator(false).mainEligible(false).executor(true)).build());
     }
     this.coordinators = List.copyOf(coords);
     this.executors = List.copyOf(execs);
@@ -291,6 +291,10 @@ public final class LocalCluster {
           return Ping.STANDBY.equals(ping.role()) && main.webUrl().equals(ping.main());
         }));
     for (MainstayNodeProcess executor : liveExecutors()) {
+      // an executor can register with the main before its own Pekko join is done (the main's record
+      // reaches it first); a main killed in that window leaves it joining a dead cluster: a fault the
+      // test did not inject. Its role line comes only after the join.
+      executor.awaitLog(": starting -> executor: registered with ZooKeeper", STARTUP);
       executor.awaitLog("registered with main", STARTUP);
     }
     awaitExecutorsRegistered(main);

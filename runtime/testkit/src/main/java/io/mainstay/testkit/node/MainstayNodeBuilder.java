@@ -23,7 +23,7 @@ public final class MainstayNodeBuilder {
   private String zookeeper;
   private Path sharedStore;
   private boolean coordinator = true;
-  private boolean masterEligible = true;
+  private boolean mainEligible = true;
   private boolean executor;
   private Integer embeddedZooKeeperPort;
   private Integer sessionTimeoutMs;
@@ -55,8 +55,8 @@ public final class MainstayNodeBuilder {
     return this;
   }
 
-  public MainstayNodeBuilder masterEligible(boolean enabled) {
-    this.masterEligible = enabled;
+  public MainstayNodeBuilder mainEligible(boolean enabled) {
+    this.mainEligible = enabled;
     return this;
   }
 
@@ -144,7 +144,7 @@ public final class MainstayNodeBuilder {
     lines.add("paths.local = " + quoted(store.toAbsolutePath().toString()));
     lines.add("zookeeper = " + quoted(zookeeperAddress()));
     lines.add("services.coordinator.enabled = " + coordinator);
-    lines.add("services.coordinator.master.enabled = " + masterEligible);
+    lines.add("services.coordinator.master.enabled = " + mainEligible);
     lines.add("services.coordinator.master.embedded-zookeeper.enabled = " + (embeddedZooKeeperPort != null));
     if (embeddedZooKeeperPort != null) {
       lines.add("services.coordinator.master.embedded-zookeeper.port = " + embeddedZooKeeperPort);
