@@ -10,7 +10,7 @@ import io.mainstay.testkit.node.HttpResult;
 import io.mainstay.testkit.node.MainstayNodeProcess;
 import io.mainstay.testkit.process.ManagedProcesses;
 import io.mainstay.testkit.node.Ping;
-import io.mainstay.testkit.zookeeper.ZooKeeperProcess;
+import io.mainstay.testkit.zookeeper.SharedZooKeeper;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,9 +19,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,23 +39,16 @@ class ElectionFailoverIT {
   /** How long the restarted node is watched for not taking over from a live main. */
   private static final Duration WATCH = Duration.ofSeconds(3);
 
-  // Kept when a test fails, so the processes' logs can be read.
-  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-  static Path classDir;
+  @RegisterExtension
+  static final SharedZooKeeper zookeeper = new SharedZooKeeper();
 
+  // Kept when a test fails, so the processes' logs can be read.
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path dir;
 
-  private static ZooKeeperProcess zk;
-
-  @BeforeAll
-  static void startZooKeeper() {
-    zk = ZooKeeperProcess.standalone(classDir.resolve("zookeeper")).start();
-  }
-
   @Test
   void theStandbyTakesOverAfterKill9WithEveryAcknowledgedWriteAndTheOldMainReturnsAsStandby() throws Exception {
-    MainCandidates pair = MainCandidates.start(dir, zk, "failover");
+    MainCandidates pair = MainCandidates.start(dir, zookeeper.server(), "failover");
     MainstayNodeProcess oldMain = pair.main();
     MainstayNodeProcess successor = pair.other(oldMain);
     assertEquals(1, oldMain.ping().epoch(), "the first main of a new cluster");

@@ -12,13 +12,13 @@ import io.mainstay.testkit.node.HttpResult;
 import io.mainstay.testkit.node.MainstayNodeProcess;
 import io.mainstay.testkit.process.ManagedProcesses;
 import io.mainstay.testkit.node.Ping;
-import io.mainstay.testkit.zookeeper.ZooKeeperProcess;
+import io.mainstay.testkit.zookeeper.SharedZooKeeper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,23 +33,16 @@ class GracefulHandoverIT {
   /** How long the main is watched for staying main after its standby left. */
   private static final Duration WATCH = Duration.ofSeconds(3);
 
-  // Kept when a test fails, so the processes' logs can be read.
-  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-  static Path classDir;
+  @RegisterExtension
+  static final SharedZooKeeper zookeeper = new SharedZooKeeper();
 
+  // Kept when a test fails, so the processes' logs can be read.
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path dir;
 
-  private static ZooKeeperProcess zk;
-
-  @BeforeAll
-  static void startZooKeeper() {
-    zk = ZooKeeperProcess.standalone(classDir.resolve("zookeeper")).start();
-  }
-
   @Test
   void sigtermOnTheMainHandsOverToTheStandbyWithEveryAcknowledgedWriteAndTheLock() throws Exception {
-    MainCandidates pair = MainCandidates.start(dir, zk, "handover");
+    MainCandidates pair = MainCandidates.start(dir, zookeeper.server(), "handover");
     MainstayNodeProcess oldMain = pair.main();
     MainstayNodeProcess successor = pair.other(oldMain);
     long oldEpoch = oldMain.ping().epoch();
@@ -76,7 +69,7 @@ class GracefulHandoverIT {
 
   @Test
   void sigtermOnTheStandbyLeavesTheMainServing() {
-    MainCandidates pair = MainCandidates.start(dir, zk, "standby-stop");
+    MainCandidates pair = MainCandidates.start(dir, zookeeper.server(), "standby-stop");
     MainstayNodeProcess main = pair.main();
     MainstayNodeProcess standby = pair.other(main);
     long epoch = main.ping().epoch();

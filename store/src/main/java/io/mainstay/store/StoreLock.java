@@ -2,8 +2,10 @@ package io.mainstay.store;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.FileLockInterruptionException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +41,12 @@ public final class StoreLock implements AutoCloseable {
   /** Canonical directories whose lock this JVM holds. */
   private static final Map<Path, StoreLock> HELD = new HashMap<>();
 
+  /**
+   * Canonical directories a thread of this JVM waits for in {@link #acquire}, with the holder named when the
+   * wait began. Nothing else may open their lock file meanwhile: the waiter may hold the lock at any moment.
+   */
+  private static final Map<Path, String> AWAITED = new HashMap<>();
+
   private final Path directory;
   private final String owner;
   private final FileChannel channel;
@@ -59,48 +67,119 @@ public final class StoreLock implements AutoCloseable {
    * @param owner who is taking it, e.g. "node-a pid 1234@host"; written to the lock file for {@link #holder}
    */
   public static Optional<StoreLock> tryAcquire(Path dir, String owner) throws IOException {
-    Objects.requireNonNull(dir, "dir");
-    Objects.requireNonNull(owner, "owner");
-    if (owner.isBlank()) {
-      throw new IllegalArgumentException("owner must not be blank: it tells waiters who holds the lock");
-    }
-    Files.createDirectories(dir);
-    Path canonical = dir.toRealPath();
+    Path canonical = prepare(dir, owner);
     synchronized (REGISTRY) {
-      if (HELD.containsKey(canonical)) {
+      if (HELD.containsKey(canonical) || AWAITED.containsKey(canonical)) {
         return Optional.empty();
       }
-      FileChannel channel =
-          FileChannel.open(
-              canonical.resolve(LOCK_FILE),
-              StandardOpenOption.CREATE,
-              StandardOpenOption.READ,
-              StandardOpenOption.WRITE);
+      FileChannel channel = openLockFile(canonical);
       try {
         FileLock fileLock = channel.tryLock();
         if (fileLock == null) {
           channel.close();
           return Optional.empty();
         }
-        // Only now may the content change: before the lock it still names the current holder.
-        channel.truncate(0);
-        ByteBuffer content = ByteBuffer.wrap(owner.getBytes(StandardCharsets.UTF_8));
-        while (content.hasRemaining()) {
-          channel.write(content, content.position());
-        }
-        channel.force(true);
-        StoreLock lock = new StoreLock(canonical, owner, channel, fileLock);
-        HELD.put(canonical, lock);
-        LOG.info("store lock on {} taken by {}", canonical, owner);
-        return Optional.of(lock);
+        return Optional.of(register(canonical, owner, channel, fileLock, readContent(channel)));
       } catch (IOException | RuntimeException e) {
-        try {
-          channel.close();
-        } catch (IOException suppressed) {
-          e.addSuppressed(suppressed);
-        }
+        closeAfterFailure(channel, e);
         throw e;
       }
+    }
+  }
+
+  /**
+   * Waits until the lock on {@code dir} is free and takes it. The kernel wakes the waiter the moment the holder
+   * releases it or its process ends (on NFS: when the client tells the server, see the README), so a successor
+   * learns of a crashed holder without polling. Interrupting the waiting thread ends the wait with {@link
+   * InterruptedException} and leaves nothing held.
+   *
+   * @throws IllegalStateException when this JVM already holds or awaits the lock on {@code dir}
+   */
+  public static StoreLock acquire(Path dir, String owner) throws IOException, InterruptedException {
+    Path canonical = prepare(dir, owner);
+    FileChannel channel;
+    synchronized (REGISTRY) {
+      if (HELD.containsKey(canonical) || AWAITED.containsKey(canonical)) {
+        throw new IllegalStateException("the store lock on " + canonical + " is already held or awaited in this JVM");
+      }
+      channel = openLockFile(canonical);
+      try {
+        AWAITED.put(canonical, readContent(channel));
+      } catch (IOException | RuntimeException e) {
+        closeAfterFailure(channel, e);
+        throw e;
+      }
+    }
+    try {
+      // Blocks in the kernel; an interrupt closes the channel (it is interruptible), which drops any lock taken.
+      FileLock fileLock = channel.lock();
+      synchronized (REGISTRY) {
+        AWAITED.remove(canonical);
+        return register(canonical, owner, channel, fileLock, readContent(channel));
+      }
+    } catch (FileLockInterruptionException | ClosedByInterruptException interrupted) {
+      forget(canonical);
+      closeAfterFailure(channel, interrupted);
+      Thread.interrupted();
+      throw new InterruptedException("wait for the store lock on " + canonical + " interrupted");
+    } catch (IOException | RuntimeException e) {
+      forget(canonical);
+      closeAfterFailure(channel, e);
+      throw e;
+    }
+  }
+
+  private static Path prepare(Path dir, String owner) throws IOException {
+    Objects.requireNonNull(dir, "dir");
+    Objects.requireNonNull(owner, "owner");
+    if (owner.isBlank()) {
+      throw new IllegalArgumentException("owner must not be blank: it tells waiters who holds the lock");
+    }
+    Files.createDirectories(dir);
+    return dir.toRealPath();
+  }
+
+  private static FileChannel openLockFile(Path canonical) throws IOException {
+    return FileChannel.open(
+        canonical.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+  }
+
+  /** Read through the channel that is ours: opening the file again would risk dropping the lock on close. */
+  private static String readContent(FileChannel channel) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(channel.size(), 4096));
+    while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
+      // positional reads until full or at the end
+    }
+    return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+  }
+
+  /** Under {@link #REGISTRY}, with the lock taken: name ourselves in the file and remember the lock. */
+  private static StoreLock register(Path canonical, String owner, FileChannel channel, FileLock fileLock, String lastHolder)
+      throws IOException {
+    // Only now may the content change: before the lock it still names the current holder.
+    channel.truncate(0);
+    ByteBuffer content = ByteBuffer.wrap(owner.getBytes(StandardCharsets.UTF_8));
+    while (content.hasRemaining()) {
+      channel.write(content, content.position());
+    }
+    channel.force(true);
+    StoreLock lock = new StoreLock(canonical, owner, channel, fileLock);
+    HELD.put(canonical, lock);
+    LOG.info("store lock on {} taken by {}{}", canonical, owner, lastHolder.isBlank() ? "" : " (last held by " + lastHolder + ")");
+    return lock;
+  }
+
+  private static void forget(Path canonical) {
+    synchronized (REGISTRY) {
+      AWAITED.remove(canonical);
+    }
+  }
+
+  private static void closeAfterFailure(FileChannel channel, Exception e) {
+    try {
+      channel.close();
+    } catch (IOException suppressed) {
+      e.addSuppressed(suppressed);
     }
   }
 
@@ -116,6 +195,10 @@ public final class StoreLock implements AutoCloseable {
         StoreLock mine = HELD.get(canonical);
         if (mine != null) {
           return Optional.of(mine.owner);
+        }
+        String awaited = AWAITED.get(canonical);
+        if (awaited != null) {
+          return awaited.isBlank() ? Optional.empty() : Optional.of(awaited);
         }
         String content = Files.readString(canonical.resolve(LOCK_FILE), StandardCharsets.UTF_8);
         return content.isBlank() ? Optional.empty() : Optional.of(content);

@@ -1,6 +1,7 @@
 package io.mainstay.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mainstay.testkit.process.JavaProcess;
@@ -34,11 +35,24 @@ class StoreLockProcessTest {
   }
 
   private JavaProcess start(Class<?> main, String... args) {
+    return start(lines, main, args);
+  }
+
+  private JavaProcess start(LineQueue queue, Class<?> main, String... args) {
     return JavaProcess.launch(main.getSimpleName(), main.getName())
         .logFile(tmp.resolve(main.getSimpleName() + ".log"))
         .args(List.of(args))
-        .onLine(lines)
+        .onLine(queue)
         .start();
+  }
+
+  /** What another JVM finds when it tries the lock once: "ACQUIRED" or "BUSY holder". */
+  private String probe(Path dir) {
+    // Its own queue: the end of an earlier child's output must not be taken for the probe's.
+    LineQueue probeLines = new LineQueue();
+    // Its one answer; the log it shares with stderr may also hold JVM warnings.
+    return probeLines.awaitText(start(probeLines, LockProbeMain.class, dir.toString()),
+        l -> l.startsWith("BUSY") || l.equals("ACQUIRED"), CHILD_START);
   }
 
   @Test
@@ -64,6 +78,60 @@ class StoreLockProcessTest {
     assertEquals(Optional.of("test"), StoreLock.holder(dir));
   }
 
+  /** The successor's wait: woken by the holder's death, not by polling, and it names the dead holder. */
+  @Test
+  void aWaiterIsWokenWhenTheHolderIsKilledAndAnInterruptEndsAWaitLeavingNothingHeld() throws Exception {
+    Path dir = tmp.resolve("local");
+    String owner = "child " + UUID.randomUUID();
+    JavaProcess child = start(LockHolderMain.class, dir.toString(), owner);
+    lines.awaitText(child, "LOCKED"::equals, CHILD_START);
+
+    // An interrupted wait gives up and leaves the file to others: the holder is still named, nothing held here.
+    Thread interrupted = Thread.currentThread();
+    Thread interrupter = new Thread(() -> {
+      sleepQuietly(300);
+      interrupted.interrupt();
+    });
+    interrupter.start();
+    assertThrows(InterruptedException.class, () -> StoreLock.acquire(dir, "interrupted waiter"));
+    interrupter.join();
+    assertEquals(Optional.of(owner), StoreLock.holder(dir));
+
+    java.util.concurrent.CompletableFuture<StoreLock> waiter = new java.util.concurrent.CompletableFuture<>();
+    Thread waiting = new Thread(() -> {
+      try {
+        waiter.complete(StoreLock.acquire(dir, "waiter"));
+      } catch (Exception e) {
+        waiter.completeExceptionally(e);
+      }
+    });
+    waiting.start();
+    // While a thread waits, this JVM neither tries the file again nor reads it: it answers from memory.
+    Thread.sleep(200);
+    assertTrue(StoreLock.tryAcquire(dir, "second").isEmpty(), "a second caller in the waiting JVM got the lock");
+    assertThrows(IllegalStateException.class, () -> StoreLock.acquire(dir, "second waiter"));
+    assertEquals(Optional.of(owner), StoreLock.holder(dir));
+    assertTrue(!waiter.isDone(), "the waiter returned while the child still holds the lock");
+
+    long killed = System.nanoTime();
+    child.kill9();
+    StoreLock lock = waiter.get(RELEASE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    locks.add(lock);
+    System.out.printf("store lock: waiter woken %d ms after kill -9 of the holder%n", (System.nanoTime() - killed) / 1_000_000);
+    assertTrue(lock.isHeld());
+    assertEquals(Optional.of("waiter"), StoreLock.holder(dir));
+    // and it is the OS lock, not only this JVM's bookkeeping
+    assertEquals("BUSY waiter", probe(dir));
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /**
    * On Linux, closing any descriptor of a locked file drops the process's lock, so asking who holds a lock this
    * JVM holds must not open the file.
@@ -76,10 +144,6 @@ class StoreLockProcessTest {
     assertEquals(Optional.of("test holder"), StoreLock.holder(dir));
     assertTrue(StoreLock.tryAcquire(dir, "again").isEmpty());
 
-    // Its one answer; the log it shares with stderr may also hold JVM warnings.
-    String probe = lines.awaitText(start(LockProbeMain.class, dir.toString()),
-        l -> l.startsWith("BUSY") || l.equals("ACQUIRED"), CHILD_START);
-
-    assertEquals("BUSY test holder", probe);
+    assertEquals("BUSY test holder", probe(dir));
   }
 }

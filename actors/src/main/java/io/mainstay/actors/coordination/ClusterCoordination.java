@@ -31,6 +31,14 @@ public interface ClusterCoordination {
    */
   CompletionStage<Void> confirmMain(long epoch);
 
+  /**
+   * Succession without the session timeout: removes the record of {@code main}, if it still names that main
+   * at that epoch, then its election entry {@code leader}, so the election passes to the next in line now
+   * rather than when the main's session expires. Only for a main proven gone: the caller holds the store
+   * lock that main held.
+   */
+  CompletionStage<Void> displace(ElectionEntry leader, MainRecord main);
+
   /** Graceful exit: removes the main record (if ours), leaves the election and closes the session. */
   void withdraw();
 }

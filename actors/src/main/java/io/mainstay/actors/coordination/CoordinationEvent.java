@@ -22,6 +22,12 @@ public sealed interface CoordinationEvent {
   /** The {@code main} record changed; empty while no main is published. */
   record MainChanged(Optional<MainRecord> main) implements CoordinationEvent {}
 
+  /**
+   * This node's place in the election changed: {@code leader} is the entry directly ahead of it when that
+   * entry is the first in line (this node is next), empty otherwise.
+   */
+  record NextInLine(Optional<ElectionEntry> leader) implements CoordinationEvent {}
+
   /** The set of live nodes under {@code nodes/} changed. */
   record NodesChanged(List<NodeRecord> nodes) implements CoordinationEvent {}
 }

@@ -49,6 +49,12 @@ public final class MainCoordinator {
 
   public record Probe(ProbeRequest request) implements Command {}
 
+  /**
+   * The previous main's process is proven gone (its successor took its store lock), though its ZooKeeper
+   * record lives on until its session expires: its Pekko member is downed now.
+   */
+  public record Departed(String pekkoAddress, String node) implements Command {}
+
   /** Stop acting as main until {@link Resume}: the ZooKeeper connection is suspended. */
   public record Fence(String reason) implements Command {}
 
@@ -154,6 +160,7 @@ public final class MainCoordinator {
   private BehaviorBuilder<Command> whileMain(BehaviorBuilder<Command> receive) {
     return receive
         .onMessage(LiveNodes.class, this::onLiveNodes)
+        .onMessage(Departed.class, departed -> tell(downing, new ZooKeeperDowning.Departed(departed.pekkoAddress(), departed.node())))
         .onMessage(Fence.class, this::onFence)
         .onMessage(Stop.class, this::onStop)
         .onMessage(CatalogEnded.class, ended -> ended("catalog"))

@@ -41,6 +41,9 @@ public final class ZooKeeperDowning extends AbstractBehavior<ZooKeeperDowning.Co
 
   public record LiveNodes(List<NodeRecord> nodes) implements Command {}
 
+  /** A member whose process is proven gone while its record lives on: down it now. */
+  public record Departed(String address, String node) implements Command {}
+
   private record Unreachable(Member member) implements Command {}
 
   private record GraceOver(String address) implements Command {}
@@ -95,6 +98,7 @@ public final class ZooKeeperDowning extends AbstractBehavior<ZooKeeperDowning.Co
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(LiveNodes.class, this::onLiveNodes)
+        .onMessage(Departed.class, this::onDeparted)
         .onMessage(Unreachable.class, this::onUnreachable)
         .onMessage(GraceOver.class, this::onGraceOver)
         .build();
@@ -117,6 +121,19 @@ public final class ZooKeeperDowning extends AbstractBehavior<ZooKeeperDowning.Co
               mainNode, epoch, address, reregisterGrace.toMillis());
           timers.startSingleTimer(address, new GraceOver(address), reregisterGrace);
         }
+      }
+    }
+    return this;
+  }
+
+  /**
+   * Only the member at that address now: a restarted node that reuses the address joins as a new incarnation
+   * later, and the old one must be gone for it to join at all.
+   */
+  private Behavior<Command> onDeparted(Departed departed) {
+    for (Member member : cluster.state().getMembers()) {
+      if (member.address().toString().equals(departed.address())) {
+        down(member, "the process of " + departed.node() + " has ended (its successor holds the store lock it held)");
       }
     }
     return this;

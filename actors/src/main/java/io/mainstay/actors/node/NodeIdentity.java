@@ -25,6 +25,11 @@ public record NodeIdentity(
     return roles.contains(NodeRecord.EXECUTOR);
   }
 
+  /** How this process names itself in the store lock file, for whoever waits for the lock. */
+  public String lockOwner() {
+    return name + " pid " + ProcessHandle.current().pid() + "@" + host;
+  }
+
   public NodeRecord record() {
     return new NodeRecord(name, roles, pekkoAddress, webUrl);
   }

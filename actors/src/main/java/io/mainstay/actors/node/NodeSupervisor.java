@@ -5,6 +5,7 @@ import io.mainstay.actors.Failures;
 import io.mainstay.actors.SerializationWarmUp;
 import io.mainstay.actors.coordination.ClusterCoordination;
 import io.mainstay.actors.coordination.CoordinationEvent;
+import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.coordination.NodeNameInUseException;
 import io.mainstay.actors.coordination.NodeRecord;
 import io.mainstay.actors.executor.Executor;
@@ -49,7 +50,9 @@ public final class NodeSupervisor {
           MainStopped,
           MainEnded,
           Withdrawn,
-          ChildEnded {}
+          ChildEnded,
+          Succession.Succeeded,
+          LeadershipOverdue {}
 
   /** SIGTERM: hand over gracefully and exit 0. */
   public record GracefulStop() implements Command {}
@@ -65,6 +68,9 @@ public final class NodeSupervisor {
   private record Withdrawn() implements Command {}
 
   private record MainEnded() implements Command {}
+
+  /** The election did not name this node in time after its succession took the lock. */
+  private record LeadershipOverdue(StoreLock lock) implements Command {}
 
   /** A watched child ended; {@code name} says which, for the log line that ends the process. */
   private record ChildEnded(String name) implements Command {}
@@ -95,6 +101,9 @@ public final class NodeSupervisor {
   private final java.util.concurrent.Executor blocking;
   private final ActorRef<RequestGateway.Command> gateway;
   private final Optional<ActorRef<Executor.Command>> executor;
+  /** A main-eligible node's watch for the main's death, from start until it is elected or stops. */
+  private Optional<ActorRef<Succession.Command>> succession = Optional.empty();
+  private int successions;
 
   private NodeRole role = NodeRole.STARTING;
   private long epoch;
@@ -139,6 +148,9 @@ public final class NodeSupervisor {
                         ActorPaths.EXECUTOR),
                     "executor"))
             : Optional.empty();
+    if (identity.mainEligible()) {
+      startSuccession();
+    }
     // a failover must not wait for code a JVM loads on first use: LMDB's native library on a node that may
     // become main, Jackson's CBOR serializers on every node
     boolean store = identity.mainEligible();
@@ -150,6 +162,23 @@ public final class NodeSupervisor {
     context.pipeToSelf(
         CompletableFuture.runAsync(() -> startCoordination(identity.mainEligible(), listener), blocking),
         (ok, failure) -> new Registered(Optional.ofNullable(failure).map(Failures::unwrap)));
+  }
+
+  private void startSuccession() {
+    ActorRef<Succession.Command> child =
+        context.spawn(
+            Succession.create(identity, coordination, context.getSelf().narrow()), "succession-" + ++successions);
+    context.watchWith(child, new ChildEnded("succession"));
+    succession = Optional.of(child);
+  }
+
+  /** Elected or stopping: the lock is the takeover's to take now, or nobody's. */
+  private void stopSuccession() {
+    succession.ifPresent(child -> {
+      context.unwatch(child);
+      context.stop(child);
+    });
+    succession = Optional.empty();
   }
 
   private <T> ActorRef<T> watched(ActorRef<T> child, String name) {
@@ -192,22 +221,52 @@ public final class NodeSupervisor {
         .build();
   }
 
-  /** Standby, coordinator or executor: not the main; a standby waits to be elected. */
+  /** Standby, coordinator or executor: not the main; a standby waits to be elected, or to succeed a dead main. */
   private Behavior<Command> following() {
     return anyRole(
             Behaviors.receive(Command.class)
-                .onMessage(Coordination.class, is(CoordinationEvent.LeadershipGranted.class), c -> elected())
+                .onMessage(
+                    Coordination.class,
+                    is(CoordinationEvent.LeadershipGranted.class),
+                    c -> elected(Optional.empty(), Optional.empty()))
+                .onMessage(Succession.Succeeded.class, this::onSucceeded)
                 .onMessage(GracefulStop.class, stop -> stop()))
         .build();
   }
 
+  /**
+   * The store lock is ours and the dead main's election entry is gone: our latch is granted leadership next.
+   * Should the election name no one in time, the lock goes back, and the session timeout decides.
+   */
+  private Behavior<Command> succeeding(Succession.Succeeded succeeded) {
+    return anyRole(
+            Behaviors.receive(Command.class)
+                .onMessage(
+                    Coordination.class,
+                    is(CoordinationEvent.LeadershipGranted.class),
+                    c -> elected(Optional.of(succeeded.lock()), Optional.of(succeeded.main())))
+                .onMessage(LeadershipOverdue.class, overdue -> overdue.lock() == succeeded.lock(), overdue -> {
+                  succeeded.lock().close();
+                  context.getLog().warn(
+                      "node {}: not elected within {} ms of taking the lock from main {}; released it",
+                      identity.name(), settings.takeover().leadershipAfterSuccession().toMillis(), succeeded.main().node());
+                  startSuccession();
+                  return following();
+                })
+                .onMessage(GracefulStop.class, stop -> {
+                  succeeded.lock().close();
+                  return stop();
+                }))
+        .build();
+  }
+
   /** Locking and opening: the {@link Takeover} takes the lock, opens the store, takes the epoch, publishes. */
-  private Behavior<Command> takingOver(ActorRef<Takeover.Command> takeover) {
+  private Behavior<Command> takingOver(ActorRef<Takeover.Command> takeover, Optional<MainRecord> displaced) {
     return anyRole(
             leading(
                 Behaviors.receive(Command.class)
                     .onMessage(Takeover.LockTaken.class, taken -> onLockTaken())
-                    .onMessage(Takeover.TookOver.class, took -> onTookOver(took, takeover))
+                    .onMessage(Takeover.TookOver.class, took -> onTookOver(took, takeover, displaced))
                     .onMessage(
                         Takeover.Failed.class,
                         failed -> exit(NodeLifecycle.EXIT_FAILURE, "could not take over as main: " + failed.cause()))
@@ -277,6 +336,7 @@ public final class NodeSupervisor {
           closeStore(took).close();
           return Behaviors.same();
         })
+        .onMessage(Succession.Succeeded.class, this::releaseLate)
         .onAnyMessage(m -> Behaviors.same())
         .build();
   }
@@ -316,6 +376,8 @@ public final class NodeSupervisor {
         .onMessage(RequestGateway.Request.class, this::toGateway)
         .onMessage(Coordination.class, c -> onCoordination(c.event()))
         .onMessage(WarmedUp.class, this::onWarmedUp)
+        .onMessage(Succession.Succeeded.class, this::releaseLate)
+        .onMessage(LeadershipOverdue.class, overdue -> Behaviors.same())
         .onMessage(ChildEnded.class, ended -> exit(NodeLifecycle.EXIT_FAILURE, "the node's " + ended.name() + " failed"));
   }
 
@@ -324,6 +386,7 @@ public final class NodeSupervisor {
     return receive
         .onMessage(RequestGateway.Request.class, this::toGateway)
         .onMessage(WarmedUp.class, this::onWarmedUp)
+        .onMessage(Succession.Succeeded.class, this::releaseLate)
         .onMessage(Coordination.class, is(CoordinationEvent.MainChanged.class), c -> onCoordination(c.event()))
         .onAnyMessage(m -> Behaviors.same());
   }
@@ -343,17 +406,45 @@ public final class NodeSupervisor {
             ? NodeRole.STANDBY
             : identity.coordinator() ? NodeRole.COORDINATOR : NodeRole.EXECUTOR;
     changeRole(next, "registered with ZooKeeper", Optional.empty());
-    return elected ? elected() : following();
+    return elected ? elected(Optional.empty(), Optional.empty()) : following();
   }
 
-  private Behavior<Command> elected() {
-    changeRole(NodeRole.LOCKING, "elected; taking the store lock on " + identity.localPath(), Optional.empty());
+  /**
+   * @param held the store lock, when a succession took it from {@code displaced}, the main proven dead
+   */
+  private Behavior<Command> elected(Optional<StoreLock> held, Optional<MainRecord> displaced) {
+    stopSuccession();
+    changeRole(
+        NodeRole.LOCKING,
+        displaced
+            .map(dead -> "elected after the end of main " + dead.node() + " of epoch " + dead.epoch() + "; holding its store lock")
+            .orElse("elected; taking the store lock on " + identity.localPath()),
+        Optional.empty());
     ActorRef<Takeover.Command> takeover =
         watched(
             context.spawn(
-                Takeover.create(identity, coordination, settings.takeover(), context.getSelf().narrow()), "takeover"),
+                Takeover.create(identity, coordination, settings.takeover(), context.getSelf().narrow(), held), "takeover"),
             "takeover");
-    return takingOver(takeover);
+    return takingOver(takeover, displaced);
+  }
+
+  private Behavior<Command> onSucceeded(Succession.Succeeded succeeded) {
+    succession.ifPresent(context::unwatch);
+    succession = Optional.empty();
+    context.getLog().info(
+        "node {}: holding the store lock main {} held at epoch {}; waiting for the election to name this node",
+        identity.name(), succeeded.main().node(), succeeded.main().epoch());
+    context.scheduleOnce(
+        settings.takeover().leadershipAfterSuccession(), context.getSelf(), new LeadershipOverdue(succeeded.lock()));
+    return succeeding(succeeded);
+  }
+
+  /** A succession that finished after this node moved on (elected the usual way, or stopping): its lock goes. */
+  private Behavior<Command> releaseLate(Succession.Succeeded late) {
+    succession.ifPresent(context::unwatch);
+    succession = Optional.empty();
+    late.lock().close();
+    return Behaviors.same();
   }
 
   private Behavior<Command> onLockTaken() {
@@ -361,7 +452,8 @@ public final class NodeSupervisor {
     return Behaviors.same();
   }
 
-  private Behavior<Command> onTookOver(Takeover.TookOver took, ActorRef<Takeover.Command> takeover) {
+  private Behavior<Command> onTookOver(
+      Takeover.TookOver took, ActorRef<Takeover.Command> takeover, Optional<MainRecord> displaced) {
     context.unwatch(takeover);
     epoch = took.record().epoch();
     gateway.tell(new RequestGateway.MainPublished(Optional.of(took.record())));
@@ -371,6 +463,8 @@ public final class NodeSupervisor {
                 identity.name(), epoch, took.store(), coordination, nodes, Set.copyOf(addressesSeen), settings.main()),
             ActorPaths.MAIN);
     context.watchWith(main, new MainEnded());
+    // its nodes/ record lives until its session expires; the lock already proved its process gone
+    displaced.ifPresent(dead -> main.tell(new MainCoordinator.Departed(dead.pekkoAddress(), dead.node())));
     changeRole(NodeRole.MAIN, "serving as main", Optional.of(main));
     return serving(new Term(epoch, took.lock(), main));
   }
@@ -392,6 +486,9 @@ public final class NodeSupervisor {
     if (event instanceof CoordinationEvent.MainChanged changed) {
       gateway.tell(new RequestGateway.MainPublished(changed.main()));
       executor.ifPresent(e -> e.tell(new Executor.MainChanged(changed.main())));
+      succession.ifPresent(s -> s.tell(new Succession.MainChanged(changed.main())));
+    } else if (event instanceof CoordinationEvent.NextInLine next) {
+      succession.ifPresent(s -> s.tell(new Succession.NextInLine(next.leader())));
     } else if (event instanceof CoordinationEvent.NodesChanged changed) {
       onNodesChanged(changed);
     } else if (event instanceof CoordinationEvent.ConnectionSuspended) {
@@ -435,6 +532,7 @@ public final class NodeSupervisor {
 
   /** Graceful stop before this node was elected: nothing to close. */
   private Behavior<Command> stop() {
+    stopSuccession();
     changeRole(NodeRole.STOPPING, "stopping gracefully", Optional.empty());
     return withdraw(Optional.empty(), Optional.empty());
   }
@@ -485,6 +583,7 @@ public final class NodeSupervisor {
   }
 
   private Behavior<Command> exit(int code, String reason) {
+    stopSuccession();
     role = NodeRole.STOPPING;
     gateway.tell(new RequestGateway.RoleChanged(role, epoch, Optional.empty()));
     lifecycle.exit(code, "node " + identity.name() + ": " + reason);

@@ -19,7 +19,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * From elected to main: take the store lock (retrying, and naming its holder in the log while it waits),
+ * From elected to main: take the store lock unless a {@link Succession} already holds it (retrying, and
+ * naming its holder in the log while it waits),
  * open LMDB, take the next epoch by compare-and-set, record it in the store, publish the main record.
  * What blocks (the shared volume, ZooKeeper) runs on the blocking dispatcher and comes back as a message.
  * The takeover owns what it took until it hands it over in {@link TookOver}: told to {@link Abandon}, it
@@ -55,10 +56,13 @@ public final class Takeover {
 
   public record Abandoned() implements Outcome {}
 
-  /** How often the lock is tried, and how often the wait for it is logged. */
-  public record Settings(Duration lockRetry, Duration lockWaitLogInterval) {
+  /**
+   * How often the lock is tried, how often the wait for it is logged, and how long a node that took the lock
+   * from a dead main ({@link Succession}) waits for the election to name it before it lets the lock go.
+   */
+  public record Settings(Duration lockRetry, Duration lockWaitLogInterval, Duration leadershipAfterSuccession) {
     public static Settings defaults() {
-      return new Settings(Duration.ofMillis(50), Duration.ofSeconds(10));
+      return new Settings(Duration.ofMillis(50), Duration.ofSeconds(10), Duration.ofSeconds(10));
     }
   }
 
@@ -71,12 +75,23 @@ public final class Takeover {
   private final java.util.concurrent.Executor blocking;
   private Instant lockWaitLoggedAt = Instant.EPOCH;
 
+  /**
+   * @param held the store lock when this node already holds it (a {@link Succession} took it from a dead
+   *     main); the takeover then starts by opening the store
+   */
   public static Behavior<Command> create(
-      NodeIdentity identity, ClusterCoordination coordination, Settings settings, ActorRef<Outcome> parent) {
+      NodeIdentity identity,
+      ClusterCoordination coordination,
+      Settings settings,
+      ActorRef<Outcome> parent,
+      Optional<StoreLock> held) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
-                timers -> new Takeover(ctx, timers, identity, coordination, settings, parent).tryLock()));
+                timers -> {
+                  Takeover takeover = new Takeover(ctx, timers, identity, coordination, settings, parent);
+                  return held.map(takeover::locked).orElseGet(takeover::tryLock);
+                }));
   }
 
   private Takeover(
@@ -105,9 +120,8 @@ public final class Takeover {
   }
 
   private Behavior<Command> tryLock() {
-    String owner = identity.name() + " pid " + ProcessHandle.current().pid() + "@" + identity.host();
     context.pipeToSelf(
-        CompletableFuture.supplyAsync(() -> tryAcquire(owner), blocking),
+        CompletableFuture.supplyAsync(() -> tryAcquire(identity.lockOwner()), blocking),
         (acquired, failure) ->
             new LockAttempted(
                 acquired == null ? Optional.empty() : acquired, Optional.ofNullable(failure).map(Failures::unwrap)));
@@ -134,8 +148,7 @@ public final class Takeover {
 
   private Behavior<Command> onLockAttempted(LockAttempted attempt) {
     if (attempt.lock().isPresent()) {
-      parent.tell(new LockTaken());
-      return open(attempt.lock().get());
+      return locked(attempt.lock().get());
     }
     Instant now = Instant.now();
     if (Duration.between(lockWaitLoggedAt, now).compareTo(settings.lockWaitLogInterval()) >= 0) {
@@ -150,6 +163,11 @@ public final class Takeover {
     }
     timers.startSingleTimer(new TryLock(), settings.lockRetry());
     return waitingForLock();
+  }
+
+  private Behavior<Command> locked(StoreLock lock) {
+    parent.tell(new LockTaken());
+    return open(lock);
   }
 
   /** Open the store, take the next epoch, record it, publish: only then is this node the main. */

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mainstay.actors.node.FakeCoordination;
 import io.mainstay.actors.node.StoreAtEpoch;
 import io.mainstay.store.MetadataStore;
-import io.mainstay.store.StoreLock;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -17,10 +15,9 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The catalog when its store fails: every caller gets an answer, and so does a graceful stop. */
 class CatalogServiceTest {
@@ -28,23 +25,12 @@ class CatalogServiceTest {
   private static final ActorTestKit testKit = ActorTestKit.create();
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  @TempDir Path localPath;
-  private StoreAtEpoch opened;
-  private StoreLock lock;
-  private MetadataStore store;
+  @RegisterExtension final StoreAtEpoch opened = new StoreAtEpoch(1);
   private ActorRef<CatalogService.Command> catalog;
 
   @BeforeEach
-  void open() throws Exception {
-    opened = new StoreAtEpoch(localPath, 1);
-    lock = opened.lock;
-    store = opened.store;
-    catalog = testKit.spawn(CatalogService.create("node-a", store, 1, new FakeCoordination(), Duration.ofSeconds(2)));
-  }
-
-  @AfterEach
-  void close() {
-    opened.close();
+  void open() {
+    catalog = testKit.spawn(CatalogService.create("node-a", opened.store(), 1, new FakeCoordination(), Duration.ofSeconds(2)));
   }
 
   @AfterAll
@@ -54,7 +40,7 @@ class CatalogServiceTest {
 
   @Test
   void readsOfAStoreThatFailsAreAnsweredUnavailable() {
-    store.close(); // the store fails under the catalog: every read now throws a StoreException
+    opened.store().close(); // the store fails under the catalog: every read now throws a StoreException
     for (Function<ActorRef<CatalogReply>, CatalogCommand> read :
         List.<Function<ActorRef<CatalogReply>, CatalogCommand>>of(
             replyTo -> new CatalogCommand.Get("orders", replyTo),
@@ -69,7 +55,7 @@ class CatalogServiceTest {
 
   @Test
   void closeThatCannotRecordTheTermsEndStillAnswersAndStops() {
-    store.close(); // ending the epoch now throws
+    opened.store().close(); // ending the epoch now throws
     TestProbe<CatalogService.Closed> closed = testKit.createTestProbe();
     catalog.tell(new CatalogService.Close(closed.getRef()));
     CatalogService.Closed answer = closed.receiveMessage(WAIT);
@@ -82,7 +68,7 @@ class CatalogServiceTest {
     TestProbe<CatalogService.Closed> closed = testKit.createTestProbe();
     catalog.tell(new CatalogService.Close(closed.getRef()));
     assertEquals(new CatalogService.Closed(Optional.empty()), closed.receiveMessage(WAIT));
-    try (MetadataStore reopened = MetadataStore.open(lock)) {
+    try (MetadataStore reopened = MetadataStore.open(opened.lock())) {
       assertTrue(reopened.history().get(0).until().isPresent());
     }
   }

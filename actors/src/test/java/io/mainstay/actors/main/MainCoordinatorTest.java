@@ -11,9 +11,7 @@ import io.mainstay.actors.executor.ExecutorRegistry;
 import io.mainstay.actors.node.FakeCoordination;
 import io.mainstay.actors.node.StoreAtEpoch;
 import io.mainstay.store.MetadataStore;
-import io.mainstay.store.StoreLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -25,10 +23,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What the main does when one of its parts fails, and its three states. */
 class MainCoordinatorTest {
@@ -37,25 +33,10 @@ class MainCoordinatorTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final AtomicInteger names = new AtomicInteger();
 
-  @TempDir Path localPath;
-  private StoreAtEpoch opened;
-  private StoreLock lock;
-  private MetadataStore store;
+  @RegisterExtension final StoreAtEpoch opened = new StoreAtEpoch(1);
   private final AtomicInteger downingStarts = new AtomicInteger();
   private String name;
   private ActorRef<MainCoordinator.Command> main;
-
-  @BeforeEach
-  void open() throws Exception {
-    opened = new StoreAtEpoch(localPath, 1);
-    lock = opened.lock;
-    store = opened.store;
-  }
-
-  @AfterEach
-  void close() {
-    opened.close();
-  }
 
   @AfterAll
   static void shutdown() {
@@ -69,7 +50,7 @@ class MainCoordinatorTest {
             Duration.ofSeconds(2), defaults.registry(), downing, Duration.ofMillis(20), Duration.ofMillis(200));
     name = "main-" + names.incrementAndGet();
     main = testKit.spawn(
-        MainCoordinator.create("node-a", 1, store, new FakeCoordination(), List.of(), Set.of(), settings), name);
+        MainCoordinator.create("node-a", 1, opened.store(), new FakeCoordination(), List.of(), Set.of(), settings), name);
   }
 
   @Test
@@ -96,7 +77,7 @@ class MainCoordinatorTest {
   @Test
   void gracefulStopAnswersEvenWhenTheTermsEndCannotBeRecorded() {
     startMain(Downing.none());
-    store.close(); // the store fails under the main
+    opened.store().close(); // the store fails under the main
     TestProbe<MainCoordinator.Stopped> stopped = testKit.createTestProbe();
     main.tell(new MainCoordinator.Stop(stopped.getRef()));
     MainCoordinator.Stopped answer = stopped.receiveMessage(WAIT);
@@ -111,7 +92,7 @@ class MainCoordinatorTest {
     main.tell(new MainCoordinator.Stop(stopped.getRef()));
     assertEquals(new MainCoordinator.Stopped(Optional.empty()), stopped.receiveMessage(WAIT));
     stopped.expectTerminated(main, WAIT);
-    try (MetadataStore reopened = MetadataStore.open(lock)) {
+    try (MetadataStore reopened = MetadataStore.open(opened.lock())) {
       assertTrue(reopened.history().get(0).until().isPresent(), "the term's end is recorded");
     }
   }

@@ -2,6 +2,7 @@ package io.mainstay.actors.node;
 
 import io.mainstay.actors.coordination.ClusterCoordination;
 import io.mainstay.actors.coordination.CoordinationEvent;
+import io.mainstay.actors.coordination.ElectionEntry;
 import io.mainstay.actors.coordination.MainRecord;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -18,6 +19,7 @@ public final class FakeCoordination implements ClusterCoordination {
   public final AtomicBoolean confirmFails = new AtomicBoolean();
   public final AtomicBoolean epochFails = new AtomicBoolean();
   public final AtomicReference<MainRecord> published = new AtomicReference<>();
+  public final AtomicReference<ElectionEntry> displaced = new AtomicReference<>();
   public final CountDownLatch withdrawn = new CountDownLatch(1);
   /** Grant leadership inside {@link #start}, as Curator may: before the node hears it is registered. */
   public final AtomicBoolean grantOnStart = new AtomicBoolean();
@@ -57,6 +59,12 @@ public final class FakeCoordination implements ClusterCoordination {
     return confirmFails.get()
         ? CompletableFuture.failedFuture(new IllegalStateException("deposed"))
         : CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public CompletionStage<Void> displace(ElectionEntry leader, MainRecord main) {
+    displaced.set(leader);
+    return CompletableFuture.completedFuture(null);
   }
 
   @Override

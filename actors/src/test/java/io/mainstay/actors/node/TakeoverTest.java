@@ -45,7 +45,7 @@ class TakeoverTest {
         new NodeIdentity("node-a", "127.0.0.1", "http://127.0.0.1:9047", "pekko://mainstay@127.0.0.1:1",
             Set.of(NodeRecord.COORDINATOR, NodeRecord.MAIN_ELIGIBLE), localPath, 1);
     return testKit.spawn(
-        Takeover.create(identity, zk, new Takeover.Settings(Duration.ofMillis(20), Duration.ofSeconds(10)), parent.getRef()));
+        Takeover.create(identity, zk, new Takeover.Settings(Duration.ofMillis(20), Duration.ofSeconds(10), Duration.ofSeconds(5)), parent.getRef(), Optional.empty()));
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.mainstay.runtime.zookeeper;
 
 import io.mainstay.actors.coordination.ClusterCoordination;
 import io.mainstay.actors.coordination.CoordinationEvent;
+import io.mainstay.actors.coordination.ElectionEntry;
 import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.coordination.NodeRecord;
 import java.time.Duration;
@@ -47,6 +48,7 @@ public final class CuratorCoordination implements ClusterCoordination {
   private final ClusterJoin clusterJoin;
   private volatile LeaderLatch latch;
   private volatile ClusterWatch watch;
+  private volatile ElectionLine line;
   /** Touched only on Curator's connection-state thread. */
   private boolean lostSinceConnected;
 
@@ -94,6 +96,8 @@ public final class CuratorCoordination implements ClusterCoordination {
             }
           });
       latch.start();
+      line = new ElectionLine(client, self.node(), paths.election(), () -> latch.getOurPath(), listener::tell);
+      line.start();
     }
   }
 
@@ -184,12 +188,23 @@ public final class CuratorCoordination implements ClusterCoordination {
   }
 
   @Override
+  public CompletionStage<Void> displace(ElectionEntry leader, MainRecord main) {
+    return call(() -> {
+      // the record first: the moment the entry goes, this node's latch wins and publishes its own
+      publication.retractDead(main);
+      line.remove(leader);
+      return null;
+    });
+  }
+
+  @Override
   public void withdraw() {
     try {
       publication.retract();
     } catch (Exception e) {
       log.warn("node {}: removing the main record failed: {}", self.node(), e.toString());
     }
+    closeQuietly(line);
     closeQuietly(latch);
     closeQuietly(watch);
     registration.deregister();

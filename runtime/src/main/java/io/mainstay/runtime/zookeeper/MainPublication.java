@@ -3,7 +3,10 @@ package io.mainstay.runtime.zookeeper;
 import io.mainstay.actors.coordination.MainRecord;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ephemeral {@code main} record of the node that won. Confirming the main re-checks, in one
@@ -11,6 +14,8 @@ import org.apache.zookeeper.data.Stat;
  * a deposed main (its session expired, or a newer epoch taken) fails the check.
  */
 final class MainPublication {
+
+  private static final Logger log = LoggerFactory.getLogger(MainPublication.class);
 
   private final CuratorFramework client;
   private final ZkPaths paths;
@@ -36,6 +41,23 @@ final class MainPublication {
     client.transaction().forOperations(
         client.transactionOp().check().withVersion(epochs.ownVersion()).forPath(paths.epoch()),
         client.transactionOp().check().withVersion(recordVersion).forPath(paths.main()));
+  }
+
+  /**
+   * Removes the record of a main proven dead, if it still is that main's at that epoch: its session, which
+   * would remove it, may live on for a whole timeout.
+   */
+  void retractDead(MainRecord dead) throws Exception {
+    Stat stat = new Stat();
+    try {
+      MainRecord current = ZkJson.read(client.getData().storingStatIn(stat).forPath(paths.main()), MainRecord.class);
+      if (current.node().equals(dead.node()) && current.epoch() == dead.epoch()) {
+        client.delete().withVersion(stat.getVersion()).forPath(paths.main());
+        log.info("removed the main record of {} at epoch {}", dead.node(), dead.epoch());
+      }
+    } catch (KeeperException.NoNodeException | KeeperException.BadVersionException gone) {
+      // its session ended meanwhile, or the record changed: nothing of the dead main's is left to remove
+    }
   }
 
   /** Removes our record, if we published one, so standbys see the main gone before the election moves. */

@@ -94,10 +94,7 @@ class CuratorCoordinationTest {
   void everyNodeSeesThePublishedMainAndTheLiveNodes() throws Exception {
     TestProbe<CoordinationEvent> eventsA = testKit.createTestProbe();
     TestProbe<CoordinationEvent> eventsB = testKit.createTestProbe();
-    CuratorCoordination a = start("a", true, eventsA);
-    // the latch creates its node in the background: b started at once could be first in line
-    awaitEvent(eventsA, CoordinationEvent.LeadershipGranted.class);
-    start("b", true, eventsB);
+    CuratorCoordination a = startLeaderAThenCandidateB(eventsA, eventsB);
     long epoch = a.takeNextEpoch(0).toCompletableFuture().get();
     a.publishMain(record("a", epoch)).toCompletableFuture().get();
 
@@ -113,9 +110,7 @@ class CuratorCoordinationTest {
   void withdrawingMainHandsLeadershipToTheNextCandidate() throws Exception {
     TestProbe<CoordinationEvent> eventsA = testKit.createTestProbe();
     TestProbe<CoordinationEvent> eventsB = testKit.createTestProbe();
-    CuratorCoordination a = start("a", true, eventsA);
-    awaitEvent(eventsA, CoordinationEvent.LeadershipGranted.class);
-    start("b", true, eventsB);
+    CuratorCoordination a = startLeaderAThenCandidateB(eventsA, eventsB);
     a.publishMain(record("a", a.takeNextEpoch(0).toCompletableFuture().get())).toCompletableFuture().get();
     // b's watch starts in the background: withdrawing before it saw the record would leave nothing to see go
     awaitEvent(eventsB, e -> e instanceof CoordinationEvent.MainChanged m && m.main().isPresent());
@@ -141,6 +136,18 @@ class CuratorCoordinationTest {
     coordination.start(candidate, events.getRef());
     started.add(coordination);
     return coordination;
+  }
+
+  /**
+   * Candidate a, and once it leads, candidate b: the latch creates its node in the background, so b
+   * started at once could be first in line.
+   */
+  private CuratorCoordination startLeaderAThenCandidateB(
+      TestProbe<CoordinationEvent> eventsA, TestProbe<CoordinationEvent> eventsB) throws Exception {
+    CuratorCoordination a = start("a", true, eventsA);
+    awaitEvent(eventsA, CoordinationEvent.LeadershipGranted.class);
+    start("b", true, eventsB);
+    return a;
   }
 
   private CuratorCoordination coordination(String name) {

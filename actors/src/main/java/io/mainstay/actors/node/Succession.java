@@ -1,0 +1,184 @@
+package io.mainstay.actors.node;
+
+import io.mainstay.actors.Failures;
+import io.mainstay.actors.coordination.ClusterCoordination;
+import io.mainstay.actors.coordination.ElectionEntry;
+import io.mainstay.actors.coordination.MainRecord;
+import io.mainstay.store.StoreLock;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * The standby next in line watching for the main's death through the store lock, so that a crashed main
+ * costs the time the kernel takes to free its lock rather than a ZooKeeper session timeout.
+ *
+ * <p>While the published main is the leader directly ahead of this node, a thread waits for the store lock
+ * ({@link LockWait}). The main holds that lock from before it is published until it can no longer write: it
+ * releases it only by closing the store in a graceful stop, or by its process ending. So taking the lock
+ * proves the main is gone; this node then removes the main's record and election entry ({@link
+ * ClusterCoordination#displace}) and hands the lock to its parent ({@link Succeeded}), whose latch is granted
+ * leadership next. Only the next in line waits, so two standbys never race for it. A main that is merely
+ * paused or cut off keeps its lock: nothing happens here, and the session timeout decides as before.
+ */
+public final class Succession {
+
+  public sealed interface Command {}
+
+  /** The published main, forwarded by the parent from ZooKeeper. */
+  public record MainChanged(Optional<MainRecord> main) implements Command {}
+
+  /** Who is directly ahead of this node, when that is the leader; forwarded by the parent. */
+  public record NextInLine(Optional<ElectionEntry> leader) implements Command {}
+
+  private record LockAttempt(Optional<StoreLock> lock, Optional<Throwable> failure) implements Command {}
+
+  private record Displaced(Optional<Throwable> failure) implements Command {}
+
+  /**
+   * To the parent: the main of {@code main} is gone, its entries are removed and {@code lock}, the store lock
+   * it held, is the parent's now. Sent once; the succession then stops.
+   */
+  public record Succeeded(StoreLock lock, MainRecord main) implements NodeSupervisor.Command {}
+
+  private final ActorContext<Command> context;
+  private final NodeIdentity identity;
+  private final ClusterCoordination coordination;
+  private final ActorRef<Succeeded> parent;
+  private Optional<MainRecord> main = Optional.empty();
+  private Optional<ElectionEntry> leader = Optional.empty();
+  /** The lock while this actor owns it: from the wait's end until it is handed over or released. */
+  private Optional<StoreLock> held = Optional.empty();
+
+  public static Behavior<Command> create(
+      NodeIdentity identity, ClusterCoordination coordination, ActorRef<Succeeded> parent) {
+    return Behaviors.setup(ctx -> new Succession(ctx, identity, coordination, parent).watching());
+  }
+
+  private Succession(
+      ActorContext<Command> context, NodeIdentity identity, ClusterCoordination coordination, ActorRef<Succeeded> parent) {
+    context.setLoggerName(Succession.class);
+    this.context = context;
+    this.identity = identity;
+    this.coordination = coordination;
+    this.parent = parent;
+  }
+
+  /** Not next behind a published main: nothing to wait for. */
+  private Behavior<Command> watching() {
+    return Behaviors.receive(Command.class)
+        .onMessage(MainChanged.class, changed -> {
+          main = changed.main();
+          return waitIfNext();
+        })
+        .onMessage(NextInLine.class, next -> {
+          leader = next.leader();
+          return waitIfNext();
+        })
+        .onMessage(LockAttempt.class, late -> {
+          late.lock().ifPresent(StoreLock::close);
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  /** Waits when the published main is the leader directly ahead; watches otherwise. */
+  private Behavior<Command> waitIfNext() {
+    if (leader.isEmpty() || main.isEmpty() || !leader.get().node().equals(main.get().node())) {
+      return watching();
+    }
+    ElectionEntry awaited = leader.get();
+    MainRecord awaitedMain = main.get();
+    context.getLog().info(
+        "node {}: next in line behind main {} (epoch {}); waiting on the store lock {} for its end",
+        identity.name(), awaitedMain.node(), awaitedMain.epoch(), identity.localPath());
+    LockWait wait = LockWait.start(identity.localPath(), identity.lockOwner());
+    context.pipeToSelf(
+        wait.result(),
+        (lock, failure) -> new LockAttempt(Optional.ofNullable(lock), Optional.ofNullable(failure).map(Failures::unwrap)));
+    return waiting(awaited, awaitedMain, wait);
+  }
+
+  /**
+   * A thread waits for the lock. The main record may vanish meanwhile (a main stopping gracefully retracts it
+   * after releasing the lock): the wait goes on. Only a change of who is ahead in line ends it.
+   */
+  private Behavior<Command> waiting(ElectionEntry awaited, MainRecord awaitedMain, LockWait wait) {
+    return Behaviors.receive(Command.class)
+        .onMessage(MainChanged.class, changed -> {
+          main = changed.main();
+          return Behaviors.same();
+        })
+        .onMessage(NextInLine.class, next -> {
+          leader = next.leader();
+          if (leader.equals(Optional.of(awaited))) {
+            return Behaviors.same();
+          }
+          wait.cancel();
+          context.getLog().info(
+              "node {}: no longer next behind {}; stopped waiting on the store lock", identity.name(), awaited.node());
+          return waitIfNext();
+        })
+        .onMessage(LockAttempt.class, attempt -> onLockAttempt(attempt, awaited, awaitedMain))
+        .onSignal(PostStop.class, stopped -> {
+          wait.cancel();
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private Behavior<Command> onLockAttempt(LockAttempt attempt, ElectionEntry awaited, MainRecord awaitedMain) {
+    if (attempt.lock().isEmpty()) {
+      Throwable failure = attempt.failure().orElseThrow();
+      if (!(failure instanceof CancellationException)) {
+        context.getLog().warn(
+            "node {}: waiting on the store lock failed ({}); a crash of main {} now costs its session timeout",
+            identity.name(), failure.toString(), awaitedMain.node());
+      }
+      return watching();
+    }
+    held = attempt.lock();
+    context.getLog().info(
+        "node {}: store lock free: main {} of epoch {} has ended; removing its record and election entry",
+        identity.name(), awaitedMain.node(), awaitedMain.epoch());
+    context.pipeToSelf(
+        coordination.displace(awaited, awaitedMain),
+        (ok, failure) -> new Displaced(Optional.ofNullable(failure).map(Failures::unwrap)));
+    return displacing(awaitedMain);
+  }
+
+  /** Holding the lock while ZooKeeper forgets the dead main; the lock is released unless handed over. */
+  private Behavior<Command> displacing(MainRecord awaitedMain) {
+    return Behaviors.receive(Command.class)
+        .onMessage(Displaced.class, displaced -> {
+          StoreLock lock = held.orElseThrow();
+          held = Optional.empty();
+          if (displaced.failure().isPresent()) {
+            lock.close();
+            context.getLog().warn(
+                "node {}: could not remove the entries of main {} ({}); its session timeout decides",
+                identity.name(), awaitedMain.node(), displaced.failure().get().toString());
+            return watching();
+          }
+          parent.tell(new Succeeded(lock, awaitedMain));
+          return Behaviors.stopped();
+        })
+        .onMessage(MainChanged.class, changed -> {
+          main = changed.main();
+          return Behaviors.same();
+        })
+        .onMessage(NextInLine.class, next -> {
+          leader = next.leader();
+          return Behaviors.same();
+        })
+        .onSignal(PostStop.class, stopped -> {
+          held.ifPresent(StoreLock::close);
+          return Behaviors.same();
+        })
+        .build();
+  }
+}
