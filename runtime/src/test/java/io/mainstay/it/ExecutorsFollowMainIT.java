@@ -173,9 +173,9 @@ class ExecutorsFollowMainIT {
     main = survivor;
     epoch = newEpoch;
 
-    // The old main's record vanished before the new main was elected: it is downed all the same, at
-    // takeover, rather than left unreachable in the cluster until the split brain resolver acts.
-    main.awaitLog("downing " + oldMainAddress + ": its ZooKeeper record vanished", Await.GENEROUS);
+    // The new main took the lock the dead main held (its record may still be in ZooKeeper): it downs the old
+    // main at takeover, rather than leaving it unreachable in the cluster until its session expires.
+    main.awaitLog("downing " + oldMainAddress + ": the process of " + oldMain.name() + " has ended", Await.GENEROUS);
 
     // The executors' side of it: each got the new main's acknowledgement at the new epoch.
     executors.forEach((name, executor) -> executor.awaitLog(
