@@ -5,6 +5,8 @@ import io.mainstay.store.MetadataStore;
 import io.mainstay.store.StoreException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -21,12 +23,18 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * main has confirmed through ZooKeeper that it still is the main at its epoch, so a main that was paused
  * and deposed never acknowledges anything.
  *
+ * <p>Group commit: writes are collected as they arrive and applied when the mailbox reaches a {@code
+ * Flush}, which the first write of a batch sends: everything that queued up while the previous batch was
+ * being committed shares one LMDB commit and one ZooKeeper confirmation. A write refused by the fence (a
+ * newer epoch in the store, or no confirmation) is refused for everyone in its batch, since they all
+ * carry the same epoch; a write that fails on its own (its nested transaction) fails alone.
+ *
  * <p>A store error (closed, lock lost, LMDB failing) is answered as {@code Unavailable} to the caller that
  * met it. Anything else it throws stops this actor: its parent, the main, then cannot vouch for the store.
  */
 public final class CatalogService extends AbstractBehavior<CatalogService.Command> {
 
-  public sealed interface Command permits CatalogCommand, Close {}
+  public sealed interface Command permits CatalogCommand, Close, Flush {}
 
   /** Ends this main's term in the store and closes it; answered once the store is closed, or failed to. */
   public record Close(ActorRef<Closed> replyTo) implements Command {}
@@ -34,11 +42,18 @@ public final class CatalogService extends AbstractBehavior<CatalogService.Comman
   /** {@code problem}: why the term's end could not be recorded or the store not closed cleanly. */
   public record Closed(Optional<String> problem) {}
 
+  /** Applies the writes collected since the last one, in one commit. */
+  private record Flush() implements Command {}
+
+  /** A write waiting for its batch: applying it in the batch's transaction gives the reply to send once confirmed. */
+  private record Pending(CatalogCommand command, Supplier<CatalogReply> apply) {}
+
   private final String node;
   private final MetadataStore store;
   private final long epoch;
   private final ClusterCoordination coordination;
   private final Duration confirmTimeout;
+  private final List<Pending> batch = new ArrayList<>();
 
   public static Behavior<Command> create(
       String node, MetadataStore store, long epoch, ClusterCoordination coordination, Duration confirmTimeout) {
@@ -69,32 +84,67 @@ public final class CatalogService extends AbstractBehavior<CatalogService.Comman
         .onMessage(CatalogCommand.Delete.class, this::onDelete)
         .onMessage(CatalogCommand.List.class, this::onList)
         .onMessage(CatalogCommand.Epochs.class, this::onEpochs)
+        .onMessage(Flush.class, this::onFlush)
         .onMessage(Close.class, this::onClose)
         .build();
   }
 
   private Behavior<Command> onPut(CatalogCommand.Put put) {
-    try {
+    return collect(put, () -> {
       long version = store.catalog().put(put.name(), put.document(), epoch).version();
-      reply(put, confirmed().orElse(new CatalogReply.Written(put.name(), version, epoch)));
-    } catch (StoreException e) {
-      reply(put, unavailable("store refused the write: " + e.getMessage()));
-    }
-    return this;
+      return new CatalogReply.Written(put.name(), version, epoch);
+    });
   }
 
   private Behavior<Command> onDelete(CatalogCommand.Delete delete) {
-    try {
-      boolean existed = store.catalog().delete(delete.name(), epoch);
-      CatalogReply done =
-          existed
-              ? new CatalogReply.Deleted(delete.name(), epoch)
-              : new CatalogReply.NotFound(delete.name());
-      reply(delete, confirmed().orElse(done));
-    } catch (StoreException e) {
-      reply(delete, unavailable("store refused the delete: " + e.getMessage()));
+    return collect(delete, () -> store.catalog().delete(delete.name(), epoch)
+        ? new CatalogReply.Deleted(delete.name(), epoch)
+        : new CatalogReply.NotFound(delete.name()));
+  }
+
+  private Behavior<Command> collect(CatalogCommand command, Supplier<CatalogReply> apply) {
+    if (batch.isEmpty()) {
+      getContext().getSelf().tell(new Flush());
     }
+    batch.add(new Pending(command, apply));
     return this;
+  }
+
+  private Behavior<Command> onFlush(Flush flush) {
+    commitBatch();
+    return this;
+  }
+
+  /** One commit and one confirmation for every write collected; each caller gets its own answer. */
+  private void commitBatch() {
+    if (batch.isEmpty()) {
+      return;
+    }
+    List<Pending> writes = List.copyOf(batch);
+    batch.clear();
+    List<CatalogReply> replies;
+    try {
+      replies = store.commitTogether(() -> writes.stream().map(CatalogService::applyAlone).toList());
+    } catch (StoreException e) {
+      CatalogReply refused = unavailable("store refused the write: " + e.getMessage());
+      writes.forEach(w -> reply(w.command(), refused));
+      return;
+    }
+    Optional<CatalogReply> deposed = replies.stream().anyMatch(r -> !(r instanceof CatalogReply.Unavailable))
+        ? confirmed()
+        : Optional.empty();
+    for (int i = 0; i < writes.size(); i++) {
+      CatalogReply reply = replies.get(i);
+      reply(writes.get(i).command(), reply instanceof CatalogReply.Unavailable ? reply : deposed.orElse(reply));
+    }
+  }
+
+  private static CatalogReply applyAlone(Pending write) {
+    try {
+      return write.apply().get();
+    } catch (StoreException e) {
+      return unavailable("store refused the write: " + e.getMessage());
+    }
   }
 
   private Behavior<Command> onGet(CatalogCommand.Get get) {
@@ -131,6 +181,7 @@ public final class CatalogService extends AbstractBehavior<CatalogService.Comman
    * process exits after it either way, and the operator reads why the term's end is missing.
    */
   private Behavior<Command> onClose(Close close) {
+    commitBatch(); // writes queued before the stop are answered, and acknowledged ones are in the store
     Optional<String> problem = Optional.empty();
     try {
       store.endEpoch(epoch, Instant.now());

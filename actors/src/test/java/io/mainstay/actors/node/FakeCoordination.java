@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -17,6 +18,9 @@ public final class FakeCoordination implements ClusterCoordination {
 
   public final AtomicLong zkEpoch = new AtomicLong();
   public final AtomicBoolean confirmFails = new AtomicBoolean();
+  public final AtomicInteger confirmations = new AtomicInteger();
+  /** When set, confirmations wait for it: writes queue up behind the one being confirmed. */
+  public final AtomicReference<CompletableFuture<Void>> confirmGate = new AtomicReference<>();
   public final AtomicBoolean epochFails = new AtomicBoolean();
   public final AtomicReference<MainRecord> published = new AtomicReference<>();
   public final AtomicReference<ElectionEntry> displaced = new AtomicReference<>();
@@ -56,6 +60,11 @@ public final class FakeCoordination implements ClusterCoordination {
 
   @Override
   public CompletionStage<Void> confirmMain(long epoch) {
+    confirmations.incrementAndGet();
+    CompletableFuture<Void> gate = confirmGate.get();
+    if (gate != null) {
+      return gate;
+    }
     return confirmFails.get()
         ? CompletableFuture.failedFuture(new IllegalStateException("deposed"))
         : CompletableFuture.completedFuture(null);

@@ -1,0 +1,98 @@
+package io.mainstay.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link MetadataStore#commitTogether}: many writes, one commit; each write stands or falls alone. */
+class GroupCommitTest {
+
+  @TempDir Path dir;
+  private StoreLock lock;
+  private MetadataStore store;
+
+  @BeforeEach
+  void open() throws Exception {
+    lock = StoreLock.tryAcquire(dir, "group-commit-test").orElseThrow();
+    store = MetadataStore.open(lock);
+    store.beginEpoch(2, "node-a", Instant.now());
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+    lock.close();
+  }
+
+  @Test
+  void writesOfOneBatchCommitTogetherAndSeeEachOther() {
+    List<Long> versions = store.commitTogether(() -> List.of(
+        put("a", 2).version(), put("a", 2).version(), put("b", 2).version()));
+    assertEquals(List.of(1L, 2L, 1L), versions, "the second put of a sees the first, though neither is committed yet");
+    assertEquals(2, store.catalog().get("a").orElseThrow().version());
+    assertTrue(store.catalog().get("b").isPresent());
+  }
+
+  @Test
+  void aWriteThatFailsLeavesNothingAndTheOthersStillCommit() {
+    List<String> outcomes = store.commitTogether(() -> {
+      List<String> out = new ArrayList<>();
+      out.add("a v" + put("a", 2).version());
+      try {
+        put("stale", 1);
+        out.add("stale written");
+      } catch (StaleEpochException refused) {
+        out.add("stale refused");
+      }
+      out.add("deleted a: " + store.catalog().delete("a", 2));
+      out.add("c v" + put("c", 2).version());
+      return out;
+    });
+    assertEquals(List.of("a v1", "stale refused", "deleted a: true", "c v1"), outcomes);
+    assertEquals(Optional.empty(), store.catalog().get("stale"));
+    assertEquals(Optional.empty(), store.catalog().get("a"));
+    assertEquals(1, store.catalog().get("c").orElseThrow().version());
+  }
+
+  @Test
+  void nothingIsVisibleBeforeTheBatchCommits() {
+    boolean seenDuringBatch = store.commitTogether(() -> {
+      put("pending", 2);
+      return CompletableFuture.supplyAsync(() -> store.catalog().get("pending").isPresent()).join();
+    });
+    assertEquals(false, seenDuringBatch, "another thread read the batch before its commit");
+    assertTrue(store.catalog().get("pending").isPresent());
+  }
+
+  @Test
+  void aBatchThatThrowsCommitsNothing() {
+    assertThrows(IllegalStateException.class, () -> store.commitTogether(() -> {
+      put("x", 2);
+      throw new IllegalStateException("the caller gave up");
+    }));
+    assertEquals(Optional.empty(), store.catalog().get("x"));
+    assertEquals(1, put("x", 2).version(), "the store still takes writes");
+  }
+
+  @Test
+  void batchesDoNotNest() {
+    assertThrows(IllegalStateException.class, () -> store.commitTogether(() -> store.commitTogether(() -> put("y", 2))));
+    assertEquals(Optional.empty(), store.catalog().get("y"));
+  }
+
+  private CatalogEntry put(String name, long epoch) {
+    return store.catalog().put(name, "{}".getBytes(StandardCharsets.UTF_8), epoch);
+  }
+}
