@@ -3,7 +3,6 @@ package io.mainstay.runtime;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
-import io.mainstay.actors.coordination.NodeRecord;
 import io.mainstay.actors.node.NodeIdentity;
 import io.mainstay.actors.node.NodeLifecycle;
 import io.mainstay.actors.node.NodeSupervisor;
@@ -13,6 +12,7 @@ import io.mainstay.runtime.config.LocalPath;
 import io.mainstay.runtime.config.NodeConfig;
 import io.mainstay.runtime.config.NodeConfigLoader;
 import io.mainstay.runtime.http.WebServer;
+import io.mainstay.runtime.process.LocalProcesses;
 import io.mainstay.runtime.zookeeper.CuratorCoordination;
 import io.mainstay.runtime.zookeeper.EmbeddedZooKeeper;
 import java.io.IOException;
@@ -113,18 +113,23 @@ public final class MainstayNode {
   private Behavior<NodeSupervisor.Command> guardian() {
     return Behaviors.setup(
         ctx -> {
-          String address = ctx.getSystem().address().toString();
-          NodeRecord self = new NodeRecord(config.nodeName(), config.roles(), address, webUrl());
+          NodeIdentity identity =
+              new NodeIdentity(
+                  config.nodeName(),
+                  config.nodeHost(),
+                  webUrl(),
+                  ctx.getSystem().address().toString(),
+                  config.roles(),
+                  config.localPath(),
+                  config.executorSlots(),
+                  LocalProcesses.current());
           CuratorCoordination coordination =
               new CuratorCoordination(
                   config.zookeeper(),
                   config.zkRoot(),
-                  self,
+                  identity.record(),
                   config.zkSessionTimeout(),
                   new PekkoClusterJoin(ctx.getSystem(), config.nodeName())::join);
-          NodeIdentity identity =
-              new NodeIdentity(
-                  config.nodeName(), config.nodeHost(), webUrl(), address, config.roles(), config.localPath(), config.executorSlots());
           return NodeSupervisor.create(identity, coordination, lifecycle, NodeSupervisor.Settings.defaults());
         });
   }

@@ -47,10 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * restarts does not outlive it, while the cluster started in {@link #startCluster()} lives until the
  * class ends.
  *
- * <p>ZooKeeper decides liveness: the main downs members whose record vanished. The split brain resolver
- * stays the fallback, but here it waits longer than any test ({@link #SBR_STABLE_AFTER}), so whatever
- * downing a test sees is the main's, and a tie among few members cannot take the live side down
- * while a test is still looking.
+ * <p>ZooKeeper decides liveness: the main downs members whose record vanished, and nothing else downs
+ * members, so whatever downing a test sees is the main's.
  */
 @ExtendWith(ManagedProcesses.Extension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -70,7 +68,6 @@ class ExecutorsFollowMainIT {
   private static final Duration LEAVE_DEADLINE = Duration.ofSeconds(15);
   /** Four JVMs starting at once share two cores (with whatever else runs there): twice the usual. */
   private static final Duration STARTUP_DEADLINE = Await.GENEROUS.multipliedBy(2);
-  private static final String SBR_STABLE_AFTER = "120s";
   /** Where the nodes register: {@code /mainstay/<cluster.id>/nodes}, cluster id "it" from the builder. */
   private static final String NODES_PATH = "/mainstay/it/nodes/";
 
@@ -288,8 +285,7 @@ class ExecutorsFollowMainIT {
   private static MainstayNodeBuilder node(Path baseDir, String name) {
     return MainstayNodeProcess.builder(baseDir, name)
         .zookeeper(zookeeper.connectString())
-        .sessionTimeoutMs(SESSION_MS)
-        .extraConf("pekko.cluster.split-brain-resolver.stable-after = " + SBR_STABLE_AFTER);
+        .sessionTimeoutMs(SESSION_MS);
   }
 
   /** Waits until ZooKeeper no longer lists {@code node}: its session has expired. */

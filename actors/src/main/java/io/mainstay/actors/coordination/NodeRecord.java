@@ -2,8 +2,12 @@ package io.mainstay.actors.coordination;
 
 import java.util.Set;
 
-/** A live node as registered in ZooKeeper under {@code nodes/<name>}. */
-public record NodeRecord(String node, Set<String> roles, String pekkoAddress, String webUrl) {
+/**
+ * A live node as registered in ZooKeeper under {@code nodes/<name>}.
+ *
+ * @param process the process holding the record, or null when it did not say
+ */
+public record NodeRecord(String node, Set<String> roles, String pekkoAddress, String webUrl, ProcessIdentity process) {
 
   public static final String COORDINATOR = "coordinator";
   /** May become main; on the wire it keeps dremio's name for the role, as dremio.conf does. */

@@ -13,7 +13,6 @@ import io.mainstay.store.MetadataStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -30,10 +29,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  *
  * <p>Its children fail in defined ways. The catalog holds the store: if it ends other than by closing,
  * this main can no longer vouch for what the store holds, so the main stops and its supervisor ends the
- * process. The registry and the downing hold only soft state, rebuilt from ZooKeeper and the executors
- * (a restarted registry asks every executor to register again; a restarted downing starts from the
- * addresses seen when this main began, and Pekko's split brain resolver stays the fallback): they are
- * restarted with backoff.
+ * process. The registry holds only soft state, rebuilt from ZooKeeper and the executors (a restarted
+ * registry asks every executor to register again): it is restarted with backoff.
  */
 public final class MainCoordinator {
 
@@ -48,12 +45,6 @@ public final class MainCoordinator {
   public record LiveNodes(List<NodeRecord> nodes) implements Command {}
 
   public record Probe(ProbeRequest request) implements Command {}
-
-  /**
-   * The previous main's process is proven gone (its successor took its store lock), though its ZooKeeper
-   * record lives on until its session expires: its Pekko member is downed now.
-   */
-  public record Departed(String pekkoAddress, String node) implements Command {}
 
   /** Stop acting as main until {@link Resume}: the ZooKeeper connection is suspended. */
   public record Fence(String reason) implements Command {}
@@ -73,20 +64,19 @@ public final class MainCoordinator {
 
   private record ServiceEnded(String name) implements Command {}
 
-  /** The main's timings, and its downing (a seam: see {@link Downing}). */
+  /** The main's timings; the backoff is that of every soft-state service restarted on failure. */
   public record Settings(
       Duration confirmTimeout,
       ExecutorRegistry.Settings registry,
-      Downing downing,
       Duration restartMinBackoff,
       Duration restartMaxBackoff) {
     public static Settings defaults() {
       return new Settings(
-          Duration.ofSeconds(5),
-          ExecutorRegistry.Settings.defaults(),
-          Downing.byZooKeeper(Duration.ofSeconds(5)),
-          Duration.ofMillis(200),
-          Duration.ofSeconds(10));
+          Duration.ofSeconds(5), ExecutorRegistry.Settings.defaults(), Duration.ofMillis(200), Duration.ofSeconds(10));
+    }
+
+    public SupervisorStrategy restart() {
+      return SupervisorStrategy.restartWithBackoff(restartMinBackoff, restartMaxBackoff, 0.2);
     }
   }
 
@@ -96,7 +86,6 @@ public final class MainCoordinator {
   private final long epoch;
   private final ActorRef<CatalogService.Command> catalog;
   private final ActorRef<ExecutorRegistry.Command> registry;
-  private final ActorRef<ZooKeeperDowning.Command> downing;
 
   public static Behavior<Command> create(
       String node,
@@ -104,10 +93,9 @@ public final class MainCoordinator {
       MetadataStore store,
       ClusterCoordination coordination,
       List<NodeRecord> liveNodes,
-      Set<String> addressesSeen,
       Settings settings) {
     return Behaviors.setup(
-        ctx -> new MainCoordinator(ctx, node, epoch, store, coordination, liveNodes, addressesSeen, settings).serving());
+        ctx -> new MainCoordinator(ctx, node, epoch, store, coordination, liveNodes, settings).serving());
   }
 
   private MainCoordinator(
@@ -117,14 +105,11 @@ public final class MainCoordinator {
       MetadataStore store,
       ClusterCoordination coordination,
       List<NodeRecord> liveNodes,
-      Set<String> addressesSeen,
       Settings settings) {
     context.setLoggerName(MainCoordinator.class);
     this.context = context;
     this.node = node;
     this.epoch = epoch;
-    SupervisorStrategy restart =
-        SupervisorStrategy.restartWithBackoff(settings.restartMinBackoff(), settings.restartMaxBackoff(), 0.2);
     this.catalog =
         context.spawn(
             CatalogService.create(node, store, epoch, coordination, settings.confirmTimeout()),
@@ -133,14 +118,9 @@ public final class MainCoordinator {
     context.watchWith(catalog, new CatalogEnded());
     this.registry =
         context.spawn(
-            Behaviors.supervise(ExecutorRegistry.create(node, epoch, liveNodes, settings.registry())).onFailure(restart),
+            Behaviors.supervise(ExecutorRegistry.create(node, epoch, liveNodes, settings.registry())).onFailure(settings.restart()),
             ActorPaths.REGISTRY);
     context.watchWith(registry, new ServiceEnded("executor registry"));
-    this.downing =
-        context.spawn(
-            Behaviors.supervise(settings.downing().create(node, epoch, liveNodes, addressesSeen)).onFailure(restart),
-            "downing");
-    context.watchWith(downing, new ServiceEnded("downing"));
   }
 
   private Behavior<Command> serving() {
@@ -160,14 +140,13 @@ public final class MainCoordinator {
   private BehaviorBuilder<Command> whileMain(BehaviorBuilder<Command> receive) {
     return receive
         .onMessage(LiveNodes.class, this::onLiveNodes)
-        .onMessage(Departed.class, departed -> tell(downing, new ZooKeeperDowning.Departed(departed.pekkoAddress(), departed.node())))
         .onMessage(Fence.class, this::onFence)
         .onMessage(Stop.class, this::onStop)
         .onMessage(CatalogEnded.class, ended -> ended("catalog"))
         .onMessage(ServiceEnded.class, ended -> ended(ended.name()));
   }
 
-  /** Queued writes finish in the catalog, which then closes the store; the registry and downing ending now is expected. */
+  /** Queued writes finish in the catalog, which then closes the store; the registry ending now is expected. */
   private Behavior<Command> stopping(ActorRef<Stopped> replyTo) {
     return refusing("main is stopping")
         .onMessage(CatalogClosed.class, this::onCatalogClosed)
@@ -184,7 +163,6 @@ public final class MainCoordinator {
 
   private Behavior<Command> onLiveNodes(LiveNodes live) {
     registry.tell(new ExecutorRegistry.LiveNodes(live.nodes()));
-    downing.tell(new ZooKeeperDowning.LiveNodes(live.nodes()));
     return Behaviors.same();
   }
 

@@ -1,10 +1,10 @@
-package io.mainstay.actors.main;
+package io.mainstay.actors.membership;
 
 import io.mainstay.actors.coordination.NodeRecord;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.Behavior;
@@ -21,25 +21,26 @@ import org.apache.pekko.cluster.typed.Down;
 import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
- * ZooKeeper decides liveness: the main downs a Pekko member as soon as ZooKeeper says its node is gone,
- * instead of waiting for Pekko's failure detector and split brain resolver. A member is downed when its
- * {@code nodes/} record vanished after it had been seen, or when Pekko finds it unreachable and ZooKeeper
- * has no record of it (a node that died while no main was watching).
+ * ZooKeeper decides liveness, on every node: a Pekko member is downed as soon as ZooKeeper says its node is
+ * gone. No Pekko downing provider runs: a node's own view of the fabric may be stale or partial, while
+ * ZooKeeper's list is the one every node agrees on, so every node reaching the same decision from it is
+ * safe, and the cluster converges again even while there is no main (a node restarted at its old address
+ * is admitted only once its previous member is gone). A member is downed when its {@code nodes/} record
+ * vanished after it had been seen, or when Pekko finds it unreachable and ZooKeeper has no record of it.
  *
  * <p>A record also vanishes when a live node's session expires (ZooKeeper itself was away longer than
  * the session, or the node could not reach it): that node reconnects with a new session and registers
  * again a moment later. So a member whose record vanished is downed at once only if Pekko finds it
- * unreachable too; a member still reachable gets a grace ({@link Downing#byZooKeeper}) to register again, and is
- * downed when that passes, or as soon as it turns unreachable. "Seen" counts from before this node
- * became main: the old main's record vanishes before its successor is elected, and it must not linger in
- * the cluster, unreachable, until the split brain resolver acts. A member that is merely new, reachable
- * and not yet in the main's view is left alone.
+ * unreachable too; a member still reachable gets a grace ({@link Downing#byZooKeeper}) to register again,
+ * and is downed when that passes, or as soon as it turns unreachable. A member that is merely new,
+ * reachable and not yet in this node's view is left alone. The main also downs a member at once whose
+ * process it proved ended by taking its store lock ({@link Departed}).
  */
 public final class ZooKeeperDowning extends AbstractBehavior<ZooKeeperDowning.Command> {
 
   public sealed interface Command {}
 
-  public record LiveNodes(List<NodeRecord> nodes) implements Command {}
+  public record LiveNodes(LiveView view) implements Command {}
 
   /** A member whose process is proven gone while its record lives on: down it now. */
   public record Departed(String address, String node) implements Command {}
@@ -48,8 +49,8 @@ public final class ZooKeeperDowning extends AbstractBehavior<ZooKeeperDowning.Co
 
   private record GraceOver(String address) implements Command {}
 
-  private final String mainNode;
-  private final long epoch;
+  private final String node;
+  private long epoch;
   private final Cluster cluster;
   private final TimerScheduler<Command> timers;
   /**
@@ -60,31 +61,24 @@ public final class ZooKeeperDowning extends AbstractBehavior<ZooKeeperDowning.Co
   private final Set<String> seen = new HashSet<>();
   private Set<String> live = Set.of();
 
-  static Behavior<Command> create(
-      String mainNode, long epoch, List<NodeRecord> liveNodes, Set<String> addressesSeen, Duration reregisterGrace) {
+  static Behavior<Command> create(String node, Supplier<LiveView> current, Duration reregisterGrace) {
     return Behaviors.setup(
         ctx ->
             Behaviors.<Command>withTimers(
                 timers -> {
-                  ZooKeeperDowning downing = new ZooKeeperDowning(ctx, timers, mainNode, epoch, reregisterGrace);
-                  downing.seen.addAll(addressesSeen);
-                  downing.onLiveNodes(new LiveNodes(liveNodes));
+                  ZooKeeperDowning downing = new ZooKeeperDowning(ctx, timers, node, reregisterGrace);
+                  downing.onLiveNodes(new LiveNodes(current.get()));
                   return downing;
                 }));
   }
 
   private ZooKeeperDowning(
-      ActorContext<Command> context,
-      TimerScheduler<Command> timers,
-      String mainNode,
-      long epoch,
-      Duration reregisterGrace) {
+      ActorContext<Command> context, TimerScheduler<Command> timers, String node, Duration reregisterGrace) {
     super(context);
     context.setLoggerName(ZooKeeperDowning.class);
     this.timers = timers;
     this.reregisterGrace = reregisterGrace;
-    this.mainNode = mainNode;
-    this.epoch = epoch;
+    this.node = node;
     this.cluster = Cluster.get(context.getSystem());
     cluster
         .subscriptions()
@@ -105,7 +99,9 @@ public final class ZooKeeperDowning extends AbstractBehavior<ZooKeeperDowning.Co
   }
 
   private Behavior<Command> onLiveNodes(LiveNodes nodes) {
-    live = nodes.nodes().stream().map(NodeRecord::pekkoAddress).collect(Collectors.toSet());
+    epoch = nodes.view().epoch();
+    live = nodes.view().nodes().stream().map(NodeRecord::pekkoAddress).collect(Collectors.toSet());
+    seen.addAll(nodes.view().seen());
     seen.addAll(live);
     Set<Member> unreachable = cluster.state().getUnreachable();
     for (Member member : cluster.state().getMembers()) {
@@ -118,7 +114,7 @@ public final class ZooKeeperDowning extends AbstractBehavior<ZooKeeperDowning.Co
         } else if (!timers.isTimerActive(address) && member.status() != MemberStatus.down()) {
           getContext().getLog().info(
               "node {} epoch {}: {} has no ZooKeeper record but is reachable; downing it in {} ms unless it registers again",
-              mainNode, epoch, address, reregisterGrace.toMillis());
+              node, epoch, address, reregisterGrace.toMillis());
           timers.startSingleTimer(address, new GraceOver(address), reregisterGrace);
         }
       }
@@ -168,7 +164,7 @@ public final class ZooKeeperDowning extends AbstractBehavior<ZooKeeperDowning.Co
     if (address.equals(cluster.selfMember().address()) || member.status() == MemberStatus.down()) {
       return;
     }
-    getContext().getLog().info("node {} epoch {}: downing {}: {}", mainNode, epoch, address, why);
+    getContext().getLog().info("node {} epoch {}: downing {}: {}", node, epoch, address, why);
     cluster.manager().tell(new Down(address));
   }
 }

@@ -1,6 +1,7 @@
 package io.mainstay.actors.node;
 
 import io.mainstay.actors.coordination.NodeRecord;
+import io.mainstay.actors.coordination.ProcessIdentity;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -9,9 +10,17 @@ import java.util.Set;
  *
  * @param localPath {@code paths.local}: the shared volume the main's store lives on, and the executor's probed disk
  * @param slots how many fragments this node's executor runs at once
+ * @param process this process, as its ZooKeeper record names it
  */
 public record NodeIdentity(
-    String name, String host, String webUrl, String pekkoAddress, Set<String> roles, Path localPath, int slots) {
+    String name,
+    String host,
+    String webUrl,
+    String pekkoAddress,
+    Set<String> roles,
+    Path localPath,
+    int slots,
+    ProcessIdentity process) {
 
   public boolean mainEligible() {
     return roles.contains(NodeRecord.MAIN_ELIGIBLE);
@@ -27,10 +36,10 @@ public record NodeIdentity(
 
   /** How this process names itself in the store lock file, for whoever waits for the lock. */
   public String lockOwner() {
-    return name + " pid " + ProcessHandle.current().pid() + "@" + host;
+    return name + " pid " + process.pid() + "@" + host;
   }
 
   public NodeRecord record() {
-    return new NodeRecord(name, roles, pekkoAddress, webUrl);
+    return new NodeRecord(name, roles, pekkoAddress, webUrl, process);
   }
 }

@@ -10,9 +10,13 @@ import io.mainstay.actors.coordination.NodeNameInUseException;
 import io.mainstay.actors.coordination.NodeRecord;
 import io.mainstay.actors.executor.Executor;
 import io.mainstay.actors.main.MainCoordinator;
+import io.mainstay.actors.membership.Downing;
+import io.mainstay.actors.membership.LiveView;
+import io.mainstay.actors.membership.ZooKeeperDowning;
 import io.mainstay.store.StoreLock;
 import io.mainstay.store.StoreWarmUp;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -80,13 +84,15 @@ public final class NodeSupervisor {
       Takeover.Settings takeover,
       MainCoordinator.Settings main,
       Executor.Settings executor,
-      RequestGateway.Settings gateway) {
+      RequestGateway.Settings gateway,
+      Downing downing) {
     public static Settings defaults() {
       return new Settings(
           Takeover.Settings.defaults(),
           MainCoordinator.Settings.defaults(),
           Executor.Settings.defaults(),
-          RequestGateway.Settings.defaults());
+          RequestGateway.Settings.defaults(),
+          Downing.byZooKeeper(Duration.ofSeconds(5)));
     }
   }
 
@@ -108,15 +114,19 @@ public final class NodeSupervisor {
   private NodeRole role = NodeRole.STARTING;
   private long epoch;
   private List<NodeRecord> nodes = List.of();
-  /**
-   * Every Pekko address ever listed under {@code nodes/}, kept while standby too: a node whose record
-   * vanished before this one became main (the old main above all) must still be downed once it is.
-   */
+  /** Every Pekko address ever listed under {@code nodes/}: a member whose record vanished must still be downed. */
   private final Set<String> addressesSeen = new HashSet<>();
+  /** Written here only, read by the downing when it (re)starts. */
+  private volatile LiveView liveView = LiveView.EMPTY;
+  /** The epoch of the main ZooKeeper last named, for the downing's log lines. */
+  private long mainEpoch;
+  /** Downs members ZooKeeper no longer lists; from the moment this node is in the Pekko Cluster. */
+  private Optional<ActorRef<ZooKeeperDowning.Command>> downing = Optional.empty();
 
   public static Behavior<Command> create(
       NodeIdentity identity, ClusterCoordination coordination, NodeLifecycle lifecycle, Settings settings) {
-    return Behaviors.setup(ctx -> new NodeSupervisor(ctx, identity, coordination, lifecycle, settings).starting(false));
+    return Behaviors.setup(
+        ctx -> new NodeSupervisor(ctx, identity, coordination, lifecycle, settings).starting(false, Optional.empty()));
   }
 
   private NodeSupervisor(
@@ -209,15 +219,27 @@ public final class NodeSupervisor {
   // ---- the roles: each builds its own handlers first, then appends what it shares with others ----------
 
   /**
-   * Registering with ZooKeeper. Leadership may be granted before the registration is reported (the
-   * election is joined last): it is remembered, not dropped.
+   * Registering with ZooKeeper and joining the Pekko Cluster. The election is joined before the Pekko
+   * Cluster, so leadership, or a succession that took the dead main's lock, may come first: both are
+   * remembered until the join is done.
    */
-  private Behavior<Command> starting(boolean elected) {
+  private Behavior<Command> starting(boolean elected, Optional<Succession.Succeeded> succeeded) {
     return anyRole(
             Behaviors.receive(Command.class)
-                .onMessage(Registered.class, registered -> onRegistered(registered, elected))
-                .onMessage(Coordination.class, is(CoordinationEvent.LeadershipGranted.class), c -> starting(true))
-                .onMessage(GracefulStop.class, stop -> stop()))
+                .onMessage(Registered.class, registered -> onRegistered(registered, elected, succeeded))
+                .onMessage(Coordination.class, is(CoordinationEvent.LeadershipGranted.class), c -> starting(true, succeeded))
+                .onMessage(Succession.Succeeded.class, early -> starting(elected, Optional.of(awaitLeadership(early))))
+                .onMessage(
+                    LeadershipOverdue.class,
+                    overdue -> !elected && succeeded.filter(s -> s.lock() == overdue.lock()).isPresent(),
+                    overdue -> {
+                      releaseOverdue(succeeded.get());
+                      return starting(false, Optional.empty());
+                    })
+                .onMessage(GracefulStop.class, stop -> {
+                  succeeded.ifPresent(s -> s.lock().close());
+                  return stop();
+                }))
         .build();
   }
 
@@ -246,11 +268,7 @@ public final class NodeSupervisor {
                     is(CoordinationEvent.LeadershipGranted.class),
                     c -> elected(Optional.of(succeeded.lock()), Optional.of(succeeded.main())))
                 .onMessage(LeadershipOverdue.class, overdue -> overdue.lock() == succeeded.lock(), overdue -> {
-                  succeeded.lock().close();
-                  context.getLog().warn(
-                      "node {}: not elected within {} ms of taking the lock from main {}; released it",
-                      identity.name(), settings.takeover().leadershipAfterSuccession().toMillis(), succeeded.main().node());
-                  startSuccession();
+                  releaseOverdue(succeeded);
                   return following();
                 })
                 .onMessage(GracefulStop.class, stop -> {
@@ -393,8 +411,10 @@ public final class NodeSupervisor {
 
   // ---- handlers -------------------------------------------------------------------------------------
 
-  private Behavior<Command> onRegistered(Registered registered, boolean elected) {
+  private Behavior<Command> onRegistered(
+      Registered registered, boolean elected, Optional<Succession.Succeeded> succeeded) {
     if (registered.failure().isPresent()) {
+      succeeded.ifPresent(s -> s.lock().close());
       Throwable failure = registered.failure().get();
       if (failure instanceof NodeNameInUseException) {
         return exit(NodeLifecycle.EXIT_BAD_CONFIGURATION, failure.getMessage());
@@ -406,7 +426,20 @@ public final class NodeSupervisor {
             ? NodeRole.STANDBY
             : identity.coordinator() ? NodeRole.COORDINATOR : NodeRole.EXECUTOR;
     changeRole(next, "registered with ZooKeeper", Optional.empty());
-    return elected ? elected(Optional.empty(), Optional.empty()) : following();
+    startDowning();
+    if (elected) {
+      return elected(succeeded.map(Succession.Succeeded::lock), succeeded.map(Succession.Succeeded::main));
+    }
+    return succeeded.map(this::succeeding).orElseGet(this::following);
+  }
+
+  /** Restarted with backoff when it fails: its state is ZooKeeper's, read again from {@link #liveView}. */
+  private void startDowning() {
+    downing = Optional.of(
+        context.spawn(
+            Behaviors.supervise(settings.downing().create(identity.name(), () -> liveView))
+                .onFailure(settings.main().restart()),
+            "downing"));
   }
 
   /**
@@ -429,6 +462,11 @@ public final class NodeSupervisor {
   }
 
   private Behavior<Command> onSucceeded(Succession.Succeeded succeeded) {
+    return succeeding(awaitLeadership(succeeded));
+  }
+
+  /** The succession is done; the election is to name this node within the deadline. */
+  private Succession.Succeeded awaitLeadership(Succession.Succeeded succeeded) {
     succession.ifPresent(context::unwatch);
     succession = Optional.empty();
     context.getLog().info(
@@ -436,7 +474,16 @@ public final class NodeSupervisor {
         identity.name(), succeeded.main().node(), succeeded.main().epoch());
     context.scheduleOnce(
         settings.takeover().leadershipAfterSuccession(), context.getSelf(), new LeadershipOverdue(succeeded.lock()));
-    return succeeding(succeeded);
+    return succeeded;
+  }
+
+  /** Should the election name no one in time, the lock goes back, and the session timeout decides. */
+  private void releaseOverdue(Succession.Succeeded succeeded) {
+    succeeded.lock().close();
+    context.getLog().warn(
+        "node {}: not elected within {} ms of taking the lock from main {}; released it",
+        identity.name(), settings.takeover().leadershipAfterSuccession().toMillis(), succeeded.main().node());
+    startSuccession();
   }
 
   /** A succession that finished after this node moved on (elected the usual way, or stopping): its lock goes. */
@@ -460,11 +507,12 @@ public final class NodeSupervisor {
     ActorRef<MainCoordinator.Command> main =
         context.spawn(
             MainCoordinator.create(
-                identity.name(), epoch, took.store(), coordination, nodes, Set.copyOf(addressesSeen), settings.main()),
+                identity.name(), epoch, took.store(), coordination, nodes, settings.main()),
             ActorPaths.MAIN);
     context.watchWith(main, new MainEnded());
     // its nodes/ record lives until its session expires; the lock already proved its process gone
-    displaced.ifPresent(dead -> main.tell(new MainCoordinator.Departed(dead.pekkoAddress(), dead.node())));
+    displaced.ifPresent(dead -> downing.ifPresent(d -> d.tell(new ZooKeeperDowning.Departed(dead.pekkoAddress(), dead.node()))));
+    publishLiveView();
     changeRole(NodeRole.MAIN, "serving as main", Optional.of(main));
     return serving(new Term(epoch, took.lock(), main));
   }
@@ -487,6 +535,10 @@ public final class NodeSupervisor {
       gateway.tell(new RequestGateway.MainPublished(changed.main()));
       executor.ifPresent(e -> e.tell(new Executor.MainChanged(changed.main())));
       succession.ifPresent(s -> s.tell(new Succession.MainChanged(changed.main())));
+      changed.main().ifPresent(main -> {
+        mainEpoch = main.epoch();
+        publishLiveView();
+      });
     } else if (event instanceof CoordinationEvent.NextInLine next) {
       succession.ifPresent(s -> s.tell(new Succession.NextInLine(next.leader())));
     } else if (event instanceof CoordinationEvent.NodesChanged changed) {
@@ -505,6 +557,13 @@ public final class NodeSupervisor {
     nodes = List.copyOf(changed.nodes());
     nodes.forEach(n -> addressesSeen.add(n.pekkoAddress()));
     gateway.tell(new RequestGateway.LiveNodes(nodes));
+    publishLiveView();
+  }
+
+  private void publishLiveView() {
+    liveView = new LiveView(nodes, Set.copyOf(addressesSeen), Math.max(epoch, mainEpoch));
+    LiveView view = liveView;
+    downing.ifPresent(d -> d.tell(new ZooKeeperDowning.LiveNodes(view)));
   }
 
   private Behavior<Command> onWarmedUp(WarmedUp warmedUp) {

@@ -134,7 +134,7 @@ class ExecutorRegistryTest {
   }
 
   private static NodeRecord node(String name) {
-    return new NodeRecord(name, Set.of(NodeRecord.EXECUTOR), "pekko://mainstay@h:1", null);
+    return new NodeRecord(name, Set.of(NodeRecord.EXECUTOR), "pekko://mainstay@h:1", null, null);
   }
 
   private static ProbeResult result() {

@@ -15,13 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,7 +32,6 @@ class MainCoordinatorTest {
   private static final AtomicInteger names = new AtomicInteger();
 
   @RegisterExtension final StoreAtEpoch opened = new StoreAtEpoch(1);
-  private final AtomicInteger downingStarts = new AtomicInteger();
   private String name;
   private ActorRef<MainCoordinator.Command> main;
 
@@ -43,19 +40,18 @@ class MainCoordinatorTest {
     testKit.shutdownTestKit();
   }
 
-  private void startMain(Downing downing) {
+  private void startMain() {
     MainCoordinator.Settings defaults = MainCoordinator.Settings.defaults();
     MainCoordinator.Settings settings =
-        new MainCoordinator.Settings(
-            Duration.ofSeconds(2), defaults.registry(), downing, Duration.ofMillis(20), Duration.ofMillis(200));
+        new MainCoordinator.Settings(Duration.ofSeconds(2), defaults.registry(), Duration.ofMillis(20), Duration.ofMillis(200));
     name = "main-" + names.incrementAndGet();
     main = testKit.spawn(
-        MainCoordinator.create("node-a", 1, opened.store(), new FakeCoordination(), List.of(), Set.of(), settings), name);
+        MainCoordinator.create("node-a", 1, opened.store(), new FakeCoordination(), List.of(), settings), name);
   }
 
   @Test
   void servesFencedRefusesAndResumes() {
-    startMain(Downing.none());
+    startMain();
     assertInstanceOf(CatalogReply.Written.class, put("orders"));
     main.tell(new MainCoordinator.Fence("ZooKeeper connection suspended"));
     CatalogReply.Unavailable refused = assertInstanceOf(CatalogReply.Unavailable.class, put("orders"));
@@ -66,7 +62,7 @@ class MainCoordinatorTest {
 
   @Test
   void mainStopsWhenItsCatalogDies() {
-    startMain(Downing.none());
+    startMain();
     TestProbe<CatalogReply> caller = testKit.createTestProbe();
     // a name the store rejects with an IllegalArgumentException (the web port never lets one through):
     // the catalog fails, and the main can no longer vouch for its store
@@ -76,7 +72,7 @@ class MainCoordinatorTest {
 
   @Test
   void gracefulStopAnswersEvenWhenTheTermsEndCannotBeRecorded() {
-    startMain(Downing.none());
+    startMain();
     opened.store().close(); // the store fails under the main
     TestProbe<MainCoordinator.Stopped> stopped = testKit.createTestProbe();
     main.tell(new MainCoordinator.Stop(stopped.getRef()));
@@ -87,7 +83,7 @@ class MainCoordinatorTest {
 
   @Test
   void gracefulStopRefusesNewWorkAndClosesTheStore() {
-    startMain(Downing.none());
+    startMain();
     TestProbe<MainCoordinator.Stopped> stopped = testKit.createTestProbe();
     main.tell(new MainCoordinator.Stop(stopped.getRef()));
     assertEquals(new MainCoordinator.Stopped(Optional.empty()), stopped.receiveMessage(WAIT));
@@ -99,7 +95,7 @@ class MainCoordinatorTest {
 
   @Test
   void registryThatFailsIsRestartedInPlace() {
-    startMain(Downing.none());
+    startMain();
     assertInstanceOf(CatalogReply.Written.class, put("orders"), "the main has spawned its services");
     ActorRef<ExecutorRegistry.Command> registry =
         ActorRefResolver.get(testKit.system())
@@ -114,23 +110,6 @@ class MainCoordinatorTest {
       registry.tell(new ExecutorRegistry.ListExecutors(list.getRef()));
       assertEquals(
           new ExecutorRegistry.ExecutorList(1, List.of()), list.receiveMessage(Duration.ofMillis(500)), "restarted empty");
-      return null;
-    });
-    assertInstanceOf(CatalogReply.Written.class, put("orders"), "the main serves on");
-  }
-
-  @Test
-  void downingThatFailsIsRestarted() {
-    startMain((node, epoch, live, seen) -> Behaviors.setup(ctx -> {
-      downingStarts.incrementAndGet();
-      return Behaviors.receiveMessage(message -> {
-        throw new IllegalStateException("downing broke");
-      });
-    }));
-    main.tell(new MainCoordinator.LiveNodes(List.of()));
-    TestProbe<Object> probe = testKit.createTestProbe();
-    probe.awaitAssert(WAIT, () -> {
-      assertEquals(2, downingStarts.get());
       return null;
     });
     assertInstanceOf(CatalogReply.Written.class, put("orders"), "the main serves on");

@@ -10,15 +10,21 @@ import io.mainstay.actors.catalog.CatalogReply;
 import io.mainstay.actors.coordination.CoordinationEvent;
 import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.coordination.NodeRecord;
+import io.mainstay.actors.coordination.ProcessIdentity;
 import io.mainstay.actors.executor.Executor;
+import io.mainstay.actors.membership.Downing;
+import io.mainstay.actors.membership.LiveView;
 import io.mainstay.store.MetadataStore;
 import io.mainstay.store.StoreLock;
+import io.mainstay.testkit.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,6 +32,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,6 +56,10 @@ class NodeSupervisorTest {
   }
 
   private void start(FakeCoordination coordination, Set<String> roles) {
+    start(coordination, roles, TestSettings.fast());
+  }
+
+  private void start(FakeCoordination coordination, Set<String> roles, NodeSupervisor.Settings settings) {
     zk = coordination;
     exitCodes = new LinkedBlockingQueue<>();
     NodeIdentity identity =
@@ -59,10 +70,11 @@ class NodeSupervisorTest {
             "pekko://mainstay@127.0.0.1:1",
             roles,
             localPath,
-            1);
+            1,
+            new ProcessIdentity(null, ProcessHandle.current().pid(), 0));
     supervisor =
         testKit.spawn(
-            NodeSupervisor.create(identity, zk, (code, reason) -> exitCodes.add(code), TestSettings.fast()),
+            NodeSupervisor.create(identity, zk, (code, reason) -> exitCodes.add(code), settings),
             "node-" + starts.incrementAndGet());
   }
 
@@ -93,7 +105,7 @@ class NodeSupervisorTest {
     awaitRole(NodeRole.STANDBY);
     MainRecord other = new MainRecord("node-b", "h", "http://node-b:9047", "pekko://mainstay@h:2", 7, Instant.now());
     zk.send(new CoordinationEvent.MainChanged(Optional.of(other)));
-    Await.until(() -> status().main().isPresent());
+    Await.until("the supervisor to know the main", WAIT, () -> status().main().isPresent());
     CatalogReply reply = put("orders", "{}");
     assertEquals(Optional.of("http://node-b:9047"), ((CatalogReply.Unavailable) reply).mainUrl());
   }
@@ -243,20 +255,31 @@ class NodeSupervisorTest {
     return probe.receiveMessage(WAIT);
   }
 
-  private void awaitRole(NodeRole role) throws InterruptedException {
-    Await.until(() -> status().role() == role);
+  @Test
+  void downingThatFailsIsRestartedWithWhatZooKeeperSaysNow() throws Exception {
+    testKit.stop(supervisor);
+    List<LiveView> viewsAtStart = new CopyOnWriteArrayList<>();
+    Downing breaking = (node, current) -> Behaviors.setup(ctx -> {
+      viewsAtStart.add(current.get());
+      return Behaviors.receiveMessage(message -> {
+        throw new IllegalStateException("downing broke");
+      });
+    });
+    NodeSupervisor.Settings fast = TestSettings.fast();
+    start(new FakeCoordination(), Set.of(NodeRecord.EXECUTOR),
+        new NodeSupervisor.Settings(fast.takeover(), fast.main(), fast.executor(), fast.gateway(), breaking));
+    awaitRole(NodeRole.EXECUTOR);
+    NodeRecord other = new NodeRecord("exec-2", Set.of(NodeRecord.EXECUTOR), "pekko://mainstay@127.0.0.1:2", null, null);
+    zk.send(new CoordinationEvent.NodesChanged(List.of(other)));
+
+    Await.until("the downing restarted", WAIT, () -> viewsAtStart.size() >= 2);
+    assertEquals(List.of(other), viewsAtStart.get(1).nodes(), "the restarted downing starts from the current view");
+    assertEquals(Set.of("pekko://mainstay@127.0.0.1:2"), viewsAtStart.get(1).seen());
+    assertEquals(NodeRole.EXECUTOR, status().role(), "the node keeps its role");
+    assertTrue(exitCodes.isEmpty(), "no exit: " + exitCodes);
   }
 
-  /** Polls a condition with a generous deadline. */
-  private static final class Await {
-    static void until(java.util.function.BooleanSupplier condition) throws InterruptedException {
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (!condition.getAsBoolean()) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("condition not met within " + WAIT);
-        }
-        Thread.sleep(20);
-      }
-    }
+  private void awaitRole(NodeRole role) throws InterruptedException {
+    Await.until("role " + role, WAIT, () -> status().role() == role);
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mainstay.actors.coordination.NodeRecord;
+import io.mainstay.actors.coordination.ProcessIdentity;
 import io.mainstay.store.MetadataStore;
 import io.mainstay.store.StoreLock;
 import java.nio.file.Path;
@@ -43,7 +44,8 @@ class TakeoverTest {
   private ActorRef<Takeover.Command> start() {
     NodeIdentity identity =
         new NodeIdentity("node-a", "127.0.0.1", "http://127.0.0.1:9047", "pekko://mainstay@127.0.0.1:1",
-            Set.of(NodeRecord.COORDINATOR, NodeRecord.MAIN_ELIGIBLE), localPath, 1);
+            Set.of(NodeRecord.COORDINATOR, NodeRecord.MAIN_ELIGIBLE), localPath, 1,
+            new ProcessIdentity(null, ProcessHandle.current().pid(), 0));
     return testKit.spawn(
         Takeover.create(identity, zk, new Takeover.Settings(Duration.ofMillis(20), Duration.ofSeconds(10), Duration.ofSeconds(5)), parent.getRef(), Optional.empty()));
   }

@@ -2,8 +2,8 @@ package io.mainstay.actors.node;
 
 import io.mainstay.actors.executor.Executor;
 import io.mainstay.actors.executor.ExecutorRegistry;
-import io.mainstay.actors.main.Downing;
 import io.mainstay.actors.main.MainCoordinator;
+import io.mainstay.actors.membership.Downing;
 import java.time.Duration;
 
 /** Settings for actor unit tests: short timings, and no downing (the test kit runs without Pekko Cluster). */
@@ -13,7 +13,7 @@ final class TestSettings {
 
   static MainCoordinator.Settings main() {
     return new MainCoordinator.Settings(
-        Duration.ofSeconds(2), ExecutorRegistry.Settings.defaults(), Downing.none(), Duration.ofMillis(50), Duration.ofSeconds(1));
+        Duration.ofSeconds(2), ExecutorRegistry.Settings.defaults(), Duration.ofMillis(50), Duration.ofSeconds(1));
   }
 
   static NodeSupervisor.Settings fast() {
@@ -21,6 +21,7 @@ final class TestSettings {
         new Takeover.Settings(Duration.ofMillis(20), Duration.ofSeconds(10), Duration.ofSeconds(5)),
         main(),
         Executor.Settings.defaults(),
-        RequestGateway.Settings.defaults());
+        RequestGateway.Settings.defaults(),
+        Downing.none());
   }
 }

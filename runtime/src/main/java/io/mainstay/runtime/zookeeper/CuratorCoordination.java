@@ -8,6 +8,7 @@ import io.mainstay.actors.coordination.NodeRecord;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -78,45 +79,55 @@ public final class CuratorCoordination implements ClusterCoordination {
     if (!client.blockUntilConnected((int) Math.max(30_000, 3 * sessionTimeout.toMillis()), TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException("could not connect to ZooKeeper at " + client.getZookeeperClient().getCurrentConnectionString());
     }
-    registerAndJoin();
-    watch = new ClusterWatch(client, paths, listener::tell);
-    watch.start();
-    if (candidate) {
-      latch = new LeaderLatch(client, paths.election(), self.node(), LeaderLatch.CloseMode.SILENT);
-      latch.addListener(
-          new LeaderLatchListener() {
-            @Override
-            public void isLeader() {
-              listener.tell(new CoordinationEvent.LeadershipGranted());
-            }
-
-            @Override
-            public void notLeader() {
-              listener.tell(new CoordinationEvent.LeadershipRevoked());
-            }
-          });
-      latch.start();
-      line = new ElectionLine(client, self.node(), paths.election(), () -> latch.getOurPath(), listener::tell);
-      line.start();
-    }
-  }
-
-  /**
-   * Under a ZooKeeper lock: read who is registered, register ourselves, join the Pekko Cluster through
-   * them. A record may belong to a node that just died and whose session has not expired yet; if joining
-   * through the listed members fails, the list is read again, by then without the dead.
-   */
-  private void registerAndJoin() throws Exception {
     InterProcessMutex joinLock = new InterProcessMutex(client, paths.joinLock());
     joinLock.acquire();
     try {
       registration.register();
-      Duration attempt = sessionTimeout.multipliedBy(2).plusSeconds(5);
-      while (!clusterJoin.join(otherMembers(), attempt)) {
-        log.warn("node {}: not joined within {} s; reading the members again", self.node(), attempt.toSeconds());
+      watch = new ClusterWatch(client, paths, listener::tell);
+      watch.start();
+      if (candidate) {
+        startCandidacy(listener);
       }
+      joinPekkoCluster();
     } finally {
       joinLock.release();
+    }
+  }
+
+  /**
+   * The election is joined before the Pekko Cluster, since joining may wait on the election: a node
+   * restarted at the fabric address of its previous life is admitted only once that member is gone, and
+   * when that member is the dead main, the candidate that proves it dead (its succession) removes it.
+   * Leadership granted meanwhile waits in the supervisor until the join is done.
+   */
+  private void startCandidacy(ActorRef<CoordinationEvent> listener) throws Exception {
+    latch = new LeaderLatch(client, paths.election(), self.node(), LeaderLatch.CloseMode.SILENT);
+    latch.addListener(
+        new LeaderLatchListener() {
+          @Override
+          public void isLeader() {
+            listener.tell(new CoordinationEvent.LeadershipGranted());
+          }
+
+          @Override
+          public void notLeader() {
+            listener.tell(new CoordinationEvent.LeadershipRevoked());
+          }
+        });
+    latch.start();
+    line = new ElectionLine(client, self.node(), paths.election(), () -> latch.getOurPath(), listener::tell);
+    line.start();
+  }
+
+  /**
+   * Under the join lock, so nodes started together never both see an empty list and form two clusters. A
+   * record may belong to a node that just died and whose session has not expired yet; if joining through
+   * the listed members fails, the list is read again, by then without the dead.
+   */
+  private void joinPekkoCluster() throws Exception {
+    Duration attempt = sessionTimeout.multipliedBy(2).plusSeconds(5);
+    while (!clusterJoin.join(otherMembers(), attempt)) {
+      log.warn("node {}: not joined within {} s; reading the members again", self.node(), attempt.toSeconds());
     }
   }
 
@@ -192,7 +203,11 @@ public final class CuratorCoordination implements ClusterCoordination {
     return call(() -> {
       // the record first: the moment the entry goes, this node's latch wins and publishes its own
       publication.retractDead(main);
-      line.remove(leader);
+      // then its nodes/ record, so every node downs its Pekko member now rather than after its session
+      OptionalLong session = line.remove(leader);
+      if (session.isPresent()) {
+        registration.removeDead(main.node(), session.getAsLong());
+      }
       return null;
     });
   }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,7 @@ import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,13 +116,23 @@ final class ElectionLine implements AutoCloseable {
     return new ElectionEntry(id == null ? "" : new String(id, StandardCharsets.UTF_8), data.getPath());
   }
 
-  /** Removes the entry of a leader proven dead; one already gone (its session expired meanwhile) is fine. */
-  void remove(ElectionEntry leader) throws Exception {
+  /**
+   * Removes the entry of a leader proven dead; one already gone (its session expired meanwhile) is fine.
+   * Returns the dead leader's session, if the entry was still there: what else it left (its {@code nodes/}
+   * record) belongs to that session.
+   */
+  OptionalLong remove(ElectionEntry leader) throws Exception {
     try {
-      client.delete().forPath(leader.path());
+      Stat stat = client.checkExists().forPath(leader.path());
+      if (stat == null) {
+        throw new KeeperException.NoNodeException(leader.path());
+      }
+      client.delete().withVersion(stat.getVersion()).forPath(leader.path());
       log.info("node {}: removed the election entry {} of {}", node, leader.path(), leader.node());
+      return OptionalLong.of(stat.getEphemeralOwner());
     } catch (KeeperException.NoNodeException gone) {
       log.info("node {}: the election entry {} of {} was already gone", node, leader.path(), leader.node());
+      return OptionalLong.empty();
     }
   }
 

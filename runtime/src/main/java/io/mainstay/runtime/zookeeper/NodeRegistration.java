@@ -2,6 +2,7 @@ package io.mainstay.runtime.zookeeper;
 
 import io.mainstay.actors.coordination.NodeNameInUseException;
 import io.mainstay.actors.coordination.NodeRecord;
+import io.mainstay.runtime.process.LocalProcesses;
 import java.time.Duration;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
@@ -12,20 +13,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This node's ephemeral record under {@code nodes/}. A node restarted right after a crash may still find
- * the record of its previous life, whose session has not expired yet: it waits for that to lapse before
- * deciding that another live node really has its name.
+ * the record of its previous life, whose session has not expired yet. When that record names a process of
+ * this machine that has ended, the record is removed at once (restarting costs seconds, not a session);
+ * otherwise the node waits for the session to lapse before deciding that another live node really has its
+ * name.
  */
 final class NodeRegistration {
 
   private static final Logger log = LoggerFactory.getLogger(NodeRegistration.class);
 
   private final CuratorFramework client;
+  private final ZkPaths paths;
   private final String path;
   private final NodeRecord record;
   private final Duration staleGrace;
 
   NodeRegistration(CuratorFramework client, ZkPaths paths, NodeRecord record, Duration sessionTimeout) {
     this.client = client;
+    this.paths = paths;
     this.path = paths.node(record.node());
     this.record = record;
     // a dead session lingers for at most its timeout; give the server a tick or two beyond that
@@ -40,9 +45,19 @@ final class NodeRegistration {
         client.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, ZkJson.write(record));
         return;
       } catch (KeeperException.NodeExistsException exists) {
-        Stat stat = client.checkExists().forPath(path);
-        if (stat != null && stat.getEphemeralOwner() == client.getZookeeperClient().getZooKeeper().getSessionId()) {
+        Stat stat = new Stat();
+        NodeRecord previous;
+        try {
+          previous = ZkJson.read(client.getData().storingStatIn(stat).forPath(path), NodeRecord.class);
+        } catch (KeeperException.NoNodeException gone) {
+          continue;
+        }
+        if (stat.getEphemeralOwner() == client.getZookeeperClient().getZooKeeper().getSessionId()) {
           return;
+        }
+        if (LocalProcesses.ended(previous.process())) {
+          removeLeftover(previous, stat);
+          continue;
         }
         if (System.nanoTime() > deadline) {
           throw new NodeNameInUseException(record.node(), path);
@@ -53,6 +68,35 @@ final class NodeRegistration {
         }
         Thread.sleep(200);
       }
+    }
+  }
+
+  /** Only the version read: a record written meanwhile by a live process is not this node's to remove. */
+  private void removeLeftover(NodeRecord previous, Stat stat) throws Exception {
+    try {
+      client.delete().withVersion(stat.getVersion()).forPath(path);
+      log.info("node {}: removed {} left by its previous process (pid {}, ended) instead of waiting for its session to expire",
+          record.node(), path, previous.process().pid());
+    } catch (KeeperException.NoNodeException | KeeperException.BadVersionException changed) {
+      log.debug("node {}: {} changed while removing a leftover: {}", record.node(), path, changed.toString());
+    }
+  }
+
+  /**
+   * Removes the {@code nodes/} record of another node proven dead, if it still belongs to the session that
+   * died: a restarted process of that node registers under a new session, and its record stays.
+   */
+  void removeDead(String deadNode, long deadSession) throws Exception {
+    String deadPath = paths.node(deadNode);
+    Stat stat = client.checkExists().forPath(deadPath);
+    if (stat == null || stat.getEphemeralOwner() != deadSession) {
+      return;
+    }
+    try {
+      client.delete().withVersion(stat.getVersion()).forPath(deadPath);
+      log.info("node {}: removed the record {} of {}, whose process has ended", record.node(), deadPath, deadNode);
+    } catch (KeeperException.NoNodeException | KeeperException.BadVersionException changed) {
+      log.debug("node {}: {} changed while removing it: {}", record.node(), deadPath, changed.toString());
     }
   }
 

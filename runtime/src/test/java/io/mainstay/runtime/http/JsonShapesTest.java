@@ -35,10 +35,10 @@ class JsonShapesTest {
       new MainRecord("coord-1", "10.0.0.1", "http://10.0.0.1:9047", "pekko://mainstay@10.0.0.1:45678", 4, T0);
   private static final List<NodeRecord> NODES =
       List.of(
-          new NodeRecord("coord-1", Set.of("coordinator", "master"), "pekko://mainstay@10.0.0.1:45678", "http://10.0.0.1:9047"),
-          new NodeRecord("coord-2", Set.of("coordinator", "master"), "pekko://mainstay@10.0.0.2:45678", "http://10.0.0.2:9047"),
-          new NodeRecord("coord-3", Set.of("coordinator"), "pekko://mainstay@10.0.0.3:45678", "http://10.0.0.3:9047"),
-          new NodeRecord("exec-1", Set.of("executor"), "pekko://mainstay@10.0.0.4:45678", null));
+          new NodeRecord("coord-1", Set.of("coordinator", "master"), "pekko://mainstay@10.0.0.1:45678", "http://10.0.0.1:9047", null),
+          new NodeRecord("coord-2", Set.of("coordinator", "master"), "pekko://mainstay@10.0.0.2:45678", "http://10.0.0.2:9047", null),
+          new NodeRecord("coord-3", Set.of("coordinator"), "pekko://mainstay@10.0.0.3:45678", "http://10.0.0.3:9047", null),
+          new NodeRecord("exec-1", Set.of("executor"), "pekko://mainstay@10.0.0.4:45678", null, null));
 
   @Test
   void ping() {

@@ -151,7 +151,7 @@ class CuratorCoordinationTest {
   }
 
   private CuratorCoordination coordination(String name) {
-    NodeRecord self = new NodeRecord(name, Set.of(NodeRecord.MAIN_ELIGIBLE), "pekko://mainstay@127.0.0.1:" + name.hashCode(), null);
+    NodeRecord self = new NodeRecord(name, Set.of(NodeRecord.MAIN_ELIGIBLE), "pekko://mainstay@127.0.0.1:" + name.hashCode(), null, null);
     return new CuratorCoordination(zookeeper.getConnectString(), root, self, SESSION, (seeds, timeout) -> true);
   }
 
