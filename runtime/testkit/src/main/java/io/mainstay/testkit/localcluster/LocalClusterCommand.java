@@ -28,7 +28,6 @@ public final class LocalClusterCommand {
   private static final Duration FIRST_MAIN = Duration.ofSeconds(30);
   private static final Duration TAKEOVER = Duration.ofSeconds(60);
 
-  private final Path home;
   private final Map<String, String> env;
   private final WorkDir work;
   private final String self;
@@ -36,7 +35,6 @@ public final class LocalClusterCommand {
   private final PrintStream out = System.out;
 
   LocalClusterCommand(Path home, Map<String, String> env) {
-    this.home = home;
     this.env = env;
     String dir = env.getOrDefault("MAINSTAY_LOCAL_CLUSTER_DIR", "");
     this.work = new WorkDir((dir.isEmpty() ? home.resolve("local-cluster") : Path.of(dir)).toAbsolutePath().normalize());

@@ -1,12 +1,12 @@
 package io.mainstay.testkit.localcluster;
 
+import io.mainstay.testkit.Directories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,23 +143,14 @@ record WorkDir(Path root) {
 
   /** Removes the conf dir of a node (not its data). */
   void removeConf(String node) {
-    delete(node(node));
+    Directories.delete(node(node));
   }
 
   /** Removes the whole work dir. */
   void purge() {
-    delete(root);
+    Directories.delete(root);
   }
 
-  private static void delete(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not remove " + dir, e);
-    }
-  }
 
   private static List<String> read(Path file) {
     try {
