@@ -28,6 +28,31 @@ public final class Loopback {
     }
   }
 
+  /** The first of {@code count} consecutive free ports (e.g. for web ports numbered from a base), none handed out before. */
+  public static synchronized int freeRange(int count) {
+    while (true) {
+      int first = probe();
+      boolean free = true;
+      for (int port = first; port < first + count && free; port++) {
+        free = !HANDED_OUT.contains(port) && (port == first || isFree(port));
+      }
+      if (free) {
+        for (int port = first; port < first + count; port++) {
+          HANDED_OUT.add(port);
+        }
+        return first;
+      }
+    }
+  }
+
+  private static boolean isFree(int port) {
+    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      return socket.isBound();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   private static int probe() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();

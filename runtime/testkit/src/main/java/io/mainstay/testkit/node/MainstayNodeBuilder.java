@@ -32,6 +32,7 @@ public final class MainstayNodeBuilder {
   private List<String> jvmOptions = MainstayNodeProcess.TEST_JVM;
   private NodeHttp.Timeouts httpTimeouts = NodeHttp.Timeouts.SHORT;
   private Integer webPort;
+  private Integer fabricPort;
   private MainstayNodeProcess.Launching launching = MainstayNodeProcess.Launching.OWNED;
 
   MainstayNodeBuilder(Path baseDir, String nodeName) {
@@ -44,7 +45,10 @@ public final class MainstayNodeBuilder {
     return this;
   }
 
-  /** {@code paths.local} shared with other main candidates; by default each node has its own. */
+  /**
+   * {@code paths.local}: one shared with other main candidates, or any directory chosen for the node;
+   * by default each node has its own under its directory.
+   */
   public MainstayNodeBuilder sharedStore(Path dir) {
     this.sharedStore = dir;
     return this;
@@ -95,6 +99,12 @@ public final class MainstayNodeBuilder {
     return this;
   }
 
+  /** {@code services.fabric.port}; a free port by default, 0 for whichever is free at each start. */
+  public MainstayNodeBuilder fabricPort(int port) {
+    this.fabricPort = port;
+    return this;
+  }
+
   /** The node's JVM options; default a small, quick-starting JVM that logs to its console. */
   public MainstayNodeBuilder jvmOptions(List<String> options) {
     this.jvmOptions = List.copyOf(options);
@@ -123,9 +133,26 @@ public final class MainstayNodeBuilder {
   public MainstayNodeProcess build() {
     Path home = baseDir.resolve(nodeName);
     Path confDir = home.resolve("conf");
-    Path store = sharedStore != null ? sharedStore : home.resolve("store");
     int webPort = this.webPort != null ? this.webPort : Loopback.freePort();
-    int fabricPort = Loopback.freePort();
+    int fabricPort = this.fabricPort != null ? this.fabricPort : Loopback.freePort();
+    writeConf(confDir, home, webPort, fabricPort);
+    return new MainstayNodeProcess(nodeName, home, confDir, webPort, fabricPort, jvmOptions, httpTimeouts, launching);
+  }
+
+  /**
+   * Writes only the configuration, as a conf dir for {@code bin/mainstay --conf}:
+   * {@code <baseDir>/<nodeName>/mainstay.conf}, so its instance is {@code mainstay-<nodeName>}. No process;
+   * returns the conf dir.
+   */
+  public Path writeConfDir() {
+    Path confDir = baseDir.resolve(nodeName);
+    writeConf(confDir, confDir, webPort != null ? webPort : Loopback.freePort(),
+        fabricPort != null ? fabricPort : Loopback.freePort());
+    return confDir;
+  }
+
+  private void writeConf(Path confDir, Path home, int webPort, int fabricPort) {
+    Path store = sharedStore != null ? sharedStore : home.resolve("store");
     try {
       Files.createDirectories(confDir);
       Files.createDirectories(store);
@@ -133,7 +160,6 @@ public final class MainstayNodeBuilder {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new MainstayNodeProcess(nodeName, home, confDir, webPort, fabricPort, jvmOptions, httpTimeouts, launching);
   }
 
   private String render(Path store, int webPort, int fabricPort) {

@@ -12,7 +12,7 @@ public record Ping(int status, JsonNode json) {
   public static final String MAIN = "main";
   public static final String STANDBY = "standby";
 
-  static Ping of(HttpResult result) {
+  public static Ping of(HttpResult result) {
     return new Ping(result.status(), result.answered() ? result.json() : MissingNode.getInstance());
   }
 

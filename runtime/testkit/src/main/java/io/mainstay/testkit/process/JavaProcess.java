@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class JavaProcess {
 
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+
   /** Called with every line the child prints, and the {@link System#nanoTime()} it was read at. */
   public interface LineListener {
     void onLine(String line, long nanoTime);
@@ -120,6 +122,11 @@ public final class JavaProcess {
         throw new IllegalStateException(name + ": a detached process cannot be read line by line");
       }
       List<String> command = new ArrayList<>();
+      if (pidFile != null && Files.isExecutable(SETSID)) {
+        // its own session, as nohup gave the old script's: closing the terminal does not hang it up; setsid
+        // execs in place (the child is no group leader), so the pid stays the JVM's
+        command.add(SETSID.toString());
+      }
       command.add(Jvm.java());
       command.addAll(Jvm.ADD_OPENS);
       command.addAll(jvmOptions);

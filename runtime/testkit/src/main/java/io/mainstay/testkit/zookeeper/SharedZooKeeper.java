@@ -1,11 +1,9 @@
 package io.mainstay.testkit.zookeeper;
 
+import io.mainstay.testkit.Directories;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -55,17 +53,8 @@ public final class SharedZooKeeper implements BeforeAllCallback, AfterEachCallba
     if (failed || context.getExecutionException().isPresent()) {
       System.err.println("kept for its log: the shared ZooKeeper's directory " + dir);
     } else {
-      delete(dir);
+      Directories.delete(dir);
     }
   }
 
-  private static void delete(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not delete " + dir, e);
-    }
-  }
 }

@@ -22,7 +22,7 @@ import java.util.List;
  */
 public final class ZooKeeperProcess {
 
-  static final String MAIN_CLASS = "org.apache.zookeeper.server.quorum.QuorumPeerMain";
+  public static final String MAIN_CLASS = "org.apache.zookeeper.server.quorum.QuorumPeerMain";
   private static final int SOCKET_TIMEOUT_MILLIS = 2000;
 
   private final String name;
@@ -30,7 +30,8 @@ public final class ZooKeeperProcess {
   private final int clientPort;
   private final List<String> jvmOptions;
   private String classpath = Jvm.classpath();
-  private boolean detached;
+  private Path logFile;
+  private Path pidFile;
   private JavaProcess process;
 
   private ZooKeeperProcess(String name, Path dir, int clientPort, List<String> quorumLines, List<String> jvmOptions) {
@@ -38,6 +39,7 @@ public final class ZooKeeperProcess {
     this.dir = dir;
     this.clientPort = clientPort;
     this.jvmOptions = List.copyOf(jvmOptions);
+    this.logFile = dir.resolve("zookeeper.log");
     ZooKeeperConfig.write(dir, Loopback.HOST, clientPort, quorumLines);
   }
 
@@ -71,7 +73,18 @@ public final class ZooKeeperProcess {
 
   /** The server outlives the launching JVM, with {@code zookeeper.pid} in its directory. */
   public ZooKeeperProcess detached() {
-    this.detached = true;
+    return detached(dir.resolve("zookeeper.pid"));
+  }
+
+  /** The server outlives the launching JVM, its pid written to {@code pidFile}. */
+  public ZooKeeperProcess detached(Path pidFile) {
+    this.pidFile = pidFile;
+    return this;
+  }
+
+  /** Where its output goes; default {@code zookeeper.log} in its directory. */
+  public ZooKeeperProcess logTo(Path file) {
+    this.logFile = file;
     return this;
   }
 
@@ -142,7 +155,7 @@ public final class ZooKeeperProcess {
 
   /** Its output, every incarnation. */
   public Path logFile() {
-    return dir.resolve("zookeeper.log");
+    return logFile;
   }
 
   public String connectString() {
@@ -156,14 +169,24 @@ public final class ZooKeeperProcess {
    * @throws UncheckedIOException when the server cannot be reached
    */
   public String mode() {
+    return modeIn(fourLetterWord(clientPort, "srvr"));
+  }
+
+  /**
+   * Sends a four-letter word ({@code ruok}, {@code srvr}, ...) to the server on loopback port
+   * {@code clientPort} and returns its whole answer (the server closes the connection after it).
+   *
+   * @throws UncheckedIOException when the server cannot be reached
+   */
+  public static String fourLetterWord(int clientPort, String word) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(InetAddress.getByName(Loopback.HOST), clientPort), SOCKET_TIMEOUT_MILLIS);
       socket.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
-      socket.getOutputStream().write("srvr".getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(word.getBytes(StandardCharsets.US_ASCII));
       socket.getOutputStream().flush();
-      return modeIn(readAll(socket.getInputStream()));
+      return readAll(socket.getInputStream());
     } catch (IOException e) {
-      throw new UncheckedIOException(name + " does not answer srvr on port " + clientPort, e);
+      throw new UncheckedIOException("no ZooKeeper answers " + word + " on port " + clientPort, e);
     }
   }
 
@@ -172,11 +195,11 @@ public final class ZooKeeperProcess {
       throw new IllegalStateException(name + " is already running");
     }
     JavaProcess.Launch launch = JavaProcess.launch(name, MAIN_CLASS)
-        .logFile(logFile())
+        .logFile(logFile)
         .jvmOptions(jvmOptions)
         .classpath(classpath)
         .args(List.of(ZooKeeperConfig.file(dir).toString()));
-    process = (detached ? launch.detached(dir.resolve("zookeeper.pid")) : launch).start();
+    process = (pidFile != null ? launch.detached(pidFile) : launch).start();
   }
 
   /**
