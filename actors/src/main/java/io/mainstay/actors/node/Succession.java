@@ -20,9 +20,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * <p>While the published main is the leader directly ahead of this node, a thread waits for the store lock
  * ({@link LockWait}). The main holds that lock from before it is published until it can no longer write: it
  * releases it only by closing the store in a graceful stop, or by its process ending. So taking the lock
- * proves the main is gone; this node then removes the main's record and election entry ({@link
- * ClusterCoordination#displace}) and hands the lock to its parent ({@link Succeeded}), whose latch is granted
- * leadership next. Only the next in line waits, so two standbys never race for it. A main that is merely
+ * proves the main is gone; this node hands the lock to its parent ({@link Succeeded}) and then removes the
+ * main's record and election entry ({@link ClusterCoordination#displace}), so that its parent's latch,
+ * granted leadership the moment the entry goes, always finds the lock already in its parent's hands. Only the next in line waits, so two standbys never race for it. A main that is merely
  * paused or cut off keeps its lock: nothing happens here, and the session timeout decides as before.
  */
 public final class Succession {
@@ -40,8 +40,8 @@ public final class Succession {
   private record Displaced(Optional<Throwable> failure) implements Command {}
 
   /**
-   * To the parent: the main of {@code main} is gone, its entries are removed and {@code lock}, the store lock
-   * it held, is the parent's now. Sent once; the succession then stops.
+   * To the parent: the main of {@code main} is gone and {@code lock}, the store lock it held, is the parent's
+   * now; its entries are being removed. Sent once; the succession stops once they are.
    */
   public record Succeeded(StoreLock lock, MainRecord main) implements NodeSupervisor.Command {}
 
@@ -51,8 +51,6 @@ public final class Succession {
   private final ActorRef<Succeeded> parent;
   private Optional<MainRecord> main = Optional.empty();
   private Optional<ElectionEntry> leader = Optional.empty();
-  /** The lock while this actor owns it: from the wait's end until it is handed over or released. */
-  private Optional<StoreLock> held = Optional.empty();
 
   public static Behavior<Command> create(
       NodeIdentity identity, ClusterCoordination coordination, ActorRef<Succeeded> parent) {
@@ -141,44 +139,29 @@ public final class Succession {
       }
       return watching();
     }
-    held = attempt.lock();
     context.getLog().info(
         "node {}: store lock free: main {} of epoch {} has ended; removing its record and election entry",
         identity.name(), awaitedMain.node(), awaitedMain.epoch());
+    parent.tell(new Succeeded(attempt.lock().get(), awaitedMain));
     context.pipeToSelf(
         coordination.displace(awaited, awaitedMain),
         (ok, failure) -> new Displaced(Optional.ofNullable(failure).map(Failures::unwrap)));
     return displacing(awaitedMain);
   }
 
-  /** Holding the lock while ZooKeeper forgets the dead main; the lock is released unless handed over. */
+  /**
+   * ZooKeeper forgets the dead main. Should that fail, the parent's latch is not granted leadership in time
+   * and the parent gives the lock back (its {@code LeadershipOverdue}): the session timeout decides.
+   */
   private Behavior<Command> displacing(MainRecord awaitedMain) {
     return Behaviors.receive(Command.class)
         .onMessage(Displaced.class, displaced -> {
-          StoreLock lock = held.orElseThrow();
-          held = Optional.empty();
-          if (displaced.failure().isPresent()) {
-            lock.close();
-            context.getLog().warn(
-                "node {}: could not remove the entries of main {} ({}); its session timeout decides",
-                identity.name(), awaitedMain.node(), displaced.failure().get().toString());
-            return watching();
-          }
-          parent.tell(new Succeeded(lock, awaitedMain));
+          displaced.failure().ifPresent(failure -> context.getLog().warn(
+              "node {}: could not remove the entries of main {} ({}); its session timeout decides",
+              identity.name(), awaitedMain.node(), failure.toString()));
           return Behaviors.stopped();
         })
-        .onMessage(MainChanged.class, changed -> {
-          main = changed.main();
-          return Behaviors.same();
-        })
-        .onMessage(NextInLine.class, next -> {
-          leader = next.leader();
-          return Behaviors.same();
-        })
-        .onSignal(PostStop.class, stopped -> {
-          held.ifPresent(StoreLock::close);
-          return Behaviors.same();
-        })
+        .onAnyMessage(news -> Behaviors.same())
         .build();
   }
 }

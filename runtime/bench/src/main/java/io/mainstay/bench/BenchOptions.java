@@ -38,7 +38,7 @@ record BenchOptions(int rounds, int executors, Duration sessionTimeout, Path out
       throw new UsageException("missing command: failover");
     }
     if (!args[0].equals("failover")) {
-      throw new UsageException("unknown command: " + args[0] + " (the one command is failover)");
+      throw new UsageException("unknown command: " + args[0] + " (the commands are failover and store)");
     }
     int rounds = 10;
     int executors = 2;
@@ -59,14 +59,14 @@ record BenchOptions(int rounds, int executors, Duration sessionTimeout, Path out
     return new BenchOptions(rounds, executors, Duration.ofMillis(sessionMs), out, keep);
   }
 
-  private static String value(String[] args, int index, String option) throws UsageException {
+  static String value(String[] args, int index, String option) throws UsageException {
     if (index >= args.length) {
       throw new UsageException(option + " needs a value");
     }
     return args[index];
   }
 
-  private static int number(String option, String text, int min, int max) throws UsageException {
+  static int number(String option, String text, int min, int max) throws UsageException {
     try {
       int value = Integer.parseInt(text);
       if (value < min || value > max) {

@@ -1,5 +1,6 @@
 package io.mainstay.bench;
 
+import io.mainstay.testkit.Directories;
 import io.mainstay.testkit.cluster.AcknowledgedWrites;
 import io.mainstay.testkit.cluster.CatalogWriter;
 import io.mainstay.testkit.cluster.LocalCluster;
@@ -11,12 +12,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -26,7 +24,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@code mainstay-bench failover}: the failover benchmark of issue 4. See {@link BenchOptions#USAGE}.
+ * {@code mainstay-bench failover}: how long a failover takes. See {@link BenchOptions#USAGE}.
  *
  * <p>Order of a run: ZooKeeper; the floor (two {@link BareLatchNode}s, which are stopped afterwards); the
  * cluster, a writer and a double-main watch for the rest of the run; R crash rounds, then R graceful rounds,
@@ -67,13 +65,7 @@ public final class FailoverBenchmark {
     this.results = new Results(options);
   }
 
-  public static void main(String[] args) throws IOException {
-    for (String arg : args) {
-      if (arg.equals("-h") || arg.equals("--help") || arg.equals("help")) {
-        System.out.println(BenchOptions.USAGE);
-        System.exit(0);
-      }
-    }
+  static void main(String[] args) throws IOException {
     BenchOptions options;
     try {
       options = BenchOptions.parse(args);
@@ -339,28 +331,9 @@ public final class FailoverBenchmark {
       return;
     }
     try {
-      deleteTree(workDir);
-    } catch (IOException e) {
+      Directories.delete(workDir);
+    } catch (UncheckedIOException e) {
       progress.println("mainstay-bench: could not delete " + workDir + ": " + e);
     }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.deleteIfExists(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-        Files.deleteIfExists(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
   }
 }

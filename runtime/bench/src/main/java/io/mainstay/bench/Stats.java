@@ -22,6 +22,15 @@ record Stats(int count, double min, double median, double p90, double max, List<
     return new Stats(n, sorted[0], median, p90, sorted[n - 1], List.copyOf(samplesMs));
   }
 
+  /** Nearest rank, as {@link #p90}: the smallest sample with at least {@code fraction} of them at or below it. */
+  double percentile(double fraction) {
+    if (samples.isEmpty()) {
+      return Double.NaN;
+    }
+    double[] sorted = samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return sorted[Math.max(0, (int) Math.ceil(fraction * sorted.length) - 1)];
+  }
+
   boolean isEmpty() {
     return count == 0;
   }
