@@ -21,32 +21,36 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Fault 2: the main is frozen (SIGSTOP) for three session timeouts, then thawed (SIGCONT). Its
- * session expires, the standby is elected but must wait in {@code locking}, naming the holder, for
- * as long as the frozen process holds the store lock. Thawed, the old main must not acknowledge a
- * single write (PUTs are fired at it the moment it wakes) and must exit with code 3, which frees the
- * lock; only then does the standby serve.
+ * Fault 2: the main is frozen (SIGSTOP) past its session, then thawed (SIGCONT): three sessions of 4 s,
+ * and 40 s at an operator's 30 s session. Its session expires, the standby is elected but must wait in
+ * {@code locking}, naming the holder, for as long as the frozen process holds the store lock (its
+ * succession, waiting on that lock, must not act either: a paused main is not a dead one). Thawed, the
+ * old main must not acknowledge a single write (PUTs are fired at it the moment it wakes) and must exit
+ * with code 3, which frees the lock; only then does the standby serve.
  */
 @ExtendWith(ManagedProcesses.Extension.class)
 class Fault2PausedMainIT {
 
-  private static final Duration PAUSE = LocalCluster.DEFAULT_SESSION_TIMEOUT.multipliedBy(3);
   private static final int PUTS_AT_WAKE = 6;
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path dir;
 
-  @Test
-  void aPausedMainNeverAcknowledgesAfterWakingExits3AndOnlyThenTheStandbyServes() throws Exception {
+  @ParameterizedTest(name = "session {0} ms, paused {1} ms")
+  @CsvSource({LocalCluster.DEFAULT_SESSION_TIMEOUT_MS + ", 12000", "30000, 40000"})
+  void aPausedMainNeverAcknowledgesAfterWakingExits3AndOnlyThenTheStandbyServes(int sessionMs, long pauseMs) throws Exception {
+    Duration pause = Duration.ofMillis(pauseMs);
     long started = System.nanoTime();
-    LocalCluster cluster = LocalCluster.builder(dir).coordinators(2).executors(2).start();
-    Timing.log("fault 2: cluster of 2 coordinators + 2 executors up", started);
+    LocalCluster cluster = LocalCluster.builder(dir.resolve("session-" + sessionMs))
+        .coordinators(2).executors(2).sessionTimeoutMs(sessionMs).start();
+    Timing.log("fault 2: cluster of 2 coordinators + 2 executors up at a " + sessionMs + " ms session", started);
     MainstayNodeProcess paused = cluster.main();
     MainstayNodeProcess standby = cluster.liveCoordinators().stream().filter(c -> c != paused).findFirst().orElseThrow();
     long epoch = paused.ping().epoch();
@@ -71,7 +75,7 @@ class Fault2PausedMainIT {
       standby.process().awaitWhileRunning(standby.name() + " to log that " + holder, Await.GENEROUS,
           () -> standby.log().contains("waiting for the store lock") && standby.log().contains(holder));
 
-      long remaining = PAUSE.toMillis() - Timing.millisSince(stoppedAt);
+      long remaining = pause.toMillis() - Timing.millisSince(stoppedAt);
       if (remaining > 0) {
         Watch stillLocking = Watch.start(standby.name() + " locking while the lock is held", Duration.ofMillis(100),
             () -> "locking".equals(standby.ping().role()) ? null : standby.name() + " is " + standby.ping().json());
