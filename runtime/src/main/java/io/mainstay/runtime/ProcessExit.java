@@ -13,6 +13,7 @@ final class ProcessExit implements NodeLifecycle {
 
   private final AtomicBoolean exiting = new AtomicBoolean();
   private volatile boolean leaving;
+  private volatile boolean leading;
 
   @Override
   public void exit(int code, String reason) {
@@ -34,13 +35,21 @@ final class ProcessExit implements NodeLifecycle {
     leaving = true;
   }
 
+  @Override
+  public void leading() {
+    leading = true;
+  }
+
   /**
    * The actor system ended: a failure, unless a graceful stop is leaving the cluster, whose last step
-   * (the main downing this node once its ZooKeeper record is gone) ends the actor system too.
+   * (a node downing this one once its ZooKeeper record is gone) ends the actor system too, or unless this
+   * node was main, when being downed means ZooKeeper gave its term up first.
    */
   void actorSystemTerminated(String node) {
     if (leaving) {
       exit(EXIT_GRACEFUL, "node " + node + ": stopped gracefully (removed from the Pekko Cluster while leaving)");
+    } else if (leading) {
+      exit(EXIT_LOST_MAIN, "node " + node + ": removed from the Pekko Cluster while main (ZooKeeper no longer listed it)");
     } else {
       exit(EXIT_FAILURE, "node " + node + ": actor system terminated (removed from the Pekko Cluster?)");
     }

@@ -18,4 +18,11 @@ public interface NodeLifecycle {
    * completing, not a failure.
    */
   default void leaving() {}
+
+  /**
+   * This node was elected: from now on it holds, or is taking, the main's term. Should the actor system
+   * end under it (the cluster downed it because ZooKeeper no longer lists it: its session expired while it
+   * was paused or cut off), that is losing main status, not a failure of the node.
+   */
+  default void leading() {}
 }

@@ -447,6 +447,7 @@ public final class NodeSupervisor {
    */
   private Behavior<Command> elected(Optional<StoreLock> held, Optional<MainRecord> displaced) {
     stopSuccession();
+    lifecycle.leading();
     changeRole(
         NodeRole.LOCKING,
         displaced
