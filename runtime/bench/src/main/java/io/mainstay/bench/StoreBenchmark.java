@@ -46,7 +46,7 @@ final class StoreBenchmark {
       "once in LMDB and confirmed in ZooKeeper): N sequential from one client, then N from C clients at",
       "once; and in the same run the floors: N raw LMDB commits and N raw ZooKeeper writes, one at a time.",
       "",
-      "  --writes N       writes per phase (default 2000)",
+      "  --writes N       writes per phase, after 5000 to warm the JIT up (default 10000)",
       "  --clients C      concurrent clients of the second phase (default 8)",
       "  --session-ms MS  zk.client.session.timeout of the node (default 4000)",
       "  --keep           keep the work directory",
@@ -56,7 +56,9 @@ final class StoreBenchmark {
   private static final byte[] DOCUMENT_BYTES = DOCUMENT.getBytes(StandardCharsets.UTF_8);
   private static final NodeHttp.Timeouts HTTP =
       new NodeHttp.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(60));
-  private static final int WARM_UP = 300;
+  private static final int WARM_UP = 5000;
+  /** The JVM's default collector and both JIT tiers, as bin/mainstay runs a node; not the kit's quick start. */
+  private static final List<String> PRODUCTION_JVM = List.of("-Xmx512m");
 
   private record Options(int writes, int clients, Duration session, boolean keep) {}
 
@@ -112,6 +114,7 @@ final class StoreBenchmark {
         .coordinators(1)
         .executors(0)
         .sessionTimeoutMs((int) options.session().toMillis())
+        .nodeJvmOptions(PRODUCTION_JVM)
         .httpTimeouts(HTTP)
         .start();
     MainstayNodeProcess main = cluster.main();
@@ -232,7 +235,7 @@ final class StoreBenchmark {
   }
 
   private static Options parse(String[] args) throws BenchOptions.UsageException {
-    int writes = 2000;
+    int writes = 10000;
     int clients = 8;
     int sessionMs = 4000;
     boolean keep = false;
