@@ -7,33 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class CatalogTest {
 
-  @TempDir Path dir;
-  private StoreLock lock;
+  @RegisterExtension final StoreAtEpoch opened = new StoreAtEpoch(1);
   private MetadataStore store;
   private Catalog catalog;
 
   @BeforeEach
-  void open() throws Exception {
-    lock = StoreLock.tryAcquire(dir, "catalog-test").orElseThrow();
-    store = MetadataStore.open(lock);
-    store.beginEpoch(1, "node-a", Instant.now());
+  void open() {
+    store = opened.store();
     catalog = store.catalog();
-  }
-
-  @AfterEach
-  void close() {
-    store.close();
-    lock.close();
   }
 
   private static byte[] json(String s) {

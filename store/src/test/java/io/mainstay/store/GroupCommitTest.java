@@ -5,35 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link MetadataStore#commitTogether}: many writes, one commit; each write stands or falls alone. */
 class GroupCommitTest {
 
-  @TempDir Path dir;
-  private StoreLock lock;
+  @RegisterExtension final StoreAtEpoch opened = new StoreAtEpoch(2);
   private MetadataStore store;
 
   @BeforeEach
-  void open() throws Exception {
-    lock = StoreLock.tryAcquire(dir, "group-commit-test").orElseThrow();
-    store = MetadataStore.open(lock);
-    store.beginEpoch(2, "node-a", Instant.now());
-  }
-
-  @AfterEach
-  void close() {
-    store.close();
-    lock.close();
+  void open() {
+    store = opened.store();
   }
 
   @Test

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mainstay.actors.node.FakeCoordination;
-import io.mainstay.actors.node.StoreAtEpoch;
 import io.mainstay.store.MetadataStore;
+import io.mainstay.store.StoreAtEpoch;
 import io.mainstay.testkit.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -34,30 +34,30 @@ class Fault10WritesInFlightIT {
     Timing.log("fault 10: 2 coordinators + 1 executor up", started);
     try (CatalogWriter writer = new CatalogWriter(cluster::coordinators).start(WRITERS)) {
       MainstayNodeProcess killed = cluster.main();
-      long epoch = killed.ping().epoch();
-      writer.round(1);
-      writer.awaitAcks(ACKS_PER_PHASE, killed, Await.GENEROUS);
-      long killedAt = System.nanoTime();
-      cluster.kill9(killed);
-      MainstayNodeProcess successor = cluster.awaitNewMain(killed, epoch);
-      Timing.log("fault 10: " + successor.name() + " main after kill -9 of " + killed.name() + " under " + WRITERS + " writers", killedAt);
-      writer.round(2);
-      writer.awaitAcks(ACKS_PER_PHASE, successor, Await.GENEROUS);
+      MainstayNodeProcess successor = failOver(cluster, writer, 1, killed, "kill -9", () -> cluster.kill9(killed));
       cluster.restartAsStandby(killed);
-
-      long successorEpoch = successor.ping().epoch();
-      writer.round(3);
-      writer.awaitAcks(ACKS_PER_PHASE, successor, Await.GENEROUS);
-      long stoppedAt = System.nanoTime();
-      cluster.stopGracefully(successor);
-      MainstayNodeProcess last = cluster.awaitNewMain(successor, successorEpoch);
-      Timing.log("fault 10: " + last.name() + " main after SIGTERM of " + successor.name() + " under " + WRITERS + " writers", stoppedAt);
-      writer.round(4);
+      MainstayNodeProcess last = failOver(cluster, writer, 3, successor, "SIGTERM", () -> cluster.stopGracefully(successor));
+      writer.round(5);
       writer.awaitAcks(ACKS_PER_PHASE, last, Await.GENEROUS);
       writer.stop();
       System.out.printf("fault 10: %d writes acknowledged of %d attempted%n", writer.writes().acks().size(), writer.attempts());
       Invariants.check(cluster, writer);
     }
     Timing.log("fault 10: done", started);
+  }
+
+  /** Writes acknowledged by {@code main} in round {@code round}, then {@code fault} in the middle of the stream, then the next main's. */
+  private static MainstayNodeProcess failOver(
+      LocalCluster cluster, CatalogWriter writer, int round, MainstayNodeProcess main, String what, Runnable fault) {
+    long epoch = main.ping().epoch();
+    writer.round(round);
+    writer.awaitAcks(ACKS_PER_PHASE, main, Await.GENEROUS);
+    long faultAt = System.nanoTime();
+    fault.run();
+    MainstayNodeProcess next = cluster.awaitNewMain(main, epoch);
+    Timing.log("fault 10: " + next.name() + " main after " + what + " of " + main.name() + " under " + WRITERS + " writers", faultAt);
+    writer.round(round + 1);
+    writer.awaitAcks(ACKS_PER_PHASE, next, Await.GENEROUS);
+    return next;
   }
 }

@@ -1,13 +1,10 @@
-package io.mainstay.actors.node;
+package io.mainstay.store;
 
-import io.mainstay.store.MetadataStore;
-import io.mainstay.store.StoreLock;
+import io.mainstay.testkit.Directories;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -15,7 +12,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A store under its lock, with {@code epoch} begun by node-a: what a main holds. Opened before each
  * test in a temporary directory of its own, closed after it and the directory deleted:
- * {@code @RegisterExtension final StoreAtEpoch opened = new StoreAtEpoch(1);}.
+ * {@code @RegisterExtension final StoreAtEpoch opened = new StoreAtEpoch(1);}. Shared with the actor tests
+ * through the store's test jar.
  */
 public final class StoreAtEpoch implements BeforeEachCallback, AfterEachCallback {
 
@@ -55,15 +53,7 @@ public final class StoreAtEpoch implements BeforeEachCallback, AfterEachCallback
       }
     } finally {
       if (localPath != null) {
-        delete(localPath);
-      }
-    }
-  }
-
-  private static void delete(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
+        Directories.delete(localPath);
       }
     }
   }
