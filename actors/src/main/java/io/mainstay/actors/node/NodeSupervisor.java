@@ -5,7 +5,7 @@ import io.mainstay.actors.Failures;
 import io.mainstay.actors.SerializationWarmUp;
 import io.mainstay.actors.coordination.ClusterCoordination;
 import io.mainstay.actors.coordination.CoordinationEvent;
-import io.mainstay.actors.coordination.MainRecord;
+import io.mainstay.actors.coordination.DeadMain;
 import io.mainstay.actors.coordination.NodeNameInUseException;
 import io.mainstay.actors.coordination.NodeRecord;
 import io.mainstay.actors.executor.Executor;
@@ -55,8 +55,7 @@ public final class NodeSupervisor {
           MainEnded,
           Withdrawn,
           ChildEnded,
-          Succession.Succeeded,
-          LeadershipOverdue {}
+          Succession.Succeeded {}
 
   /** SIGTERM: hand over gracefully and exit 0. */
   public record GracefulStop() implements Command {}
@@ -72,9 +71,6 @@ public final class NodeSupervisor {
   private record Withdrawn() implements Command {}
 
   private record MainEnded() implements Command {}
-
-  /** The election did not name this node in time after its succession took the lock. */
-  private record LeadershipOverdue(StoreLock lock) implements Command {}
 
   /** A watched child ended; {@code name} says which, for the log line that ends the process. */
   private record ChildEnded(String name) implements Command {}
@@ -177,7 +173,7 @@ public final class NodeSupervisor {
   private void startSuccession() {
     ActorRef<Succession.Command> child =
         context.spawn(
-            Succession.create(identity, coordination, context.getSelf().narrow()), "succession-" + ++successions);
+            Succession.create(identity, context.getSelf().narrow()), "succession-" + ++successions);
     context.watchWith(child, new ChildEnded("succession"));
     succession = Optional.of(child);
   }
@@ -221,21 +217,20 @@ public final class NodeSupervisor {
   /**
    * Registering with ZooKeeper and joining the Pekko Cluster. The election is joined before the Pekko
    * Cluster, so leadership, or a succession that took the dead main's lock, may come first: both are
-   * remembered until the join is done.
+   * remembered until the join is done. The dead main's leftovers go at once: a node restarted under its old
+   * address joins only once its old incarnation leaves the cluster, which waits for every unreachable
+   * member, that main too, to be downed, which waits for its {@code nodes/} record to go.
    */
   private Behavior<Command> starting(boolean elected, Optional<Succession.Succeeded> succeeded) {
     return anyRole(
             Behaviors.receive(Command.class)
                 .onMessage(Registered.class, registered -> onRegistered(registered, elected, succeeded))
                 .onMessage(Coordination.class, is(CoordinationEvent.LeadershipGranted.class), c -> starting(true, succeeded))
-                .onMessage(Succession.Succeeded.class, early -> starting(elected, Optional.of(awaitLeadership(early))))
-                .onMessage(
-                    LeadershipOverdue.class,
-                    overdue -> !elected && succeeded.filter(s -> s.lock() == overdue.lock()).isPresent(),
-                    overdue -> {
-                      releaseOverdue(succeeded.get());
-                      return starting(false, Optional.empty());
-                    })
+                .onMessage(Succession.Succeeded.class, early -> {
+                  stopSuccession();
+                  coordination.removeLeftovers(early.dead());
+                  return starting(elected, Optional.of(early));
+                })
                 .onMessage(GracefulStop.class, stop -> {
                   succeeded.ifPresent(s -> s.lock().close());
                   return stop();
@@ -250,36 +245,18 @@ public final class NodeSupervisor {
                 .onMessage(
                     Coordination.class,
                     is(CoordinationEvent.LeadershipGranted.class),
-                    c -> elected(Optional.empty(), Optional.empty()))
-                .onMessage(Succession.Succeeded.class, this::onSucceeded)
+                    c -> elected(Optional.empty()))
+                .onMessage(Succession.Succeeded.class, succeeded -> elected(Optional.of(succeeded)))
                 .onMessage(GracefulStop.class, stop -> stop()))
         .build();
   }
 
   /**
-   * The store lock is ours and the dead main's election entry is gone: our latch is granted leadership next.
-   * Should the election name no one in time, the lock goes back, and the session timeout decides.
+   * Locking and opening: the {@link Takeover} takes the lock, opens the store, takes the epoch, publishes.
+   * After a succession the latch names this node only once the takeover removed the dead main's entry: its
+   * grant, arriving here or later, is news that changes nothing.
    */
-  private Behavior<Command> succeeding(Succession.Succeeded succeeded) {
-    return anyRole(
-            Behaviors.receive(Command.class)
-                .onMessage(
-                    Coordination.class,
-                    is(CoordinationEvent.LeadershipGranted.class),
-                    c -> elected(Optional.of(succeeded.lock()), Optional.of(succeeded.main())))
-                .onMessage(LeadershipOverdue.class, overdue -> overdue.lock() == succeeded.lock(), overdue -> {
-                  releaseOverdue(succeeded);
-                  return following();
-                })
-                .onMessage(GracefulStop.class, stop -> {
-                  succeeded.lock().close();
-                  return stop();
-                }))
-        .build();
-  }
-
-  /** Locking and opening: the {@link Takeover} takes the lock, opens the store, takes the epoch, publishes. */
-  private Behavior<Command> takingOver(ActorRef<Takeover.Command> takeover, Optional<MainRecord> displaced) {
+  private Behavior<Command> takingOver(ActorRef<Takeover.Command> takeover, Optional<DeadMain> displaced) {
     return anyRole(
             leading(
                 Behaviors.receive(Command.class)
@@ -395,7 +372,6 @@ public final class NodeSupervisor {
         .onMessage(Coordination.class, c -> onCoordination(c.event()))
         .onMessage(WarmedUp.class, this::onWarmedUp)
         .onMessage(Succession.Succeeded.class, this::releaseLate)
-        .onMessage(LeadershipOverdue.class, overdue -> Behaviors.same())
         .onMessage(ChildEnded.class, ended -> exit(NodeLifecycle.EXIT_FAILURE, "the node's " + ended.name() + " failed"));
   }
 
@@ -427,10 +403,10 @@ public final class NodeSupervisor {
             : identity.coordinator() ? NodeRole.COORDINATOR : NodeRole.EXECUTOR;
     changeRole(next, "registered with ZooKeeper", Optional.empty());
     startDowning();
-    if (elected) {
-      return elected(succeeded.map(Succession.Succeeded::lock), succeeded.map(Succession.Succeeded::main));
+    if (elected || succeeded.isPresent()) {
+      return elected(succeeded);
     }
-    return succeeded.map(this::succeeding).orElseGet(this::following);
+    return following();
   }
 
   /** Restarted with backoff when it fails: its state is ZooKeeper's, read again from {@link #liveView}. */
@@ -443,48 +419,25 @@ public final class NodeSupervisor {
   }
 
   /**
-   * @param held the store lock, when a succession took it from {@code displaced}, the main proven dead
+   * Elected by the latch, or (with {@code succeeded}) holding the lock of a main proven dead: either way the
+   * lock is the proof that no other main can write, and the takeover starts at once.
    */
-  private Behavior<Command> elected(Optional<StoreLock> held, Optional<MainRecord> displaced) {
+  private Behavior<Command> elected(Optional<Succession.Succeeded> succeeded) {
     stopSuccession();
     lifecycle.leading();
+    Optional<DeadMain> displaced = succeeded.map(Succession.Succeeded::dead);
     changeRole(
         NodeRole.LOCKING,
         displaced
-            .map(dead -> "elected after the end of main " + dead.node() + " of epoch " + dead.epoch() + "; holding its store lock")
+            .map(dead -> "succeeding main " + dead.record().node() + " of epoch " + dead.record().epoch() + ", whose process has ended; holding its store lock")
             .orElse("elected; taking the store lock on " + identity.localPath()),
         Optional.empty());
     ActorRef<Takeover.Command> takeover =
         watched(
             context.spawn(
-                Takeover.create(identity, coordination, settings.takeover(), context.getSelf().narrow(), held), "takeover"),
+                Takeover.create(identity, coordination, settings.takeover(), context.getSelf().narrow(), succeeded), "takeover"),
             "takeover");
     return takingOver(takeover, displaced);
-  }
-
-  private Behavior<Command> onSucceeded(Succession.Succeeded succeeded) {
-    return succeeding(awaitLeadership(succeeded));
-  }
-
-  /** The succession is done; the election is to name this node within the deadline. */
-  private Succession.Succeeded awaitLeadership(Succession.Succeeded succeeded) {
-    succession.ifPresent(context::unwatch);
-    succession = Optional.empty();
-    context.getLog().info(
-        "node {}: holding the store lock main {} held at epoch {}; waiting for the election to name this node",
-        identity.name(), succeeded.main().node(), succeeded.main().epoch());
-    context.scheduleOnce(
-        settings.takeover().leadershipAfterSuccession(), context.getSelf(), new LeadershipOverdue(succeeded.lock()));
-    return succeeded;
-  }
-
-  /** Should the election name no one in time, the lock goes back, and the session timeout decides. */
-  private void releaseOverdue(Succession.Succeeded succeeded) {
-    succeeded.lock().close();
-    context.getLog().warn(
-        "node {}: not elected within {} ms of taking the lock from main {}; released it",
-        identity.name(), settings.takeover().leadershipAfterSuccession().toMillis(), succeeded.main().node());
-    startSuccession();
   }
 
   /** A succession that finished after this node moved on (elected the usual way, or stopping): its lock goes. */
@@ -501,7 +454,7 @@ public final class NodeSupervisor {
   }
 
   private Behavior<Command> onTookOver(
-      Takeover.TookOver took, ActorRef<Takeover.Command> takeover, Optional<MainRecord> displaced) {
+      Takeover.TookOver took, ActorRef<Takeover.Command> takeover, Optional<DeadMain> displaced) {
     context.unwatch(takeover);
     epoch = took.record().epoch();
     gateway.tell(new RequestGateway.MainPublished(Optional.of(took.record())));
@@ -512,7 +465,7 @@ public final class NodeSupervisor {
             ActorPaths.MAIN);
     context.watchWith(main, new MainEnded());
     // its nodes/ record lives until its session expires; the lock already proved its process gone
-    displaced.ifPresent(dead -> downing.ifPresent(d -> d.tell(new ZooKeeperDowning.Departed(dead.pekkoAddress(), dead.node()))));
+    displaced.map(DeadMain::record).ifPresent(dead -> downing.ifPresent(d -> d.tell(new ZooKeeperDowning.Departed(dead.pekkoAddress(), dead.node()))));
     publishLiveView();
     changeRole(NodeRole.MAIN, "serving as main", Optional.of(main));
     return serving(new Term(epoch, took.lock(), main));

@@ -2,6 +2,7 @@ package io.mainstay.actors.node;
 
 import io.mainstay.actors.Failures;
 import io.mainstay.actors.coordination.ClusterCoordination;
+import io.mainstay.actors.coordination.DeadMain;
 import io.mainstay.actors.coordination.ElectionEntry;
 import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.store.StoreLock;
@@ -20,10 +21,11 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * <p>While the published main is the leader directly ahead of this node, a thread waits for the store lock
  * ({@link LockWait}). The main holds that lock from before it is published until it can no longer write: it
  * releases it only by closing the store in a graceful stop, or by its process ending. So taking the lock
- * proves the main is gone; this node hands the lock to its parent ({@link Succeeded}) and then removes the
- * main's record and election entry ({@link ClusterCoordination#displace}), so that its parent's latch,
- * granted leadership the moment the entry goes, always finds the lock already in its parent's hands. Only the next in line waits, so two standbys never race for it. A main that is merely
- * paused or cut off keeps its lock: nothing happens here, and the session timeout decides as before.
+ * proves the main is gone; this node hands the lock to its parent ({@link Succeeded}), whose takeover
+ * removes the dead main's record and election entry in the transaction that publishes this node
+ * ({@link ClusterCoordination#takeMain}): it does not wait for the election, whose latch names this node
+ * once the entry is gone. Only the next in line waits, so two standbys never race for it. A main that is
+ * merely paused or cut off keeps its lock: nothing happens here, and the session timeout decides as before.
  */
 public final class Succession {
 
@@ -37,32 +39,28 @@ public final class Succession {
 
   private record LockAttempt(Optional<StoreLock> lock, Optional<Throwable> failure) implements Command {}
 
-  private record Displaced(Optional<Throwable> failure) implements Command {}
-
   /**
-   * To the parent: the main of {@code main} is gone and {@code lock}, the store lock it held, is the parent's
-   * now; its entries are being removed. Sent once; the succession stops once they are.
+   * To the parent: {@code dead} is gone and {@code lock}, the store lock it held, is the parent's now. Sent
+   * once; the parent then stops the succession.
    */
-  public record Succeeded(StoreLock lock, MainRecord main) implements NodeSupervisor.Command {}
+  public record Succeeded(StoreLock lock, DeadMain dead) implements NodeSupervisor.Command {}
 
   private final ActorContext<Command> context;
   private final NodeIdentity identity;
-  private final ClusterCoordination coordination;
   private final ActorRef<Succeeded> parent;
   private Optional<MainRecord> main = Optional.empty();
   private Optional<ElectionEntry> leader = Optional.empty();
 
   public static Behavior<Command> create(
-      NodeIdentity identity, ClusterCoordination coordination, ActorRef<Succeeded> parent) {
-    return Behaviors.setup(ctx -> new Succession(ctx, identity, coordination, parent).watching());
+      NodeIdentity identity, ActorRef<Succeeded> parent) {
+    return Behaviors.setup(ctx -> new Succession(ctx, identity, parent).watching());
   }
 
   private Succession(
-      ActorContext<Command> context, NodeIdentity identity, ClusterCoordination coordination, ActorRef<Succeeded> parent) {
+      ActorContext<Command> context, NodeIdentity identity, ActorRef<Succeeded> parent) {
     context.setLoggerName(Succession.class);
     this.context = context;
     this.identity = identity;
-    this.coordination = coordination;
     this.parent = parent;
   }
 
@@ -140,28 +138,9 @@ public final class Succession {
       return watching();
     }
     context.getLog().info(
-        "node {}: store lock free: main {} of epoch {} has ended; removing its record and election entry",
+        "node {}: store lock free: main {} of epoch {} has ended; taking over",
         identity.name(), awaitedMain.node(), awaitedMain.epoch());
-    parent.tell(new Succeeded(attempt.lock().get(), awaitedMain));
-    context.pipeToSelf(
-        coordination.displace(awaited, awaitedMain),
-        (ok, failure) -> new Displaced(Optional.ofNullable(failure).map(Failures::unwrap)));
-    return displacing(awaitedMain);
-  }
-
-  /**
-   * ZooKeeper forgets the dead main. Should that fail, the parent's latch is not granted leadership in time
-   * and the parent gives the lock back (its {@code LeadershipOverdue}): the session timeout decides.
-   */
-  private Behavior<Command> displacing(MainRecord awaitedMain) {
-    return Behaviors.receive(Command.class)
-        .onMessage(Displaced.class, displaced -> {
-          displaced.failure().ifPresent(failure -> context.getLog().warn(
-              "node {}: could not remove the entries of main {} ({}); its session timeout decides",
-              identity.name(), awaitedMain.node(), failure.toString()));
-          return Behaviors.stopped();
-        })
-        .onAnyMessage(news -> Behaviors.same())
-        .build();
+    parent.tell(new Succeeded(attempt.lock().get(), new DeadMain(awaited, awaitedMain)));
+    return Behaviors.ignore();
   }
 }

@@ -2,6 +2,7 @@ package io.mainstay.actors.node;
 
 import io.mainstay.actors.Failures;
 import io.mainstay.actors.coordination.ClusterCoordination;
+import io.mainstay.actors.coordination.DeadMain;
 import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.store.MetadataStore;
 import io.mainstay.store.StoreLock;
@@ -20,8 +21,12 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * From elected to main: take the store lock unless a {@link Succession} already holds it (retrying, and
- * naming its holder in the log while it waits),
- * open LMDB, take the next epoch by compare-and-set, record it in the store, publish the main record.
+ * naming its holder in the log while it waits), open LMDB, read the next epoch, record it in the store,
+ * then in one ZooKeeper transaction take that epoch by compare-and-set, publish the main record and remove
+ * what a dead predecessor left. Each durable step happens once: one LMDB commit, one quorum write. The
+ * epoch is recorded in the store before ZooKeeper names this node, which is safe because only the holder
+ * of the lock takes epochs: should the transaction fail, the store holds an epoch nobody served, and the
+ * next takeover starts above it.
  * What blocks (the shared volume, ZooKeeper) runs on the blocking dispatcher and comes back as a message.
  * The takeover owns what it took until it hands it over in {@link TookOver}: told to {@link Abandon}, it
  * closes the store and releases the lock itself, so a graceful stop in the middle leaves nothing held.
@@ -56,13 +61,10 @@ public final class Takeover {
 
   public record Abandoned() implements Outcome {}
 
-  /**
-   * How often the lock is tried, how often the wait for it is logged, and how long a node that took the lock
-   * from a dead main ({@link Succession}) waits for the election to name it before it lets the lock go.
-   */
-  public record Settings(Duration lockRetry, Duration lockWaitLogInterval, Duration leadershipAfterSuccession) {
+  /** How often the lock is tried, and how often the wait for it is logged. */
+  public record Settings(Duration lockRetry, Duration lockWaitLogInterval) {
     public static Settings defaults() {
-      return new Settings(Duration.ofMillis(50), Duration.ofSeconds(10), Duration.ofSeconds(10));
+      return new Settings(Duration.ofMillis(50), Duration.ofSeconds(10));
     }
   }
 
@@ -72,25 +74,28 @@ public final class Takeover {
   private final ClusterCoordination coordination;
   private final Settings settings;
   private final ActorRef<Outcome> parent;
+  /** The main a succession proved gone, whose leftovers the transaction removes. */
+  private final Optional<DeadMain> dead;
   private final java.util.concurrent.Executor blocking;
   private Instant lockWaitLoggedAt = Instant.EPOCH;
 
   /**
-   * @param held the store lock when this node already holds it (a {@link Succession} took it from a dead
-   *     main); the takeover then starts by opening the store
+   * @param succeeded when a {@link Succession} took the lock from a dead main: the takeover starts by opening
+   *     the store, and removes the dead main's leftovers in its transaction
    */
   public static Behavior<Command> create(
       NodeIdentity identity,
       ClusterCoordination coordination,
       Settings settings,
       ActorRef<Outcome> parent,
-      Optional<StoreLock> held) {
+      Optional<Succession.Succeeded> succeeded) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers -> {
-                  Takeover takeover = new Takeover(ctx, timers, identity, coordination, settings, parent);
-                  return held.map(takeover::locked).orElseGet(takeover::tryLock);
+                  Takeover takeover =
+                      new Takeover(ctx, timers, identity, coordination, settings, parent, succeeded.map(Succession.Succeeded::dead));
+                  return succeeded.map(s -> takeover.locked(s.lock())).orElseGet(takeover::tryLock);
                 }));
   }
 
@@ -100,7 +105,8 @@ public final class Takeover {
       NodeIdentity identity,
       ClusterCoordination coordination,
       Settings settings,
-      ActorRef<Outcome> parent) {
+      ActorRef<Outcome> parent,
+      Optional<DeadMain> dead) {
     context.setLoggerName(Takeover.class);
     this.context = context;
     this.timers = timers;
@@ -108,6 +114,7 @@ public final class Takeover {
     this.coordination = coordination;
     this.settings = settings;
     this.parent = parent;
+    this.dead = dead;
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
   }
 
@@ -170,7 +177,7 @@ public final class Takeover {
     return open(lock);
   }
 
-  /** Open the store, take the next epoch, record it, publish: only then is this node the main. */
+  /** Open the store, read the next epoch, record it, take it and publish: only then is this node the main. */
   private Behavior<Command> open(StoreLock lock) {
     Instant since = Instant.now();
     CompletableFuture<Opened> opening =
@@ -178,15 +185,15 @@ public final class Takeover {
             .thenCompose(
                 store ->
                     coordination
-                        .takeNextEpoch(store.epoch())
+                        .nextEpoch(store.epoch())
                         .thenApplyAsync(
                             next -> {
                               store.beginEpoch(next, identity.name(), since);
                               return new Opened(store, mainRecord(next, since));
                             },
                             blocking)
-                        .whenComplete((ok, failure) -> closeOnFailure(store, failure)))
-            .thenCompose(opened -> coordination.publishMain(opened.record()).thenApply(published -> opened));
+                        .thenCompose(opened -> coordination.takeMain(opened.record(), dead).thenApply(taken -> opened))
+                        .whenComplete((ok, failure) -> closeOnFailure(store, failure)));
     context.pipeToSelf(
         opening, (opened, failure) -> failure == null ? opened : new OpenFailed(Failures.unwrap(failure)));
     return opening(lock, false);

@@ -2,8 +2,9 @@ package io.mainstay.actors.node;
 
 import io.mainstay.actors.coordination.ClusterCoordination;
 import io.mainstay.actors.coordination.CoordinationEvent;
-import io.mainstay.actors.coordination.ElectionEntry;
+import io.mainstay.actors.coordination.DeadMain;
 import io.mainstay.actors.coordination.MainRecord;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
@@ -23,20 +24,29 @@ public final class FakeCoordination implements ClusterCoordination {
   public final AtomicReference<CompletableFuture<Void>> confirmGate = new AtomicReference<>();
   public final AtomicBoolean epochFails = new AtomicBoolean();
   public final AtomicReference<MainRecord> published = new AtomicReference<>();
-  public final AtomicReference<ElectionEntry> displaced = new AtomicReference<>();
+  /** The dead main whose leftovers the last take removed. */
+  public final AtomicReference<Optional<DeadMain>> displaced = new AtomicReference<>(Optional.empty());
+  /** The dead main whose leftovers were removed ahead of a takeover, if any. */
+  public final AtomicReference<Optional<DeadMain>> leftoversRemoved = new AtomicReference<>(Optional.empty());
   public final CountDownLatch withdrawn = new CountDownLatch(1);
   /** Grant leadership inside {@link #start}, as Curator may: before the node hears it is registered. */
   public final AtomicBoolean grantOnStart = new AtomicBoolean();
+  /** When set, the registration waits for it: the node stays starting, as while it joins the Pekko Cluster. */
+  public final AtomicReference<CountDownLatch> registrationGate = new AtomicReference<>();
   private final CountDownLatch started = new CountDownLatch(1);
   private volatile ActorRef<CoordinationEvent> listener;
 
   @Override
-  public void start(boolean candidate, ActorRef<CoordinationEvent> listener) {
+  public void start(boolean candidate, ActorRef<CoordinationEvent> listener) throws InterruptedException {
     this.listener = listener;
     if (grantOnStart.get()) {
       listener.tell(new CoordinationEvent.LeadershipGranted());
     }
     started.countDown();
+    CountDownLatch gate = registrationGate.get();
+    if (gate != null) {
+      gate.await();
+    }
   }
 
   public void send(CoordinationEvent event) throws InterruptedException {
@@ -45,16 +55,24 @@ public final class FakeCoordination implements ClusterCoordination {
   }
 
   @Override
-  public CompletionStage<Long> takeNextEpoch(long storeEpoch) {
-    if (epochFails.get()) {
-      return CompletableFuture.failedFuture(new IllegalStateException("epoch znode changed under us"));
-    }
-    return CompletableFuture.completedFuture(zkEpoch.updateAndGet(current -> Math.max(current, storeEpoch) + 1));
+  public CompletionStage<Long> nextEpoch(long storeEpoch) {
+    return CompletableFuture.completedFuture(Math.max(zkEpoch.get(), storeEpoch) + 1);
   }
 
   @Override
-  public CompletionStage<Void> publishMain(MainRecord record) {
+  public CompletionStage<Void> takeMain(MainRecord record, Optional<DeadMain> dead) {
+    if (epochFails.get()) {
+      return CompletableFuture.failedFuture(new IllegalStateException("epoch znode changed under us"));
+    }
+    zkEpoch.set(record.epoch());
     published.set(record);
+    displaced.set(dead);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public CompletionStage<Void> removeLeftovers(DeadMain dead) {
+    leftoversRemoved.set(Optional.of(dead));
     return CompletableFuture.completedFuture(null);
   }
 
@@ -68,12 +86,6 @@ public final class FakeCoordination implements ClusterCoordination {
     return confirmFails.get()
         ? CompletableFuture.failedFuture(new IllegalStateException("deposed"))
         : CompletableFuture.completedFuture(null);
-  }
-
-  @Override
-  public CompletionStage<Void> displace(ElectionEntry leader, MainRecord main) {
-    displaced.set(leader);
-    return CompletableFuture.completedFuture(null);
   }
 
   @Override

@@ -8,6 +8,8 @@ import io.mainstay.actors.ActorPaths;
 import io.mainstay.actors.catalog.CatalogCommand;
 import io.mainstay.actors.catalog.CatalogReply;
 import io.mainstay.actors.coordination.CoordinationEvent;
+import io.mainstay.actors.coordination.DeadMain;
+import io.mainstay.actors.coordination.ElectionEntry;
 import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.coordination.NodeRecord;
 import io.mainstay.actors.coordination.ProcessIdentity;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -190,6 +193,26 @@ class NodeSupervisorTest {
       assertEquals(NodeLifecycle.EXIT_GRACEFUL, exitCodes.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
       assertTrue(zk.withdrawn.await(1, TimeUnit.SECONDS));
     }
+  }
+
+  @Test
+  void aSuccessionDoneWhileStartingRemovesTheDeadMainsLeftoversAtOnceAndTakesOverOnceRegistered() throws Exception {
+    testKit.stop(supervisor);
+    FakeCoordination joining = new FakeCoordination();
+    CountDownLatch registration = new CountDownLatch(1);
+    joining.registrationGate.set(registration);
+    joining.zkEpoch.set(4);
+    start(joining, Set.of(NodeRecord.COORDINATOR, NodeRecord.MAIN_ELIGIBLE));
+    MainRecord deadRecord = new MainRecord("node-b", "h", "http://node-b:9047", "pekko://mainstay@h:2", 4, Instant.now());
+    DeadMain dead = new DeadMain(new ElectionEntry("node-b", "/election/_c_x-latch-0000000004"), deadRecord);
+    supervisor.tell(new Succession.Succeeded(StoreLock.tryAcquire(localPath, "node-a").orElseThrow(), dead));
+    Await.until("the dead main's leftovers to be removed while starting", WAIT,
+        () -> zk.leftoversRemoved.get().isPresent());
+    assertEquals(NodeRole.STARTING, status().role(), "still starting: nothing is taken before registration");
+    registration.countDown();
+    awaitRole(NodeRole.MAIN);
+    assertEquals(Optional.of(dead), zk.displaced.get(), "the takeover names the dead main it succeeds");
+    assertEquals(5, zk.published.get().epoch());
   }
 
   @Test

@@ -2,14 +2,20 @@ package io.mainstay.actors.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mainstay.actors.coordination.DeadMain;
+import io.mainstay.actors.coordination.ElectionEntry;
+import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.coordination.NodeRecord;
 import io.mainstay.actors.coordination.ProcessIdentity;
 import io.mainstay.store.MetadataStore;
 import io.mainstay.store.StoreLock;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -42,12 +48,16 @@ class TakeoverTest {
   }
 
   private ActorRef<Takeover.Command> start() {
+    return start(Optional.empty());
+  }
+
+  private ActorRef<Takeover.Command> start(Optional<Succession.Succeeded> succeeded) {
     NodeIdentity identity =
         new NodeIdentity("node-a", "127.0.0.1", "http://127.0.0.1:9047", "pekko://mainstay@127.0.0.1:1",
             Set.of(NodeRecord.COORDINATOR, NodeRecord.MAIN_ELIGIBLE), localPath, 1,
             new ProcessIdentity(null, ProcessHandle.current().pid(), 0));
     return testKit.spawn(
-        Takeover.create(identity, zk, new Takeover.Settings(Duration.ofMillis(20), Duration.ofSeconds(10), Duration.ofSeconds(5)), parent.getRef(), Optional.empty()));
+        Takeover.create(identity, zk, new Takeover.Settings(Duration.ofMillis(20), Duration.ofSeconds(10)), parent.getRef(), succeeded));
   }
 
   @Test
@@ -58,6 +68,22 @@ class TakeoverTest {
     assertEquals(1, took.record().epoch());
     assertEquals(took.record(), zk.published.get());
     assertEquals(1, took.store().epoch(), "the epoch is recorded in the store");
+    took.store().close();
+    took.lock().close();
+  }
+
+  @Test
+  void afterASuccessionItStartsWithTheHeldLockAndRemovesTheDeadMainsLeftovers() throws Exception {
+    zk.zkEpoch.set(6);
+    MainRecord deadRecord = new MainRecord("node-b", "127.0.0.1", "http://127.0.0.1:9048", "pekko://mainstay@127.0.0.1:2", 6, Instant.EPOCH);
+    DeadMain dead = new DeadMain(new ElectionEntry("node-b", "/election/_c_x-latch-0000000006"), deadRecord);
+    StoreLock lock = StoreLock.tryAcquire(localPath, "node-a").orElseThrow();
+    start(Optional.of(new Succession.Succeeded(lock, dead)));
+    assertInstanceOf(Takeover.LockTaken.class, parent.receiveMessage(WAIT));
+    Takeover.TookOver took = assertInstanceOf(Takeover.TookOver.class, parent.receiveMessage(WAIT));
+    assertSame(lock, took.lock(), "the succession's lock is the one handed over");
+    assertEquals(7, took.record().epoch());
+    assertEquals(Optional.of(dead), zk.displaced.get(), "the dead main's leftovers go in the same transaction");
     took.store().close();
     took.lock().close();
   }
@@ -76,7 +102,7 @@ class TakeoverTest {
 
   @Test
   void failedEpochReleasesTheLockAndClosesTheStore() throws Exception {
-    zk.epochFails.set(true); // the compare-and-set of the epoch fails
+    zk.epochFails.set(true); // the transaction's compare-and-set of the epoch fails
     start();
     assertInstanceOf(Takeover.LockTaken.class, parent.receiveMessage(WAIT));
     Takeover.Failed failed = assertInstanceOf(Takeover.Failed.class, parent.receiveMessage(WAIT));
@@ -84,7 +110,9 @@ class TakeoverTest {
     Optional<StoreLock> successor = StoreLock.tryAcquire(localPath, "successor");
     assertTrue(successor.isPresent(), "the lock is released");
     try (StoreLock lock = successor.get(); MetadataStore store = MetadataStore.open(lock)) {
-      assertEquals(0, store.epoch(), "no epoch was begun");
+      // recorded before ZooKeeper refused it; never served, and the next takeover starts above it
+      assertEquals(1, store.epoch());
+      assertNull(zk.published.get(), "nothing was published");
     }
   }
 }

@@ -18,7 +18,7 @@ final class TestSettings {
 
   static NodeSupervisor.Settings fast() {
     return new NodeSupervisor.Settings(
-        new Takeover.Settings(Duration.ofMillis(20), Duration.ofSeconds(10), Duration.ofSeconds(5)),
+        new Takeover.Settings(Duration.ofMillis(20), Duration.ofSeconds(10)),
         main(),
         Executor.Settings.defaults(),
         RequestGateway.Settings.defaults(),

@@ -12,15 +12,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The results as the printed summary, the targets of issue 4, and the same as JSON. */
+/** The results as the printed summary, the targets they are judged by, and the same as JSON. */
 final class Report {
 
   record Target(String name, boolean met, String detail) {}
 
-  static final double CRASH_SLACK_MS = 500;
+  /** A crashed main's successor serves within this, whatever the session timeout. */
+  static final double CRASH_LIMIT_MS = 500;
   static final double FLOOR_FACTOR = 1.3;
-  static final double GRACEFUL_LIMIT_MS = 300;
-  static final double EXECUTORS_LIMIT_MS = 200;
+  static final double GRACEFUL_LIMIT_MS = 100;
+  static final double EXECUTORS_LIMIT_MS = 100;
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -71,7 +72,7 @@ final class Report {
     }
     List<Target> targets = targets(results);
     if (!targets.isEmpty()) {
-      out.append("\nTargets (issue 4):\n");
+      out.append("\nTargets:\n");
       targets.forEach(t -> out.append(String.format("  %-8s %s%n", t.met() ? "[met]" : "[MISSED]", t.detail())));
     }
     return out.toString();
@@ -106,9 +107,8 @@ final class Report {
     long session = results.options.sessionTimeout().toMillis();
     double crashA = Results.stats(results.crash, FailoverRound.Result::newMainMs).median();
     if (!Double.isNaN(crashA)) {
-      double limit = session + CRASH_SLACK_MS;
-      targets.add(new Target("crashWithinSessionTimeout", crashA <= limit,
-          String.format(Locale.ROOT, "crash (a) median %.0f ms <= session timeout + %.0f ms = %.0f ms", crashA, CRASH_SLACK_MS, limit)));
+      targets.add(new Target("crashBoundByProcessDeath", crashA < CRASH_LIMIT_MS,
+          String.format(Locale.ROOT, "crash (a) median %.0f ms < %.0f ms (session timeout %d ms)", crashA, CRASH_LIMIT_MS, session)));
     }
     Double ratio = crashOverFloor(results, results.floor);
     if (ratio != null) {

@@ -2,13 +2,12 @@ package io.mainstay.runtime.zookeeper;
 
 import io.mainstay.actors.coordination.ClusterCoordination;
 import io.mainstay.actors.coordination.CoordinationEvent;
-import io.mainstay.actors.coordination.ElectionEntry;
+import io.mainstay.actors.coordination.DeadMain;
 import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.coordination.NodeRecord;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -115,7 +114,7 @@ public final class CuratorCoordination implements ClusterCoordination {
           }
         });
     latch.start();
-    line = new ElectionLine(client, self.node(), paths.election(), () -> latch.getOurPath(), listener::tell);
+    line = new ElectionLine(client, paths.election(), () -> latch.getOurPath(), listener::tell);
     line.start();
   }
 
@@ -178,15 +177,29 @@ public final class CuratorCoordination implements ClusterCoordination {
   }
 
   @Override
-  public CompletionStage<Long> takeNextEpoch(long storeEpoch) {
-    return call(() -> epochs.takeNext(storeEpoch));
+  public CompletionStage<Long> nextEpoch(long storeEpoch) {
+    return call(() -> epochs.next(storeEpoch));
   }
 
   @Override
-  public CompletionStage<Void> publishMain(MainRecord record) {
+  public CompletionStage<Void> takeMain(MainRecord record, Optional<DeadMain> dead) {
     return call(() -> {
-      publication.publish(record);
+      publication.take(record, dead);
       return null;
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> removeLeftovers(DeadMain dead) {
+    CompletionStage<Void> removal = call(() -> {
+      publication.removeLeftovers(self.node(), dead);
+      return null;
+    });
+    return removal.whenComplete((ok, failure) -> {
+      if (failure != null) {
+        log.warn("node {}: could not remove the leftovers of main {} ({}); its session timeout removes them",
+            self.node(), dead.record().node(), failure.toString());
+      }
     });
   }
 
@@ -194,20 +207,6 @@ public final class CuratorCoordination implements ClusterCoordination {
   public CompletionStage<Void> confirmMain(long epoch) {
     return call(() -> {
       publication.confirm(epoch);
-      return null;
-    });
-  }
-
-  @Override
-  public CompletionStage<Void> displace(ElectionEntry leader, MainRecord main) {
-    return call(() -> {
-      // the record first: the moment the entry goes, this node's latch wins and publishes its own
-      publication.retractDead(main);
-      // then its nodes/ record, so every node downs its Pekko member now rather than after its session
-      OptionalLong session = line.remove(leader);
-      if (session.isPresent()) {
-        registration.removeDead(main.node(), session.getAsLong());
-      }
       return null;
     });
   }

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,26 +15,19 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
-import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.data.Stat;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The order of the LeaderLatch's entries, watched: tells this node when it is next in line (directly behind
- * the leader) and who that leader is, and removes a leader's entry when the next in line proved it dead.
+ * the leader) and who that leader is.
  * Curator's latch watches only its predecessor; the line as a whole is what succession needs.
  */
 final class ElectionLine implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(ElectionLine.class);
   /** LeaderLatch names its entries {@code _c_<uuid>-latch-<sequence>}; the sequence orders them. */
   private static final String SEQUENCE_MARK = "latch-";
   /** How often the line is read again while our own entry is not in it yet (the latch creates it async). */
   private static final long OWN_ENTRY_RETRY_MS = 100;
 
-  private final CuratorFramework client;
-  private final String node;
   private final String electionPath;
   private final Supplier<String> ownPath;
   private final Consumer<CoordinationEvent> listener;
@@ -46,9 +38,7 @@ final class ElectionLine implements AutoCloseable {
   private boolean retryPending;
 
   ElectionLine(
-      CuratorFramework client, String node, String electionPath, Supplier<String> ownPath, Consumer<CoordinationEvent> listener) {
-    this.client = client;
-    this.node = node;
+      CuratorFramework client, String electionPath, Supplier<String> ownPath, Consumer<CoordinationEvent> listener) {
     this.electionPath = electionPath;
     this.ownPath = ownPath;
     this.listener = listener;
@@ -114,26 +104,6 @@ final class ElectionLine implements AutoCloseable {
   private static ElectionEntry entry(ChildData data) {
     byte[] id = data.getData();
     return new ElectionEntry(id == null ? "" : new String(id, StandardCharsets.UTF_8), data.getPath());
-  }
-
-  /**
-   * Removes the entry of a leader proven dead; one already gone (its session expired meanwhile) is fine.
-   * Returns the dead leader's session, if the entry was still there: what else it left (its {@code nodes/}
-   * record) belongs to that session.
-   */
-  OptionalLong remove(ElectionEntry leader) throws Exception {
-    try {
-      Stat stat = client.checkExists().forPath(leader.path());
-      if (stat == null) {
-        throw new KeeperException.NoNodeException(leader.path());
-      }
-      client.delete().withVersion(stat.getVersion()).forPath(leader.path());
-      log.info("node {}: removed the election entry {} of {}", node, leader.path(), leader.node());
-      return OptionalLong.of(stat.getEphemeralOwner());
-    } catch (KeeperException.NoNodeException gone) {
-      log.info("node {}: the election entry {} of {} was already gone", node, leader.path(), leader.node());
-      return OptionalLong.empty();
-    }
   }
 
   @Override

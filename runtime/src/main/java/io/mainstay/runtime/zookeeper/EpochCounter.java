@@ -2,17 +2,24 @@ package io.mainstay.runtime.zookeeper;
 
 import java.nio.charset.StandardCharsets;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 
 /**
- * The cluster's epoch: a persistent counter bumped by compare-and-set. It remembers the znode version of
- * its own bump so that a main can later prove nobody took a newer epoch since.
+ * The cluster's epoch: a persistent counter taken by compare-and-set inside the takeover's transaction. It
+ * remembers the znode version it read (what the compare is against) and the version its own take produced,
+ * so that a main can later prove nobody took a newer epoch since.
  */
 final class EpochCounter {
 
+  /** The version read when the counter did not exist yet: the take creates it. */
+  private static final int ABSENT = -1;
+
   private final CuratorFramework client;
   private final String path;
+  private volatile int readVersion = ABSENT;
   private volatile int ownVersion = -1;
 
   EpochCounter(CuratorFramework client, String path) {
@@ -20,40 +27,38 @@ final class EpochCounter {
     this.path = path;
   }
 
-  /** Takes max(ZooKeeper's epoch, floor) + 1, retrying when another node bumped it concurrently. */
-  long takeNext(long floor) throws Exception {
-    while (true) {
-      Stat stat = new Stat();
-      byte[] data;
-      try {
-        data = client.getData().storingStatIn(stat).forPath(path);
-      } catch (KeeperException.NoNodeException absent) {
-        if (tryCreate(floor + 1)) {
-          return floor + 1;
-        }
-        continue;
-      }
-      long next = Math.max(parse(data), floor) + 1;
-      try {
-        ownVersion = client.setData().withVersion(stat.getVersion()).forPath(path, encode(next)).getVersion();
-        return next;
-      } catch (KeeperException.BadVersionException raced) {
-        // someone else bumped it between our read and write: read again
-      }
-    }
-  }
-
-  private boolean tryCreate(long first) throws Exception {
+  /** max(ZooKeeper's epoch, floor) + 1; the version read is what {@link #takeOp} compares against. */
+  long next(long floor) throws Exception {
+    Stat stat = new Stat();
     try {
-      client.create().creatingParentContainersIfNeeded().forPath(path, encode(first));
-      ownVersion = 0;
-      return true;
-    } catch (KeeperException.NodeExistsException raced) {
-      return false;
+      long current = parse(client.getData().storingStatIn(stat).forPath(path));
+      readVersion = stat.getVersion();
+      return Math.max(current, floor) + 1;
+    } catch (KeeperException.NoNodeException absent) {
+      readVersion = ABSENT;
+      return floor + 1;
     }
   }
 
-  /** The znode version this node's own bump produced; -1 before it took one. */
+  /** The transaction's operation that takes {@code epoch}: fails it if the counter changed since {@link #next}. */
+  CuratorOp takeOp(long epoch) throws Exception {
+    return readVersion == ABSENT
+        ? client.transactionOp().create().forPath(path, encode(epoch))
+        : client.transactionOp().setData().withVersion(readVersion).forPath(path, encode(epoch));
+  }
+
+  /** After the transaction committed: remembers the version our take produced. */
+  void taken(CuratorTransactionResult result) {
+    ownVersion = readVersion == ABSENT ? 0 : result.getResultStat().getVersion();
+  }
+
+  /** Whether the counter is still at the version {@link #next} read: if not, another node took an epoch. */
+  boolean unchangedSinceRead() throws Exception {
+    Stat stat = client.checkExists().forPath(path);
+    return readVersion == ABSENT ? stat == null : stat != null && stat.getVersion() == readVersion;
+  }
+
+  /** The znode version this node's own take produced; -1 before it took one. */
   int ownVersion() {
     return ownVersion;
   }

@@ -82,24 +82,6 @@ final class NodeRegistration {
     }
   }
 
-  /**
-   * Removes the {@code nodes/} record of another node proven dead, if it still belongs to the session that
-   * died: a restarted process of that node registers under a new session, and its record stays.
-   */
-  void removeDead(String deadNode, long deadSession) throws Exception {
-    String deadPath = paths.node(deadNode);
-    Stat stat = client.checkExists().forPath(deadPath);
-    if (stat == null || stat.getEphemeralOwner() != deadSession) {
-      return;
-    }
-    try {
-      client.delete().withVersion(stat.getVersion()).forPath(deadPath);
-      log.info("node {}: removed the record {} of {}, whose process has ended", record.node(), deadPath, deadNode);
-    } catch (KeeperException.NoNodeException | KeeperException.BadVersionException changed) {
-      log.debug("node {}: {} changed while removing it: {}", record.node(), deadPath, changed.toString());
-    }
-  }
-
   void deregister() {
     try {
       client.delete().forPath(path);

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mainstay.actors.coordination.CoordinationEvent;
+import io.mainstay.actors.coordination.DeadMain;
+import io.mainstay.actors.coordination.ElectionEntry;
 import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.coordination.NodeNameInUseException;
 import io.mainstay.actors.coordination.NodeRecord;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -67,10 +70,10 @@ class CuratorCoordinationTest {
     CuratorCoordination a = start("a", true, events);
     awaitEvent(events, CoordinationEvent.LeadershipGranted.class);
 
-    assertEquals(1, a.takeNextEpoch(0).toCompletableFuture().get());
-    assertEquals(2, a.takeNextEpoch(0).toCompletableFuture().get());
+    assertEquals(1, takeMain(a, "a", 0, Optional.empty()));
+    assertEquals(2, a.nextEpoch(0).toCompletableFuture().get());
     // the store may be ahead of ZooKeeper (a wiped ZooKeeper): the store's epoch is the floor
-    assertEquals(11, a.takeNextEpoch(10).toCompletableFuture().get());
+    assertEquals(11, a.nextEpoch(10).toCompletableFuture().get());
   }
 
   @Test
@@ -78,16 +81,79 @@ class CuratorCoordinationTest {
     TestProbe<CoordinationEvent> eventsA = testKit.createTestProbe();
     CuratorCoordination a = start("a", true, eventsA);
     awaitEvent(eventsA, CoordinationEvent.LeadershipGranted.class);
-    long epoch = a.takeNextEpoch(0).toCompletableFuture().get();
-    a.publishMain(record("a", epoch)).toCompletableFuture().get();
+    long epoch = takeMain(a, "a", 0, Optional.empty());
     a.confirmMain(epoch).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
-    // another node takes a later epoch (as a successor would): the old main can no longer confirm
+    // another node takes over from it (as a successor holding the store lock would): the old main can no
+    // longer confirm; its election entry is named wrongly here, and the take removes the record regardless
     CuratorCoordination b = start("b", false, testKit.createTestProbe());
-    b.takeNextEpoch(0).toCompletableFuture().get();
+    DeadMain deadA = new DeadMain(new ElectionEntry("a", root + "/election/no-such-entry"), record("a", epoch));
+    assertEquals(epoch + 1, takeMain(b, "b", 0, Optional.of(deadA)));
     ExecutionException refused =
         assertThrows(ExecutionException.class, () -> a.confirmMain(epoch).toCompletableFuture().get(10, TimeUnit.SECONDS));
     assertTrue(refused.getCause().toString().contains("BadVersion"), refused.getCause().toString());
+  }
+
+  @Test
+  void takingOverFromADeadMainRemovesItsLeftoversAndPassesTheElectionInOneTransaction() throws Exception {
+    TestProbe<CoordinationEvent> eventsA = testKit.createTestProbe();
+    TestProbe<CoordinationEvent> eventsB = testKit.createTestProbe();
+    CuratorCoordination a = start("a", true, eventsA);
+    awaitEvent(eventsA, CoordinationEvent.LeadershipGranted.class);
+    CuratorCoordination b = start("b", true, eventsB);
+    long epoch = takeMain(a, "a", 0, Optional.empty());
+    ElectionEntry entryA = awaitNextInLine(eventsB);
+    assertEquals("a", entryA.node());
+
+    // b proved a dead (in production: by taking the store lock a held); a's session lives on, as a dead
+    // process's does until it expires, and must not matter
+    assertEquals(epoch + 1, takeMain(b, "b", 0, Optional.of(new DeadMain(entryA, record("a", epoch)))));
+    awaitAll(
+        eventsB,
+        List.of(
+            e -> e instanceof CoordinationEvent.LeadershipGranted,
+            e -> e instanceof CoordinationEvent.NodesChanged n && n.nodes().stream().noneMatch(r -> r.node().equals("a")),
+            e -> e instanceof CoordinationEvent.MainChanged m && m.main().map(MainRecord::node).equals(Optional.of("b"))));
+  }
+
+  @Test
+  void leftoversRemovedAheadOfTheTakeoverLeaveTheEpochAloneAndTheLaterTakeFindsNothingToRemove() throws Exception {
+    TestProbe<CoordinationEvent> eventsA = testKit.createTestProbe();
+    TestProbe<CoordinationEvent> eventsB = testKit.createTestProbe();
+    CuratorCoordination a = start("a", true, eventsA);
+    awaitEvent(eventsA, CoordinationEvent.LeadershipGranted.class);
+    CuratorCoordination b = start("b", true, eventsB);
+    long epoch = takeMain(a, "a", 0, Optional.empty());
+    DeadMain deadA = new DeadMain(awaitNextInLine(eventsB), record("a", epoch));
+
+    b.removeLeftovers(deadA).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    awaitAll(
+        eventsB,
+        List.of(
+            e -> e instanceof CoordinationEvent.NodesChanged n && n.nodes().stream().noneMatch(r -> r.node().equals("a")),
+            e -> e instanceof CoordinationEvent.MainChanged m && m.main().isEmpty()));
+    assertEquals(epoch + 1, b.nextEpoch(0).toCompletableFuture().get(10, TimeUnit.SECONDS), "no epoch was taken");
+    assertEquals(epoch + 1, takeMain(b, "b", 0, Optional.of(deadA)));
+    b.confirmMain(epoch + 1).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void anEpochTakenBetweenTheReadAndTheTransactionFailsTheTakeAndChangesNothing() throws Exception {
+    TestProbe<CoordinationEvent> eventsA = testKit.createTestProbe();
+    CuratorCoordination a = start("a", true, eventsA);
+    awaitEvent(eventsA, CoordinationEvent.LeadershipGranted.class);
+    CuratorCoordination b = start("b", false, testKit.createTestProbe());
+    long readByB = b.nextEpoch(0).toCompletableFuture().get();
+    long epoch = takeMain(a, "a", 0, Optional.empty());
+    assertEquals(readByB, epoch);
+
+    ExecutionException refused =
+        assertThrows(
+            ExecutionException.class,
+            () -> b.takeMain(record("b", readByB), Optional.of(new DeadMain(new ElectionEntry("a", root + "/election/x"), record("a", epoch))))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS));
+    assertTrue(refused.getCause().getMessage().contains("changed the epoch counter"), refused.getCause().toString());
+    a.confirmMain(epoch).toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   @Test
@@ -95,8 +161,7 @@ class CuratorCoordinationTest {
     TestProbe<CoordinationEvent> eventsA = testKit.createTestProbe();
     TestProbe<CoordinationEvent> eventsB = testKit.createTestProbe();
     CuratorCoordination a = startLeaderAThenCandidateB(eventsA, eventsB);
-    long epoch = a.takeNextEpoch(0).toCompletableFuture().get();
-    a.publishMain(record("a", epoch)).toCompletableFuture().get();
+    long epoch = takeMain(a, "a", 0, Optional.empty());
 
     // the main record and the nodes are two watches: their reports may come in either order
     awaitAll(
@@ -111,7 +176,7 @@ class CuratorCoordinationTest {
     TestProbe<CoordinationEvent> eventsA = testKit.createTestProbe();
     TestProbe<CoordinationEvent> eventsB = testKit.createTestProbe();
     CuratorCoordination a = startLeaderAThenCandidateB(eventsA, eventsB);
-    a.publishMain(record("a", a.takeNextEpoch(0).toCompletableFuture().get())).toCompletableFuture().get();
+    takeMain(a, "a", 0, Optional.empty());
     // b's watch starts in the background: withdrawing before it saw the record would leave nothing to see go
     awaitEvent(eventsB, e -> e instanceof CoordinationEvent.MainChanged m && m.main().isPresent());
 
@@ -148,6 +213,24 @@ class CuratorCoordinationTest {
     awaitEvent(eventsA, CoordinationEvent.LeadershipGranted.class);
     start("b", true, eventsB);
     return a;
+  }
+
+  /** Both halves of a takeover, as the node's {@code Takeover} runs them (minus the store). */
+  private static long takeMain(CuratorCoordination coordination, String node, long storeEpoch, Optional<DeadMain> dead)
+      throws Exception {
+    long epoch = coordination.nextEpoch(storeEpoch).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    coordination.takeMain(record(node, epoch), dead).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return epoch;
+  }
+
+  private static ElectionEntry awaitNextInLine(TestProbe<CoordinationEvent> events) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      CoordinationEvent event = events.receiveMessage(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+      if (event instanceof CoordinationEvent.NextInLine next && next.leader().isPresent()) {
+        return next.leader().get();
+      }
+    }
   }
 
   private CuratorCoordination coordination(String name) {
