@@ -96,18 +96,13 @@ class CuratorCoordinationTest {
 
   @Test
   void takingOverFromADeadMainRemovesItsLeftoversAndPassesTheElectionInOneTransaction() throws Exception {
-    TestProbe<CoordinationEvent> eventsA = testKit.createTestProbe();
     TestProbe<CoordinationEvent> eventsB = testKit.createTestProbe();
-    CuratorCoordination a = start("a", true, eventsA);
-    awaitEvent(eventsA, CoordinationEvent.LeadershipGranted.class);
-    CuratorCoordination b = start("b", true, eventsB);
-    long epoch = takeMain(a, "a", 0, Optional.empty());
-    ElectionEntry entryA = awaitNextInLine(eventsB);
-    assertEquals("a", entryA.node());
+    Succeeding s = mainAWithBNextInLine(eventsB);
+    assertEquals("a", s.deadA().entry().node());
 
     // b proved a dead (in production: by taking the store lock a held); a's session lives on, as a dead
     // process's does until it expires, and must not matter
-    assertEquals(epoch + 1, takeMain(b, "b", 0, Optional.of(new DeadMain(entryA, record("a", epoch)))));
+    assertEquals(s.epoch() + 1, takeMain(s.b(), "b", 0, Optional.of(s.deadA())));
     awaitAll(
         eventsB,
         List.of(
@@ -118,13 +113,11 @@ class CuratorCoordinationTest {
 
   @Test
   void leftoversRemovedAheadOfTheTakeoverLeaveTheEpochAloneAndTheLaterTakeFindsNothingToRemove() throws Exception {
-    TestProbe<CoordinationEvent> eventsA = testKit.createTestProbe();
     TestProbe<CoordinationEvent> eventsB = testKit.createTestProbe();
-    CuratorCoordination a = start("a", true, eventsA);
-    awaitEvent(eventsA, CoordinationEvent.LeadershipGranted.class);
-    CuratorCoordination b = start("b", true, eventsB);
-    long epoch = takeMain(a, "a", 0, Optional.empty());
-    DeadMain deadA = new DeadMain(awaitNextInLine(eventsB), record("a", epoch));
+    Succeeding s = mainAWithBNextInLine(eventsB);
+    CuratorCoordination b = s.b();
+    DeadMain deadA = s.deadA();
+    long epoch = s.epoch();
 
     b.removeLeftovers(deadA).toCompletableFuture().get(10, TimeUnit.SECONDS);
     awaitAll(
@@ -213,6 +206,18 @@ class CuratorCoordinationTest {
     awaitEvent(eventsA, CoordinationEvent.LeadershipGranted.class);
     start("b", true, eventsB);
     return a;
+  }
+
+  /** b, next in line behind a, which is main at {@code epoch}: what b knows of a once it proves a dead. */
+  private record Succeeding(CuratorCoordination b, DeadMain deadA, long epoch) {}
+
+  private Succeeding mainAWithBNextInLine(TestProbe<CoordinationEvent> eventsB) throws Exception {
+    TestProbe<CoordinationEvent> eventsA = testKit.createTestProbe();
+    CuratorCoordination a = start("a", true, eventsA);
+    awaitEvent(eventsA, CoordinationEvent.LeadershipGranted.class);
+    CuratorCoordination b = start("b", true, eventsB);
+    long epoch = takeMain(a, "a", 0, Optional.empty());
+    return new Succeeding(b, new DeadMain(awaitNextInLine(eventsB), record("a", epoch)), epoch);
   }
 
   /** Both halves of a takeover, as the node's {@code Takeover} runs them (minus the store). */
