@@ -499,8 +499,10 @@ public final class NodeSupervisor {
       onNodesChanged(changed);
     } else if (event instanceof CoordinationEvent.ConnectionSuspended) {
       context.getLog().warn("node {}: ZooKeeper connection suspended", identity.name());
+      succession.ifPresent(s -> s.tell(new Succession.ConnectionChanged(false)));
     } else if (event instanceof CoordinationEvent.ConnectionReconnected reconnected) {
       context.getLog().info("node {}: ZooKeeper connection back (same session: {})", identity.name(), reconnected.sameSession());
+      succession.ifPresent(s -> s.tell(new Succession.ConnectionChanged(true)));
     } else if (event instanceof CoordinationEvent.ConnectionLost) {
       context.getLog().warn("node {}: ZooKeeper session lost; rejoining when it reconnects", identity.name());
     }

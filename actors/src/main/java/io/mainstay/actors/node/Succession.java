@@ -37,6 +37,13 @@ public final class Succession {
   /** Who is directly ahead of this node, when that is the leader; forwarded by the parent. */
   public record NextInLine(Optional<ElectionEntry> leader) implements Command {}
 
+  /**
+   * Whether this node's ZooKeeper connection is up; forwarded by the parent. Being next in line is a fact
+   * of ZooKeeper, known only while connected: a main that ends during an outage has lost its session, and
+   * nobody can take its epoch before ZooKeeper is back.
+   */
+  public record ConnectionChanged(boolean connected) implements Command {}
+
   private record LockAttempt(Optional<StoreLock> lock, Optional<Throwable> failure) implements Command {}
 
   /**
@@ -50,6 +57,7 @@ public final class Succession {
   private final ActorRef<Succeeded> parent;
   private Optional<MainRecord> main = Optional.empty();
   private Optional<ElectionEntry> leader = Optional.empty();
+  private boolean connected = true;
 
   public static Behavior<Command> create(
       NodeIdentity identity, ActorRef<Succeeded> parent) {
@@ -75,6 +83,10 @@ public final class Succession {
           leader = next.leader();
           return waitIfNext();
         })
+        .onMessage(ConnectionChanged.class, changed -> {
+          connected = changed.connected();
+          return waitIfNext();
+        })
         .onMessage(LockAttempt.class, late -> {
           late.lock().ifPresent(StoreLock::close);
           return Behaviors.same();
@@ -82,9 +94,14 @@ public final class Succession {
         .build();
   }
 
-  /** Waits when the published main is the leader directly ahead; watches otherwise. */
+  /**
+   * Waits when connected and the published main is the leader directly ahead; watches otherwise. After a new
+   * session the line is the one last reported: the election line reports again only when who is ahead
+   * changes, and a stale place costs nothing, as the lock admits one waiter and the takeover's transaction
+   * checks the dead main's entries.
+   */
   private Behavior<Command> waitIfNext() {
-    if (leader.isEmpty() || main.isEmpty() || !leader.get().node().equals(main.get().node())) {
+    if (!connected || leader.isEmpty() || main.isEmpty() || !leader.get().node().equals(main.get().node())) {
       return watching();
     }
     ElectionEntry awaited = leader.get();
@@ -118,6 +135,17 @@ public final class Succession {
           context.getLog().info(
               "node {}: no longer next behind {}; stopped waiting on the store lock", identity.name(), awaited.node());
           return waitIfNext();
+        })
+        .onMessage(ConnectionChanged.class, changed -> {
+          connected = changed.connected();
+          if (connected) {
+            return Behaviors.same();
+          }
+          wait.cancel();
+          context.getLog().info(
+              "node {}: ZooKeeper connection suspended; stopped waiting on the store lock until it is back",
+              identity.name());
+          return watching();
         })
         .onMessage(LockAttempt.class, attempt -> onLockAttempt(attempt, awaited, awaitedMain))
         .onSignal(PostStop.class, stopped -> {
