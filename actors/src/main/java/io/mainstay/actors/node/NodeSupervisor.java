@@ -2,6 +2,7 @@ package io.mainstay.actors.node;
 
 import io.mainstay.actors.ActorPaths;
 import io.mainstay.actors.Failures;
+import io.mainstay.actors.ClassWarmUp;
 import io.mainstay.actors.SerializationWarmUp;
 import io.mainstay.actors.coordination.ClusterCoordination;
 import io.mainstay.actors.coordination.CoordinationEvent;
@@ -200,6 +201,23 @@ public final class NodeSupervisor {
     }
   }
 
+  /**
+   * What a node loads between taking the lock and answering as main, found with -Xlog:class+load on a
+   * handover: its own classes, the ZooKeeper transaction, the main's HTTP routes.
+   */
+  private static final List<String> MAIN_CLASSES =
+      List.of(
+          "io.mainstay.",
+          "org.apache.curator.framework.api.transaction.",
+          "org.apache.curator.framework.imps.",
+          "org.apache.zookeeper.KeeperException",
+          "org.apache.zookeeper.Op",
+          "org.apache.zookeeper.MultiOperationRecord",
+          "org.apache.zookeeper.MultiResponse",
+          "org.apache.zookeeper.proto.",
+          "org.apache.pekko.http.javadsl.server.",
+          "org.apache.pekko.http.scaladsl.server.");
+
   private static String warmUp(boolean store, ActorSystem<?> system, ActorRef<Command> self) {
     String summary = "";
     if (store) {
@@ -208,6 +226,9 @@ public final class NodeSupervisor {
       } catch (IOException e) {
         throw new CompletionException(e);
       }
+      long start = System.nanoTime();
+      ClassWarmUp.Loaded loaded = ClassWarmUp.run(NodeSupervisor.class.getClassLoader(), MAIN_CLASSES);
+      summary += loaded.classes() + " classes " + (System.nanoTime() - start) / 1_000_000 + " ms, ";
     }
     return summary + "messages " + SerializationWarmUp.run(system, self).toMillis() + " ms";
   }

@@ -19,7 +19,9 @@ import io.mainstay.actors.membership.LiveView;
 import io.mainstay.store.MetadataStore;
 import io.mainstay.store.StoreLock;
 import io.mainstay.testkit.Await;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,13 +50,20 @@ class NodeSupervisorTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final AtomicInteger starts = new AtomicInteger();
 
-  @TempDir Path localPath;
+  /**
+   * One directory for the class, deleted after the test kit has shut down: a stopped supervisor's lock
+   * attempt on the blocking dispatcher may still touch its node's directory just after the test ends.
+   */
+  @TempDir static Path root;
+
+  private Path localPath;
   private FakeCoordination zk;
   private LinkedBlockingQueue<Integer> exitCodes;
   private ActorRef<NodeSupervisor.Command> supervisor;
 
   @BeforeEach
-  void startSupervisor() {
+  void startSupervisor() throws IOException {
+    localPath = Files.createTempDirectory(root, "node");
     start(new FakeCoordination(), Set.of(NodeRecord.COORDINATOR, NodeRecord.MAIN_ELIGIBLE));
   }
 

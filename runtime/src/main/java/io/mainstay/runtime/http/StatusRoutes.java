@@ -5,6 +5,7 @@ import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.coordination.NodeRecord;
 import io.mainstay.actors.executor.ExecutorRegistry;
 import io.mainstay.actors.node.ClusterView;
+import io.mainstay.actors.node.NodeRole;
 import io.mainstay.actors.node.NodeStatus;
 import io.mainstay.actors.node.RequestGateway;
 import java.time.Duration;
@@ -60,6 +61,9 @@ final class StatusRoutes extends AllDirectives {
     this.gateway = gateway;
     this.scheduler = scheduler;
     this.timeout = timeout;
+    // Jackson builds a record's serializer on first use: a standby renders the main's answer once now, so
+    // its first /ping as a new main does not pay for that in the middle of a failover
+    pingResponse(new NodeStatus("warm-up", NodeRole.MAIN, 0, Optional.empty(), List.of()));
   }
 
   Route ping() {
