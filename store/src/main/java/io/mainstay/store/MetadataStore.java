@@ -60,6 +60,7 @@ public final class MetadataStore implements AutoCloseable {
   private final Dbi<byte[]> meta;
   private final Dbi<byte[]> epochs;
   private final Catalog catalog;
+  private final Tables tables;
   private final ReentrantReadWriteLock guard = new ReentrantReadWriteLock();
   private boolean closed; // guarded by guard
   /** The open transaction of this thread's {@link #commitTogether}, if any. */
@@ -73,6 +74,7 @@ public final class MetadataStore implements AutoCloseable {
     this.meta = env.openDbi("meta", DbiFlags.MDB_CREATE);
     this.epochs = env.openDbi("epochs", DbiFlags.MDB_CREATE);
     this.catalog = new Catalog(this, env.openDbi("catalog", DbiFlags.MDB_CREATE));
+    this.tables = new Tables(this, env.openDbi("tables", DbiFlags.MDB_CREATE));
   }
 
   public static MetadataStore open(StoreLock lock) {
@@ -101,7 +103,7 @@ public final class MetadataStore implements AutoCloseable {
     Env<byte[]> env = null;
     try {
       Files.createDirectories(path);
-      env = Env.create(ByteArrayProxy.PROXY_BA).setMapSize(mapSize).setMaxDbs(3).open(path.toFile());
+      env = Env.create(ByteArrayProxy.PROXY_BA).setMapSize(mapSize).setMaxDbs(4).open(path.toFile());
       MetadataStore store = new MetadataStore(lock, path, env, mapSize);
       store.checkFormat();
       LOG.info("store opened at {} (epoch {}, map size {} bytes, lock owner {})",
@@ -212,10 +214,19 @@ public final class MetadataStore implements AutoCloseable {
   }
 
   public Catalog catalog() {
+    return whileUsable(catalog);
+  }
+
+  /** The extensions' tables. */
+  public Tables tables() {
+    return whileUsable(tables);
+  }
+
+  private <T> T whileUsable(T part) {
     guard.readLock().lock();
     try {
       ensureUsable();
-      return catalog;
+      return part;
     } finally {
       guard.readLock().unlock();
     }
