@@ -18,6 +18,14 @@ import io.mainstay.runtime.zookeeper.EmbeddedZooKeeper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import io.mainstay.actors.extension.Extensions;
+import io.mainstay.actors.supervision.ServiceSupervisor;
+import io.mainstay.extension.Extension;
+import io.mainstay.runtime.extension.ExtensionLoader;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Optional;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -40,10 +48,12 @@ public final class MainstayNode {
   static final String STARTED_MARKER = "Mainstay node started";
 
   private final NodeConfig config;
+  private final List<Extension> extensions;
   private final ProcessExit lifecycle = new ProcessExit();
 
-  private MainstayNode(NodeConfig config) {
+  private MainstayNode(NodeConfig config, List<Extension> extensions) {
     this.config = config;
+    this.extensions = List.copyOf(extensions);
   }
 
   public static void main(String[] args) {
@@ -68,7 +78,28 @@ public final class MainstayNode {
       return;
     }
     loaded.warnings().forEach(warning -> log.warn("configuration: {}", warning));
-    new MainstayNode(loaded.config()).start();
+    List<ExtensionLoader.LoadedExtension> extensions;
+    try {
+      extensions = ExtensionLoader.load(
+          MainstayNode.class.getClassLoader(), libExt(), loaded.config().extensions().dir(), loaded.config().extensions().disabled());
+    } catch (ExtensionLoader.ExtensionProblem problem) {
+      String line = "extension error: " + problem.getMessage();
+      System.err.println("mainstay: " + line);
+      log.error(line);
+      ProcessExit.exitNow(NodeLifecycle.EXIT_BAD_CONFIGURATION);
+      return;
+    }
+    new MainstayNode(loaded.config(), extensions.stream().map(ExtensionLoader.LoadedExtension::extension).toList()).start();
+  }
+
+  /** The distribution's {@code lib/ext/}: beside the node's own jar (in a build tree, runtime/target/dist/lib/ext). */
+  private static Optional<Path> libExt() {
+    try {
+      Path code = Path.of(MainstayNode.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return Files.isRegularFile(code) ? Optional.of(code.resolveSibling("ext")) : Optional.empty();
+    } catch (URISyntaxException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   private static Path confDir(String[] args) {
@@ -91,7 +122,7 @@ public final class MainstayNode {
       }
       ActorSystem<NodeSupervisor.Command> system = ActorSystem.create(guardian(), "mainstay", pekkoConfig());
       if (config.coordinator()) {
-        WebServer.bind(system, system.narrow(), config.webPort(), WebServer.Settings.defaults())
+        WebServer.bind(system, system.narrow(), config.webPort(), WebServer.Settings.defaults(), extensions)
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
       }
@@ -130,7 +161,9 @@ public final class MainstayNode {
                   identity.record(),
                   config.zkSessionTimeout(),
                   new PekkoClusterJoin(ctx.getSystem(), config.nodeName())::join);
-          return NodeSupervisor.create(identity, coordination, lifecycle, NodeSupervisor.Settings.defaults());
+          NodeSupervisor.Settings settings =
+              NodeSupervisor.Settings.defaults().withExtensions(new Extensions(extensions, ServiceSupervisor.Settings.defaults()));
+          return NodeSupervisor.create(identity, coordination, lifecycle, settings);
         });
   }
 

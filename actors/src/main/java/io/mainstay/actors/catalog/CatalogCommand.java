@@ -3,8 +3,8 @@ package io.mainstay.actors.catalog;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * Requests on the main's metadata: the catalog, and the history of epochs (who was main when). Names are
- * checked by the caller; documents are JSON bytes.
+ * Requests on the main's metadata: the catalog, the history of epochs (who was main when) and the
+ * extensions' tables. Names are checked by the caller; documents are JSON bytes.
  */
 public sealed interface CatalogCommand extends CatalogService.Command {
 
@@ -19,4 +19,16 @@ public sealed interface CatalogCommand extends CatalogService.Command {
   record List(ActorRef<CatalogReply> replyTo) implements CatalogCommand {}
 
   record Epochs(ActorRef<CatalogReply> replyTo) implements CatalogCommand {}
+
+  /** Writes into an extension's table ({@code namespace}: the extension's name); answered TableWritten. */
+  record TablePut(String namespace, String table, String key, byte[] value, ActorRef<CatalogReply> replyTo)
+      implements CatalogCommand {}
+
+  record TableDelete(String namespace, String table, String key, ActorRef<CatalogReply> replyTo) implements CatalogCommand {}
+
+  /** Answered TableValue. */
+  record TableGet(String namespace, String table, String key, ActorRef<CatalogReply> replyTo) implements CatalogCommand {}
+
+  /** Answered TableEntries. */
+  record TableList(String namespace, String table, ActorRef<CatalogReply> replyTo) implements CatalogCommand {}
 }

@@ -2,6 +2,7 @@ package io.mainstay.actors.catalog;
 
 import io.mainstay.store.CatalogEntry;
 import io.mainstay.store.EpochRecord;
+import io.mainstay.store.Tables;
 import java.util.Optional;
 
 /** Answers to {@link CatalogCommand}s. */
@@ -20,6 +21,16 @@ public sealed interface CatalogReply {
   record Deleted(String name, long epoch) implements CatalogReply {}
 
   record NotFound(String name) implements CatalogReply {}
+
+  /** A table write, durable and confirmed like {@link Written}; {@code existed}: the key held a value before. */
+  record TableWritten(boolean existed, long epoch) implements CatalogReply {}
+
+  record TableValue(Optional<byte[]> value) implements CatalogReply {}
+
+  record TableEntries(java.util.List<Tables.Entry> entries) implements CatalogReply {}
+
+  /** The request breaks a rule of the store (a name, a key); {@code reason} says which. */
+  record Invalid(String reason) implements CatalogReply {}
 
   /** This node cannot serve the request now; {@code mainUrl} says where the main is, if known. */
   record Unavailable(String reason, Optional<String> mainUrl) implements CatalogReply {}

@@ -84,6 +84,10 @@ public final class CatalogService extends AbstractBehavior<CatalogService.Comman
         .onMessage(CatalogCommand.Delete.class, this::onDelete)
         .onMessage(CatalogCommand.List.class, this::onList)
         .onMessage(CatalogCommand.Epochs.class, this::onEpochs)
+        .onMessage(CatalogCommand.TablePut.class, this::onTablePut)
+        .onMessage(CatalogCommand.TableDelete.class, this::onTableDelete)
+        .onMessage(CatalogCommand.TableGet.class, this::onTableGet)
+        .onMessage(CatalogCommand.TableList.class, this::onTableList)
         .onMessage(Flush.class, this::onFlush)
         .onMessage(Close.class, this::onClose)
         .build();
@@ -100,6 +104,16 @@ public final class CatalogService extends AbstractBehavior<CatalogService.Comman
     return collect(delete, () -> store.catalog().delete(delete.name(), epoch)
         ? new CatalogReply.Deleted(delete.name(), epoch)
         : new CatalogReply.NotFound(delete.name()));
+  }
+
+  private Behavior<Command> onTablePut(CatalogCommand.TablePut put) {
+    return collect(put, () -> new CatalogReply.TableWritten(
+        store.tables().put(put.namespace(), put.table(), put.key(), put.value(), epoch), epoch));
+  }
+
+  private Behavior<Command> onTableDelete(CatalogCommand.TableDelete delete) {
+    return collect(delete, () -> new CatalogReply.TableWritten(
+        store.tables().delete(delete.namespace(), delete.table(), delete.key(), epoch), epoch));
   }
 
   private Behavior<Command> collect(CatalogCommand command, Supplier<CatalogReply> apply) {
@@ -130,13 +144,16 @@ public final class CatalogService extends AbstractBehavior<CatalogService.Comman
       writes.forEach(w -> reply(w.command(), refused));
       return;
     }
-    Optional<CatalogReply> deposed = replies.stream().anyMatch(r -> !(r instanceof CatalogReply.Unavailable))
-        ? confirmed()
-        : Optional.empty();
+    Optional<CatalogReply> deposed = replies.stream().anyMatch(CatalogService::applied) ? confirmed() : Optional.empty();
     for (int i = 0; i < writes.size(); i++) {
       CatalogReply reply = replies.get(i);
-      reply(writes.get(i).command(), reply instanceof CatalogReply.Unavailable ? reply : deposed.orElse(reply));
+      reply(writes.get(i).command(), applied(reply) ? deposed.orElse(reply) : reply);
     }
+  }
+
+  /** A write that changed the store (or found nothing to delete): it needs the confirmation. */
+  private static boolean applied(CatalogReply reply) {
+    return !(reply instanceof CatalogReply.Unavailable || reply instanceof CatalogReply.Invalid);
   }
 
   private static CatalogReply applyAlone(Pending write) {
@@ -144,6 +161,8 @@ public final class CatalogService extends AbstractBehavior<CatalogService.Comman
       return write.apply().get();
     } catch (StoreException e) {
       return unavailable("store refused the write: " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      return new CatalogReply.Invalid(e.getMessage());
     }
   }
 
@@ -166,9 +185,19 @@ public final class CatalogService extends AbstractBehavior<CatalogService.Comman
     return read(epochs, () -> new CatalogReply.EpochHistory(store.history()));
   }
 
+  private Behavior<Command> onTableGet(CatalogCommand.TableGet get) {
+    return read(get, () -> new CatalogReply.TableValue(store.tables().get(get.namespace(), get.table(), get.key())));
+  }
+
+  private Behavior<Command> onTableList(CatalogCommand.TableList list) {
+    return read(list, () -> new CatalogReply.TableEntries(store.tables().list(list.namespace(), list.table())));
+  }
+
   private Behavior<Command> read(CatalogCommand command, Supplier<CatalogReply> answer) {
     try {
       reply(command, answer.get());
+    } catch (IllegalArgumentException e) {
+      reply(command, new CatalogReply.Invalid(e.getMessage()));
     } catch (StoreException e) {
       getContext().getLog().warn("node {} epoch {}: store read failed: {}", node, epoch, e.toString());
       reply(command, unavailable("store could not be read: " + e.getMessage()));

@@ -4,10 +4,19 @@ import io.mainstay.actors.ActorPaths;
 import io.mainstay.actors.CborSerializable;
 import io.mainstay.actors.Failures;
 import io.mainstay.actors.coordination.MainRecord;
+import io.mainstay.actors.extension.ExtensionCommands;
+import io.mainstay.actors.extension.Extensions;
+import io.mainstay.actors.extension.ServiceBoard;
+import io.mainstay.actors.supervision.ServiceSupervisor;
+import io.mainstay.extension.ExecutorContext;
+import io.mainstay.extension.Extension;
 import io.mainstay.actors.fragment.FragmentOutcome;
 import io.mainstay.actors.fragment.Probe;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -44,6 +53,14 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
   public record RunFragment(String fragmentId, long epoch, long holdMillis, ActorRef<FragmentOutcome> replyTo)
       implements Command, CborSerializable {}
 
+  /**
+   * An extension's command from the main of {@code epoch}, for that extension's executor service: its
+   * payload is the command in Pekko's serialization ({@link io.mainstay.actors.extension.ExtensionCommands}).
+   */
+  public record ExtensionCommand(
+      long epoch, String mainNode, String extension, byte[] payload, int serializerId, String manifest)
+      implements Command, CborSerializable {}
+
   /** Asks for this executor's view, for tests and diagnostics. */
   public record GetState(ActorRef<State> replyTo) implements Command {}
 
@@ -74,10 +91,22 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
   private long registeredEpoch;
   private Optional<String> mainNode = Optional.empty();
   private Optional<ActorRef<ExecutorRegistry.Command>> registry = Optional.empty();
+  private final Map<String, ExtensionService> services = new HashMap<>();
+
+  /** An extension's executor service: its supervisor, and the command type the runtime checks. */
+  private record ExtensionService(ActorRef<Object> supervisor, Class<?> commandType) {}
 
   public static Behavior<Command> create(String node, String address, int slots, Path localPath, Settings settings) {
+    return create(node, address, slots, localPath, settings, Extensions.none(), new ServiceBoard(List.of()));
+  }
+
+  /** @param extensions whose executor services run here under supervision, reporting to {@code board} */
+  public static Behavior<Command> create(
+      String node, String address, int slots, Path localPath, Settings settings, Extensions extensions, ServiceBoard board) {
     return Behaviors.setup(
-        ctx -> Behaviors.withTimers(timers -> new Executor(ctx, timers, node, address, slots, localPath, settings)));
+        ctx ->
+            Behaviors.withTimers(
+                timers -> new Executor(ctx, timers, node, address, slots, localPath, settings, extensions, board)));
   }
 
   private Executor(
@@ -87,7 +116,9 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
       String address,
       int slots,
       Path localPath,
-      Settings settings) {
+      Settings settings,
+      Extensions extensions,
+      ServiceBoard board) {
     super(context);
     context.setLoggerName(Executor.class);
     this.node = node;
@@ -98,6 +129,34 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     this.timers = timers;
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     timers.startTimerWithFixedDelay(new HeartbeatTick(), settings.heartbeatInterval());
+    ExecutorContext serviceContext = new ExecutorContext() {
+      @Override
+      public String node() {
+        return node;
+      }
+
+      @Override
+      public int slots() {
+        return slots;
+      }
+
+      @Override
+      public Path localPath() {
+        return localPath;
+      }
+    };
+    for (Extension extension : extensions.list()) {
+      extension.executorService().ifPresent(service -> {
+        String name = Extensions.serviceName(extension, "executor");
+        ActorRef<Object> supervisor =
+            context.spawn(
+                ServiceSupervisor.create(
+                    "node " + node, name, self -> service.create(serviceContext), extensions.supervision(),
+                    board.reporter(extension, "executor")),
+                name);
+        services.put(extension.name(), new ExtensionService(supervisor, service.commandType()));
+      });
+    }
   }
 
   @Override
@@ -110,6 +169,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
         .onMessage(HeartbeatTick.class, this::onHeartbeatTick)
         .onMessage(RunFragment.class, this::onRunFragment)
         .onMessage(FragmentDone.class, this::onFragmentDone)
+        .onMessage(ExtensionCommand.class, this::onExtensionCommand)
         .onMessage(GetState.class, this::onGetState)
         .build();
   }
@@ -204,6 +264,41 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
                     ? outcome
                     : new FragmentOutcome.Failed(run.fragmentId(), node, run.epoch(), Failures.unwrap(failure).toString()),
                 run.replyTo()));
+    return this;
+  }
+
+  /** The fence the extension cannot forget: a command of a main older than the newest seen never arrives. */
+  private Behavior<Command> onExtensionCommand(ExtensionCommand command) {
+    if (command.epoch() < highestEpoch) {
+      getContext().getLog().warn(
+          "node {} epoch {}: refusing a command of extension {} from main {} at older epoch {}",
+          node, highestEpoch, command.extension(), command.mainNode(), command.epoch());
+      return this;
+    }
+    highestEpoch = command.epoch();
+    ExtensionService service = services.get(command.extension());
+    if (service == null) {
+      getContext().getLog().warn(
+          "node {} epoch {}: dropping a command of extension {}: no executor service of that name runs here",
+          node, highestEpoch, command.extension());
+      return this;
+    }
+    Object payload;
+    try {
+      payload = ExtensionCommands.unwrap(getContext().getSystem(), command);
+    } catch (RuntimeException e) {
+      getContext().getLog().warn(
+          "node {} epoch {}: dropping a command of extension {} that cannot be read: {}",
+          node, highestEpoch, command.extension(), e.toString());
+      return this;
+    }
+    if (!service.commandType().isInstance(payload)) {
+      getContext().getLog().warn(
+          "node {} epoch {}: dropping a {} for extension {}, whose executor service takes {}",
+          node, highestEpoch, payload.getClass().getName(), command.extension(), service.commandType().getName());
+      return this;
+    }
+    service.supervisor().tell(payload);
     return this;
   }
 

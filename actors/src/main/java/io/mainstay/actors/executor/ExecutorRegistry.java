@@ -68,6 +68,9 @@ public final class ExecutorRegistry extends AbstractBehavior<ExecutorRegistry.Co
 
   public record RunProbe(ProbeRequest request) implements Command {}
 
+  /** An extension's command for one executor; dropped (and logged) unless it is registered with this main. */
+  public record Deliver(String executorNode, Executor.ExtensionCommand command) implements Command {}
+
   private record CheckHeartbeats() implements Command {}
 
   private record RoundEnded(ActorRef<ProbeRound.Command> round) implements Command {}
@@ -118,6 +121,7 @@ public final class ExecutorRegistry extends AbstractBehavior<ExecutorRegistry.Co
         .onMessage(ListExecutors.class, this::onList)
         .onMessage(LiveNodes.class, this::onLiveNodes)
         .onMessage(RunProbe.class, this::onRunProbe)
+        .onMessage(Deliver.class, this::onDeliver)
         .onMessage(CheckHeartbeats.class, this::onCheckHeartbeats)
         .onMessage(RoundEnded.class, ended -> {
           rounds.remove(ended.round());
@@ -199,6 +203,18 @@ public final class ExecutorRegistry extends AbstractBehavior<ExecutorRegistry.Co
     executors.remove(node);
     getContext().getLog().info("node {} epoch {}: executor {} dropped: {}", mainNode, epoch, node, why);
     rounds.forEach(round -> round.tell(new ProbeRound.ExecutorLost(node, "executor dropped: " + why)));
+  }
+
+  private Behavior<Command> onDeliver(Deliver deliver) {
+    Entry entry = executors.get(deliver.executorNode());
+    if (entry == null) {
+      getContext().getLog().warn(
+          "node {} epoch {}: dropping a command of extension {} for {}: not registered with this main",
+          mainNode, epoch, deliver.command().extension(), deliver.executorNode());
+    } else {
+      entry.ref().tell(deliver.command());
+    }
+    return this;
   }
 
   private Behavior<Command> onRunProbe(RunProbe run) {

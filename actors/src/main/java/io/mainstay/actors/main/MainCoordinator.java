@@ -7,6 +7,10 @@ import io.mainstay.actors.catalog.CatalogService;
 import io.mainstay.actors.coordination.ClusterCoordination;
 import io.mainstay.actors.coordination.NodeRecord;
 import io.mainstay.actors.executor.ExecutorRegistry;
+import io.mainstay.actors.extension.Extensions;
+import io.mainstay.actors.extension.MainServices;
+import io.mainstay.actors.extension.ServiceBoard;
+import io.mainstay.actors.extension.ServiceLocation;
 import io.mainstay.actors.fragment.ProbeReply;
 import io.mainstay.actors.fragment.ProbeRequest;
 import io.mainstay.store.MetadataStore;
@@ -45,6 +49,9 @@ public final class MainCoordinator {
   public record LiveNodes(List<NodeRecord> nodes) implements Command {}
 
   public record Probe(ProbeRequest request) implements Command {}
+
+  /** Where the main service of {@code extension} runs: here while serving. */
+  public record LocateService(String extension, ActorRef<ServiceLocation> replyTo) implements Command {}
 
   /** Stop acting as main until {@link Resume}: the ZooKeeper connection is suspended. */
   public record Fence(String reason) implements Command {}
@@ -86,6 +93,7 @@ public final class MainCoordinator {
   private final long epoch;
   private final ActorRef<CatalogService.Command> catalog;
   private final ActorRef<ExecutorRegistry.Command> registry;
+  private final MainServices services;
 
   public static Behavior<Command> create(
       String node,
@@ -94,8 +102,21 @@ public final class MainCoordinator {
       ClusterCoordination coordination,
       List<NodeRecord> liveNodes,
       Settings settings) {
+    return create(node, epoch, store, coordination, liveNodes, settings, Extensions.none(), new ServiceBoard(List.of()));
+  }
+
+  /** @param extensions whose main services start now, at this epoch, under supervision */
+  public static Behavior<Command> create(
+      String node,
+      long epoch,
+      MetadataStore store,
+      ClusterCoordination coordination,
+      List<NodeRecord> liveNodes,
+      Settings settings,
+      Extensions extensions,
+      ServiceBoard board) {
     return Behaviors.setup(
-        ctx -> new MainCoordinator(ctx, node, epoch, store, coordination, liveNodes, settings).serving());
+        ctx -> new MainCoordinator(ctx, node, epoch, store, coordination, liveNodes, settings, extensions, board).serving());
   }
 
   private MainCoordinator(
@@ -105,7 +126,9 @@ public final class MainCoordinator {
       MetadataStore store,
       ClusterCoordination coordination,
       List<NodeRecord> liveNodes,
-      Settings settings) {
+      Settings settings,
+      Extensions extensions,
+      ServiceBoard board) {
     context.setLoggerName(MainCoordinator.class);
     this.context = context;
     this.node = node;
@@ -121,6 +144,9 @@ public final class MainCoordinator {
             Behaviors.supervise(ExecutorRegistry.create(node, epoch, liveNodes, settings.registry())).onFailure(settings.restart()),
             ActorPaths.REGISTRY);
     context.watchWith(registry, new ServiceEnded("executor registry"));
+    // a store write of a service waits for the batch's commit and confirmation
+    this.services =
+        new MainServices(context, node, epoch, extensions, board, catalog, registry, settings.confirmTimeout().multipliedBy(2));
   }
 
   private Behavior<Command> serving() {
@@ -128,7 +154,17 @@ public final class MainCoordinator {
         .onMessage(Serve.class, serve -> tell(catalog, serve.command()))
         .onMessage(Probe.class, probe -> tell(registry, new ExecutorRegistry.RunProbe(probe.request())))
         .onMessage(Resume.class, resume -> Behaviors.same())
+        .onMessage(LocateService.class, this::onLocateService)
         .build();
+  }
+
+  private Behavior<Command> onLocateService(LocateService locate) {
+    locate.replyTo().tell(
+        services.service(locate.extension())
+            .map(ServiceLocation::at)
+            .orElseGet(() -> ServiceLocation.unavailable(
+                "extension " + locate.extension() + " has no main service on this node", Optional.empty())));
+    return Behaviors.same();
   }
 
   /** A fenced main commands no executor and writes nothing: it may already have been replaced. */
@@ -157,6 +193,7 @@ public final class MainCoordinator {
 
   private static BehaviorBuilder<Command> refusing(String reason) {
     return Behaviors.receive(Command.class)
+        .onMessage(LocateService.class, locate -> tell(locate.replyTo(), ServiceLocation.unavailable(reason, Optional.empty())))
         .onMessage(Serve.class, serve -> tell(serve.command().replyTo(), new CatalogReply.Unavailable(reason, Optional.empty())))
         .onMessage(Probe.class, probe -> tell(probe.request().replyTo(), new ProbeReply.Unavailable(reason, Optional.empty())));
   }
@@ -168,16 +205,19 @@ public final class MainCoordinator {
 
   private Behavior<Command> onFence(Fence fence) {
     context.getLog().info("node {} epoch {}: main fenced, refusing requests: {}", node, epoch, fence.reason());
+    services.fence(fence.reason());
     return fenced(fence.reason());
   }
 
   private Behavior<Command> onResume(Resume resume) {
     context.getLog().info("node {} epoch {}: main resumes serving", node, epoch);
+    services.resume();
     return serving();
   }
 
   private Behavior<Command> onStop(Stop stop) {
     context.getLog().info("node {} epoch {}: main stopping, closing the store", node, epoch);
+    services.stopAll();
     catalog.tell(
         new CatalogService.Close(
             context.messageAdapter(CatalogService.Closed.class, closed -> new CatalogClosed(closed, stop.replyTo()))));

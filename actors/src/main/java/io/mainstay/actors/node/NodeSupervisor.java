@@ -3,6 +3,11 @@ package io.mainstay.actors.node;
 import io.mainstay.actors.ActorPaths;
 import io.mainstay.actors.Failures;
 import io.mainstay.actors.ClassWarmUp;
+import io.mainstay.actors.extension.Extensions;
+import io.mainstay.actors.extension.ServiceBoard;
+import io.mainstay.actors.supervision.ServiceSupervisor;
+import io.mainstay.extension.CoordinatorContext;
+import io.mainstay.extension.Extension;
 import io.mainstay.actors.SerializationWarmUp;
 import io.mainstay.actors.coordination.ClusterCoordination;
 import io.mainstay.actors.coordination.CoordinationEvent;
@@ -82,14 +87,20 @@ public final class NodeSupervisor {
       MainCoordinator.Settings main,
       Executor.Settings executor,
       RequestGateway.Settings gateway,
-      Downing downing) {
+      Downing downing,
+      Extensions extensions) {
     public static Settings defaults() {
       return new Settings(
           Takeover.Settings.defaults(),
           MainCoordinator.Settings.defaults(),
           Executor.Settings.defaults(),
           RequestGateway.Settings.defaults(),
-          Downing.byZooKeeper(Duration.ofSeconds(5)));
+          Downing.byZooKeeper(Duration.ofSeconds(5)),
+          Extensions.none());
+    }
+
+    public Settings withExtensions(Extensions extensions) {
+      return new Settings(takeover, main, executor, gateway, downing, extensions);
     }
   }
 
@@ -102,6 +113,7 @@ public final class NodeSupervisor {
   private final NodeLifecycle lifecycle;
   private final Settings settings;
   private final java.util.concurrent.Executor blocking;
+  private final ServiceBoard board;
   private final ActorRef<RequestGateway.Command> gateway;
   private final Optional<ActorRef<Executor.Command>> executor;
   /** A main-eligible node's watch for the main's death, from start until it is elected or stops. */
@@ -139,8 +151,9 @@ public final class NodeSupervisor {
     this.lifecycle = lifecycle;
     this.settings = settings;
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+    this.board = new ServiceBoard(settings.extensions().list());
     this.gateway =
-        watched(context.spawn(RequestGateway.create(identity.name(), settings.gateway()), "gateway"), "request gateway");
+        watched(context.spawn(RequestGateway.create(identity.name(), settings.gateway(), board), "gateway"), "request gateway");
     this.executor =
         identity.executor()
             ? Optional.of(
@@ -151,10 +164,15 @@ public final class NodeSupervisor {
                             identity.pekkoAddress(),
                             identity.slots(),
                             identity.localPath(),
-                            settings.executor()),
+                            settings.executor(),
+                            settings.extensions(),
+                            board),
                         ActorPaths.EXECUTOR),
                     "executor"))
             : Optional.empty();
+    if (identity.coordinator()) {
+      startCoordinatorServices();
+    }
     if (identity.mainEligible()) {
       startSuccession();
     }
@@ -169,6 +187,21 @@ public final class NodeSupervisor {
     context.pipeToSelf(
         CompletableFuture.runAsync(() -> startCoordination(identity.mainEligible(), listener), blocking),
         (ok, failure) -> new Registered(Optional.ofNullable(failure).map(Failures::unwrap)));
+  }
+
+  /** Every extension's coordinator service, for the node's whole life, whatever its role. */
+  private void startCoordinatorServices() {
+    CoordinatorContext serviceContext = identity::name;
+    for (Extension extension : settings.extensions().list()) {
+      extension.coordinatorService().ifPresent(service -> {
+        String name = Extensions.serviceName(extension, "coordinator");
+        context.spawn(
+            ServiceSupervisor.create(
+                "node " + identity.name(), name, self -> service.create(serviceContext),
+                settings.extensions().supervision(), board.reporter(extension, "coordinator")),
+            name);
+      });
+    }
   }
 
   private void startSuccession() {
@@ -482,7 +515,7 @@ public final class NodeSupervisor {
     ActorRef<MainCoordinator.Command> main =
         context.spawn(
             MainCoordinator.create(
-                identity.name(), epoch, took.store(), coordination, nodes, settings.main()),
+                identity.name(), epoch, took.store(), coordination, nodes, settings.main(), settings.extensions(), board),
             ActorPaths.MAIN);
     context.watchWith(main, new MainEnded());
     // its nodes/ record lives until its session expires; the lock already proved its process gone

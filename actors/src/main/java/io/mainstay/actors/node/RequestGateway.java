@@ -6,6 +6,8 @@ import io.mainstay.actors.catalog.CatalogReply;
 import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.coordination.NodeRecord;
 import io.mainstay.actors.executor.ExecutorRegistry;
+import io.mainstay.actors.extension.ServiceBoard;
+import io.mainstay.actors.extension.ServiceLocation;
 import io.mainstay.actors.fragment.ProbeReply;
 import io.mainstay.actors.fragment.ProbeRequest;
 import io.mainstay.actors.main.MainCoordinator;
@@ -37,6 +39,9 @@ public final class RequestGateway {
 
   /** Fans the probe fragment out to every registered executor; only the main can. */
   public record RunProbe(ProbeRequest request) implements Request {}
+
+  /** Where an extension's main service runs: on the main; anywhere else the answer names the main's URL. */
+  public record LocateMainService(String extension, ActorRef<ServiceLocation> replyTo) implements Request {}
 
   /** This node's status plus the executors as the main's registry knows them. */
   public record GetClusterView(ActorRef<ClusterView> replyTo) implements Request {}
@@ -74,19 +79,21 @@ public final class RequestGateway {
   private final ActorContext<Command> context;
   private final String node;
   private final Settings settings;
+  private final ServiceBoard board;
 
-  static Behavior<Command> create(String node, Settings settings) {
+  static Behavior<Command> create(String node, Settings settings, ServiceBoard board) {
     return Behaviors.setup(
         ctx ->
-            new RequestGateway(ctx, node, settings)
+            new RequestGateway(ctx, node, settings, board)
                 .route(new View(NodeRole.STARTING, 0, Optional.empty(), Optional.empty(), List.of())));
   }
 
-  private RequestGateway(ActorContext<Command> context, String node, Settings settings) {
+  private RequestGateway(ActorContext<Command> context, String node, Settings settings, ServiceBoard board) {
     context.setLoggerName(RequestGateway.class);
     this.context = context;
     this.node = node;
     this.settings = settings;
+    this.board = board;
   }
 
   private Behavior<Command> route(View view) {
@@ -111,7 +118,10 @@ public final class RequestGateway {
   private static BehaviorBuilder<Command> toMain(ActorRef<MainCoordinator.Command> main) {
     return Behaviors.receive(Command.class)
         .onMessage(ServeCatalog.class, serve -> reply(main, new MainCoordinator.Serve(serve.command())))
-        .onMessage(RunProbe.class, probe -> reply(main, new MainCoordinator.Probe(probe.request())));
+        .onMessage(RunProbe.class, probe -> reply(main, new MainCoordinator.Probe(probe.request())))
+        .onMessage(
+            LocateMainService.class,
+            locate -> reply(main, new MainCoordinator.LocateService(locate.extension(), locate.replyTo())));
   }
 
   private static BehaviorBuilder<Command> elsewhere(View view) {
@@ -120,7 +130,10 @@ public final class RequestGateway {
     return Behaviors.receive(Command.class)
         .onMessage(
             ServeCatalog.class, serve -> reply(serve.command().replyTo(), new CatalogReply.Unavailable(reason, mainUrl)))
-        .onMessage(RunProbe.class, probe -> reply(probe.request().replyTo(), new ProbeReply.Unavailable(reason, mainUrl)));
+        .onMessage(RunProbe.class, probe -> reply(probe.request().replyTo(), new ProbeReply.Unavailable(reason, mainUrl)))
+        .onMessage(
+            LocateMainService.class,
+            locate -> reply(locate.replyTo(), ServiceLocation.unavailable(reason, mainUrl)));
   }
 
   private View published(View view, Optional<MainRecord> record) {
@@ -142,7 +155,7 @@ public final class RequestGateway {
   private Behavior<Command> clusterView(View view, ActorRef<ClusterView> replyTo) {
     NodeStatus status = status(view);
     if (view.published().isEmpty()) {
-      return reply(replyTo, new ClusterView(status, Optional.empty(), Optional.of("no main is published")));
+      return reply(replyTo, new ClusterView(status, Optional.empty(), Optional.of("no main is published"), board.snapshot()));
     }
     ActorRef<ExecutorRegistry.Command> registry =
         ActorRefResolver.get(context.getSystem())
@@ -159,7 +172,8 @@ public final class RequestGateway {
                     status,
                     Optional.ofNullable(list),
                     Optional.ofNullable(failure)
-                        .map(f -> "the main's executor registry did not answer: " + f.getMessage()))));
+                        .map(f -> "the main's executor registry did not answer: " + f.getMessage()),
+                    board.snapshot())));
     return Behaviors.same();
   }
 

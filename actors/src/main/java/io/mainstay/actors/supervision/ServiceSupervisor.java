@@ -6,10 +6,12 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.ChildFailed;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -68,9 +70,10 @@ public final class ServiceSupervisor {
   private final StashBuffer<Object> stash;
   private final String where;
   private final String service;
-  private final Supplier<Behavior<?>> factory;
+  private final Function<ActorRef<Object>, Behavior<?>> factory;
   private final Settings settings;
   private final Clock clock;
+  private final Consumer<Health> listener;
   private final Deque<Instant> failures = new ArrayDeque<>();
   private int restarts;
   private Optional<String> lastFailure = Optional.empty();
@@ -79,20 +82,26 @@ public final class ServiceSupervisor {
   /**
    * @param where the node and epoch the log lines name, e.g. {@code "node coord-1 epoch 4"}
    * @param service the name the log, {@code /api/v1/cluster} and the child actor carry
-   * @param factory a new behaviour of the service at each (re)start
+   * @param factory a new behaviour of the service at each (re)start, given the supervisor's address: the
+   *     service's own, valid across restarts
+   * @param listener told the service's health at each change, on this actor's thread; STOPPED when the
+   *     supervisor itself stops
    */
-  public static Behavior<Object> create(String where, String service, Supplier<Behavior<?>> factory, Settings settings) {
-    return create(where, service, factory, settings, Clock.systemUTC());
-  }
-
-  static Behavior<Object> create(String where, String service, Supplier<Behavior<?>> factory, Settings settings, Clock clock) {
+  public static Behavior<Object> create(
+      String where, String service, Function<ActorRef<Object>, Behavior<?>> factory, Settings settings, Consumer<Health> listener) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers ->
                     Behaviors.withStash(
                         STASH,
-                        stash -> new ServiceSupervisor(ctx, timers, stash, where, service, factory, settings, clock).start())));
+                        stash ->
+                            new ServiceSupervisor(ctx, timers, stash, where, service, factory, settings, Clock.systemUTC(), listener)
+                                .start())));
+  }
+
+  public static Behavior<Object> create(String where, String service, Function<ActorRef<Object>, Behavior<?>> factory, Settings settings) {
+    return create(where, service, factory, settings, health -> {});
   }
 
   private ServiceSupervisor(
@@ -101,9 +110,10 @@ public final class ServiceSupervisor {
       StashBuffer<Object> stash,
       String where,
       String service,
-      Supplier<Behavior<?>> factory,
+      Function<ActorRef<Object>, Behavior<?>> factory,
       Settings settings,
-      Clock clock) {
+      Clock clock,
+      Consumer<Health> listener) {
     context.setLoggerName(ServiceSupervisor.class);
     this.context = context;
     this.timers = timers;
@@ -113,13 +123,15 @@ public final class ServiceSupervisor {
     this.factory = factory;
     this.settings = settings;
     this.clock = clock;
+    this.listener = listener;
   }
 
   @SuppressWarnings("unchecked")
   private Behavior<Object> start() {
     // a failure of the child's own setup is a failure like any other: it arrives as ChildFailed
-    child = context.spawn((Behavior<Object>) factory.get(), service + "-" + (restarts + 1));
+    child = context.spawn((Behavior<Object>) factory.apply(context.getSelf()), service + "-" + (restarts + 1));
     context.watch(child);
+    publish(State.RUNNING);
     return stash.unstashAll(running());
   }
 
@@ -129,6 +141,7 @@ public final class ServiceSupervisor {
         .onMessage(Control.class, ignored -> Behaviors.same())
         .onSignal(ChildFailed.class, this::onFailed)
         .onSignal(Terminated.class, ended -> onStopped())
+        .onSignal(PostStop.class, stop -> onPostStop())
         .onAnyMessage(message -> {
           child.tell(message);
           return Behaviors.same();
@@ -155,6 +168,7 @@ public final class ServiceSupervisor {
     context.getLog().warn(
         "{}: service {} failed, restart {} in {} ms: {}", where, service, restarts, backoff.toMillis(), cause.toString(), cause);
     timers.startSingleTimer(new Restart(), backoff);
+    publish(State.RESTARTING);
     return restarting();
   }
 
@@ -163,6 +177,7 @@ public final class ServiceSupervisor {
         .onMessage(Restart.class, restart -> start())
         .onMessage(GetHealth.class, get -> health(get, State.RESTARTING))
         .onMessage(Control.class, ignored -> Behaviors.same())
+        .onSignal(PostStop.class, stop -> onPostStop())
         .onAnyMessage(message -> {
           if (stash.isFull()) {
             context.getLog().warn("{}: service {} is restarting and {} messages wait; dropping {}", where, service, STASH,
@@ -181,6 +196,7 @@ public final class ServiceSupervisor {
   }
 
   private Behavior<Object> ended(State state) {
+    publish(state);
     return Behaviors.receive(Object.class)
         .onMessage(GetHealth.class, get -> health(get, state))
         .onAnyMessage(message -> {
@@ -188,6 +204,16 @@ public final class ServiceSupervisor {
           return Behaviors.same();
         })
         .build();
+  }
+
+  /** Stopped by its parent (the main's term ended, the node stops): the service stops with it. */
+  private Behavior<Object> onPostStop() {
+    publish(State.STOPPED);
+    return Behaviors.same();
+  }
+
+  private void publish(State state) {
+    listener.accept(new Health(service, state, restarts, lastFailure));
   }
 
   private Behavior<Object> health(GetHealth get, State state) {

@@ -4,6 +4,7 @@ import io.mainstay.actors.executor.Executor;
 import io.mainstay.actors.executor.ExecutorRegistry;
 import io.mainstay.actors.main.MainCoordinator;
 import io.mainstay.actors.membership.Downing;
+import io.mainstay.actors.extension.Extensions;
 import java.time.Duration;
 
 /** Settings for actor unit tests: short timings, and no downing (the test kit runs without Pekko Cluster). */
@@ -22,6 +23,7 @@ final class TestSettings {
         main(),
         Executor.Settings.defaults(),
         RequestGateway.Settings.defaults(),
-        Downing.none());
+        Downing.none(),
+        Extensions.none());
   }
 }

@@ -51,7 +51,7 @@ class ServiceSupervisorTest {
   void aServiceThatThrowsIsRestartedCountedAndGetsWhatWasSentDuringTheBackoff() {
     AtomicInteger starts = new AtomicInteger();
     ServiceSupervisor.Settings slow = new ServiceSupervisor.Settings(Duration.ofMillis(500), Duration.ofSeconds(1), 3, Duration.ofSeconds(30));
-    ActorRef<Object> supervisor = testKit.spawn(ServiceSupervisor.create("node test epoch 1", "echo", () -> echo(starts), slow));
+    ActorRef<Object> supervisor = testKit.spawn(ServiceSupervisor.create("node test epoch 1", "echo", self -> echo(starts), slow));
     TestProbe<String> replies = testKit.createTestProbe();
     supervisor.tell(new Say("boom", replies.getRef()));
     awaitState(supervisor, ServiceSupervisor.State.RESTARTING);
@@ -66,7 +66,7 @@ class ServiceSupervisorTest {
   @Test
   void aServiceThatKeepsThrowingIsStoppedAndReportedFailedWithoutTakingItsParent() {
     AtomicInteger starts = new AtomicInteger();
-    ActorRef<Object> supervisor = testKit.spawn(ServiceSupervisor.create("node test epoch 1", "echo", () -> echo(starts), settings(2)));
+    ActorRef<Object> supervisor = testKit.spawn(ServiceSupervisor.create("node test epoch 1", "echo", self -> echo(starts), settings(2)));
     TestProbe<String> replies = testKit.createTestProbe();
     for (int start = 1; start <= 3; start++) {
       int expected = start;
@@ -96,7 +96,7 @@ class ServiceSupervisorTest {
   @Test
   void aServiceThatStopsOnItsOwnIsReportedStopped() {
     ActorRef<Object> supervisor =
-        testKit.spawn(ServiceSupervisor.create("node test epoch 1", "echo", () -> echo(new AtomicInteger()), settings(3)));
+        testKit.spawn(ServiceSupervisor.create("node test epoch 1", "echo", self -> echo(new AtomicInteger()), settings(3)));
     TestProbe<String> replies = testKit.createTestProbe();
     supervisor.tell(new Say("stop", replies.getRef()));
     awaitState(supervisor, ServiceSupervisor.State.STOPPED);

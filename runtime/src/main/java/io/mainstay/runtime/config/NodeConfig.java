@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -48,7 +49,23 @@ public record NodeConfig(
     String zookeeper,
     Duration zkSessionTimeout,
     String clusterId,
+    Extensions extensions,
     Config pekkoOverrides) {
+
+  /**
+   * {@code extensions.dir} (absolute, empty when unset) and {@code extensions.disabled}: which extensions
+   * the node loads besides those on its class path and in {@code lib/ext/}, and which it leaves out.
+   */
+  public record Extensions(Optional<Path> dir, Set<String> disabled) {
+    public Extensions {
+      Objects.requireNonNull(dir, "dir");
+      disabled = Set.copyOf(disabled);
+    }
+
+    public static Extensions none() {
+      return new Extensions(Optional.empty(), Set.of());
+    }
+  }
 
   public NodeConfig {
     Objects.requireNonNull(nodeName, "nodeName");
@@ -57,6 +74,7 @@ public record NodeConfig(
     Objects.requireNonNull(zookeeper, "zookeeper");
     Objects.requireNonNull(zkSessionTimeout, "zkSessionTimeout");
     Objects.requireNonNull(clusterId, "clusterId");
+    Objects.requireNonNull(extensions, "extensions");
     Objects.requireNonNull(pekkoOverrides, "pekkoOverrides");
   }
 

@@ -1,5 +1,9 @@
 package io.mainstay.runtime.config;
 
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import io.mainstay.store.Tables;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -44,6 +48,8 @@ public final class NodeConfigLoader {
   public static final String ZOOKEEPER = "zookeeper";
   public static final String ZK_SESSION_TIMEOUT = "zk.client.session.timeout";
   public static final String CLUSTER_ID = "cluster.id";
+  public static final String EXTENSIONS_DIR = "extensions.dir";
+  public static final String EXTENSIONS_DISABLED = "extensions.disabled";
   public static final String NODE_NAME = "node.name";
   public static final String NODE_HOST = "node.host";
   /** The key a {@link ConfigProblem} names when no role is enabled. */
@@ -188,10 +194,11 @@ public final class NodeConfigLoader {
     }
 
     Path localPath = localPath(v.string(PATHS_LOCAL), baseDir, v.where(PATHS_LOCAL));
+    NodeConfig.Extensions extensions = extensions(v, baseDir);
     // Passed to Pekko untouched, still rooted at "pekko".
     Config pekko = file.hasPath(KnownKeys.PEKKO) ? file.withOnlyPath(KnownKeys.PEKKO) : ConfigFactory.empty();
     return new NodeConfig(nodeName, nodeHost, localPath, coordinator, main, embedded, zkPort, executor,
-        (int) slots, webPort, fabricPort, zookeeper, sessionTimeout, clusterId, pekko);
+        (int) slots, webPort, fabricPort, zookeeper, sessionTimeout, clusterId, extensions, pekko);
   }
 
   private static void checkRoles(TypedValues v, boolean coordinator, boolean main, boolean embedded,
@@ -241,6 +248,28 @@ public final class NodeConfigLoader {
   }
 
   /** Absolute and normalized; whether it can be created and written is {@link LocalPath}'s start-up check. */
+  /** Existence of the directory is the start-up's to check: parsing touches no file. */
+  private static NodeConfig.Extensions extensions(TypedValues v, Path baseDir) throws ConfigProblem {
+    String raw = v.string(EXTENSIONS_DIR).strip();
+    Optional<Path> dir = Optional.empty();
+    if (!raw.isEmpty()) {
+      try {
+        dir = Optional.of(baseDir.resolve(Path.of(raw)).toAbsolutePath().normalize());
+      } catch (InvalidPathException e) {
+        throw new ConfigProblem(EXTENSIONS_DIR, "'" + raw + "' is not a valid path: " + e.getReason() + v.where(EXTENSIONS_DIR));
+      }
+    }
+    Set<String> disabled = new TreeSet<>();
+    for (String name : v.strings(EXTENSIONS_DISABLED)) {
+      if (!Tables.isValidName(name)) {
+        throw new ConfigProblem(EXTENSIONS_DISABLED, "'" + name + "' is not an extension name (lower-case letters, digits"
+            + " and '-', starting with a letter, at most 40)" + v.where(EXTENSIONS_DISABLED));
+      }
+      disabled.add(name);
+    }
+    return new NodeConfig.Extensions(dir, disabled);
+  }
+
   private static Path localPath(String raw, Path baseDir, String where) throws ConfigProblem {
     if (raw.isBlank()) {
       throw new ConfigProblem(PATHS_LOCAL, "is empty; set the directory for this node's local data" + where);

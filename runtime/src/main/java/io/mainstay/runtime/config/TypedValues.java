@@ -32,6 +32,10 @@ final class TypedValues {
     return read(key, "a string", settings::getString);
   }
 
+  java.util.List<String> strings(String key) throws ConfigProblem {
+    return read(key, "a list of strings", settings::getStringList);
+  }
+
   /** A number is milliseconds. */
   Duration duration(String key) throws ConfigProblem {
     return read(key, "milliseconds (e.g. 10000) or a duration (e.g. \"10s\")", settings::getDuration);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.coordination.NodeRecord;
 import io.mainstay.actors.executor.ExecutorRegistry;
+import io.mainstay.actors.extension.ServiceBoard;
 import io.mainstay.actors.node.ClusterView;
 import io.mainstay.actors.node.NodeRole;
 import io.mainstay.actors.node.NodeStatus;
@@ -39,7 +40,8 @@ final class StatusRoutes extends AllDirectives {
       List<Node> standbys,
       List<Node> coordinators,
       List<ExecutorRegistry.ExecutorInfo> executors,
-      @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<String> executorsError) {}
+      @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<String> executorsError,
+      List<ServiceBoard.ExtensionState> extensions) {}
 
   record Main(String node, String url, String address, long epoch, Instant since) {
     static Main of(MainRecord record) {
@@ -97,7 +99,8 @@ final class StatusRoutes extends AllDirectives {
             nodes(status, n -> n.hasRole(NodeRecord.MAIN_ELIGIBLE) && !mainNode.equals(Optional.of(n.node()))),
             nodes(status, n -> n.hasRole(NodeRecord.COORDINATOR) && !n.hasRole(NodeRecord.MAIN_ELIGIBLE)),
             view.executors().map(ExecutorRegistry.ExecutorList::executors).orElse(List.of()),
-            view.executorsError());
+            view.executorsError(),
+            view.extensions());
     return JsonResponses.json(StatusCodes.OK, body);
   }
 

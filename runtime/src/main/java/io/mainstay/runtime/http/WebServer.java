@@ -1,5 +1,7 @@
 package io.mainstay.runtime.http;
 
+import io.mainstay.extension.Extension;
+import java.util.List;
 import io.mainstay.actors.node.RequestGateway;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -36,16 +38,19 @@ public final class WebServer extends AllDirectives {
   private final StatusRoutes status;
   private final CatalogRoutes catalog;
   private final ProbeRoutes probe;
+  private final ExtensionRoutesMount extensions;
 
-  private WebServer(ActorRef<RequestGateway.Request> gateway, ActorSystem<?> system, Settings settings) {
+  private WebServer(ActorRef<RequestGateway.Request> gateway, ActorSystem<?> system, Settings settings, List<Extension> extensions) {
     this.status = new StatusRoutes(gateway, system.scheduler(), settings.statusTimeout());
     this.catalog = new CatalogRoutes(gateway, system, settings.requestTimeout());
     this.probe = new ProbeRoutes(gateway, system.scheduler(), settings);
+    this.extensions = new ExtensionRoutesMount(gateway, system, settings.statusTimeout(), extensions);
   }
 
+  /** @param extensions whose routes are served under {@code /api/v1/ext/<name>/} */
   public static CompletionStage<ServerBinding> bind(
-      ActorSystem<?> system, ActorRef<RequestGateway.Request> gateway, int port, Settings settings) {
-    return Http.get(system).newServerAt("0.0.0.0", port).bind(new WebServer(gateway, system, settings).routes());
+      ActorSystem<?> system, ActorRef<RequestGateway.Request> gateway, int port, Settings settings, List<Extension> extensions) {
+    return Http.get(system).newServerAt("0.0.0.0", port).bind(new WebServer(gateway, system, settings, extensions).routes());
   }
 
   Route routes() {
@@ -55,6 +60,7 @@ public final class WebServer extends AllDirectives {
             path("cluster", () -> only(get(status::cluster))),
             path("probe", () -> only(post(probe::probe))),
             path("epochs", () -> only(get(catalog::epochs))),
+            extensions.routes(),
             pathPrefix("catalog", () -> concat(
                 pathEndOrSingleSlash(() -> only(get(catalog::list))),
                 path(PathMatchers.segment(), name -> only(catalog.entry(name)))))))),

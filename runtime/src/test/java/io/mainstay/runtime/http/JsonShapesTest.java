@@ -6,6 +6,8 @@ import io.mainstay.actors.catalog.CatalogReply;
 import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.coordination.NodeRecord;
 import io.mainstay.actors.executor.ExecutorRegistry;
+import io.mainstay.actors.extension.ServiceBoard;
+import io.mainstay.actors.supervision.ServiceSupervisor;
 import io.mainstay.actors.fragment.ProbeReply;
 import io.mainstay.actors.fragment.ProbeResult;
 import io.mainstay.actors.node.ClusterView;
@@ -59,10 +61,12 @@ class JsonShapesTest {
                 new ExecutorRegistry.ExecutorInfo(
                     "exec-1", "pekko://mainstay@10.0.0.4:45678", 8, 4, ExecutorRegistry.ExecutorState.REGISTERED, T1)));
     NodeStatus status = new NodeStatus("coord-2", NodeRole.STANDBY, 4, Optional.of(MAIN), NODES);
-    assertBody(200, "{\"node\":\"coord-2\",\"role\":\"standby\",\"main\":{\"node\":\"coord-1\",\"url\":\"http://10.0.0.1:9047\",\"address\":\"pekko://mainstay@10.0.0.1:45678\",\"epoch\":4,\"since\":\"2026-01-02T03:04:05.678Z\"},\"standbys\":[{\"node\":\"coord-2\",\"url\":\"http://10.0.0.2:9047\",\"address\":\"pekko://mainstay@10.0.0.2:45678\"}],\"coordinators\":[{\"node\":\"coord-3\",\"url\":\"http://10.0.0.3:9047\",\"address\":\"pekko://mainstay@10.0.0.3:45678\"}],\"executors\":[{\"node\":\"exec-1\",\"address\":\"pekko://mainstay@10.0.0.4:45678\",\"slots\":8,\"epoch\":4,\"state\":\"registered\",\"lastHeartbeat\":\"2026-01-02T03:04:06Z\"}]}", StatusRoutes.clusterResponse(new ClusterView(status, Optional.of(executors), Optional.empty())));
-    assertBody(200, "{\"node\":\"coord-2\",\"role\":\"standby\",\"main\":null,\"standbys\":[],\"coordinators\":[],\"executors\":[],\"executorsError\":\"no main is published\"}", StatusRoutes.clusterResponse(
+    assertBody(200, "{\"node\":\"coord-2\",\"role\":\"standby\",\"main\":{\"node\":\"coord-1\",\"url\":\"http://10.0.0.1:9047\",\"address\":\"pekko://mainstay@10.0.0.1:45678\",\"epoch\":4,\"since\":\"2026-01-02T03:04:05.678Z\"},\"standbys\":[{\"node\":\"coord-2\",\"url\":\"http://10.0.0.2:9047\",\"address\":\"pekko://mainstay@10.0.0.2:45678\"}],\"coordinators\":[{\"node\":\"coord-3\",\"url\":\"http://10.0.0.3:9047\",\"address\":\"pekko://mainstay@10.0.0.3:45678\"}],\"executors\":[{\"node\":\"exec-1\",\"address\":\"pekko://mainstay@10.0.0.4:45678\",\"slots\":8,\"epoch\":4,\"state\":\"registered\",\"lastHeartbeat\":\"2026-01-02T03:04:06Z\"}],\"extensions\":[]}", StatusRoutes.clusterResponse(new ClusterView(status, Optional.of(executors), Optional.empty(), List.of())));
+    assertBody(200, "{\"node\":\"coord-2\",\"role\":\"standby\",\"main\":null,\"standbys\":[],\"coordinators\":[],\"executors\":[],\"executorsError\":\"no main is published\",\"extensions\":[{\"name\":\"checksum\",\"version\":\"1.0\",\"services\":[{\"kind\":\"main\",\"state\":\"RESTARTING\",\"restarts\":2,\"lastFailure\":\"java.lang.IllegalStateException: x\"}]}]}", StatusRoutes.clusterResponse(
         new ClusterView(new NodeStatus("coord-2", NodeRole.STANDBY, 0, Optional.empty(), List.of()), Optional.empty(),
-            Optional.of("no main is published"))));
+            Optional.of("no main is published"),
+            List.of(new ServiceBoard.ExtensionState("checksum", "1.0", List.of(new ServiceBoard.ServiceState(
+                "main", ServiceSupervisor.State.RESTARTING, 2, Optional.of("java.lang.IllegalStateException: x"))))))));
   }
 
   @Test

@@ -1,0 +1,84 @@
+package io.mainstay.actors.extension;
+
+import io.mainstay.actors.catalog.CatalogService;
+import io.mainstay.actors.executor.ExecutorRegistry;
+import io.mainstay.actors.supervision.ServiceSupervisor;
+import io.mainstay.extension.Extension;
+import io.mainstay.extension.MainService;
+import io.mainstay.extension.MainState;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+
+/**
+ * The extensions' main services of one term, each under its {@link ServiceSupervisor}, children of the
+ * main coordinator: started once the store is open and the epoch taken, told when the main is fenced and
+ * when it resumes, stopped before the store closes.
+ */
+public final class MainServices {
+
+  private record Running(MainService<Object> service, ActorRef<Object> supervisor) {}
+
+  private final AtomicBoolean fenced = new AtomicBoolean();
+  private final Map<String, Running> running = new LinkedHashMap<>();
+  private final ActorContext<?> context;
+
+  @SuppressWarnings("unchecked")
+  public MainServices(
+      ActorContext<?> context,
+      String node,
+      long epoch,
+      Extensions extensions,
+      ServiceBoard board,
+      ActorRef<CatalogService.Command> catalog,
+      ActorRef<ExecutorRegistry.Command> registry,
+      Duration timeout) {
+    this.context = context;
+    for (Extension extension : extensions.list()) {
+      extension.mainService().ifPresent(declared -> {
+        MainService<Object> service = (MainService<Object>) declared;
+        String name = Extensions.serviceName(extension, "main");
+        ActorRef<Object> supervisor =
+            context.spawn(
+                ServiceSupervisor.create(
+                    "node " + node + " epoch " + epoch,
+                    name,
+                    self -> service.create(
+                        new MainServiceContext<>(node, epoch, extension, self, fenced, catalog, registry, context.getSystem(), timeout)),
+                    extensions.supervision(),
+                    board.reporter(extension, "main")),
+                name);
+        running.put(extension.name(), new Running(service, supervisor));
+      });
+    }
+  }
+
+  /** The service's address (its supervisor, which forwards), if the extension has a main service. */
+  public Optional<ActorRef<Object>> service(String extension) {
+    return Optional.ofNullable(running.get(extension)).map(Running::supervisor);
+  }
+
+  public void fence(String reason) {
+    fenced.set(true);
+    tell(new MainState.Fenced(reason));
+  }
+
+  public void resume() {
+    fenced.set(false);
+    tell(new MainState.Resumed());
+  }
+
+  /** Before the store closes: a service must not outlive the term whose store it writes. */
+  public void stopAll() {
+    running.values().forEach(r -> context.stop(r.supervisor()));
+    running.clear();
+  }
+
+  private void tell(MainState state) {
+    running.values().forEach(r -> r.service().onMainState(state).ifPresent(r.supervisor()::tell));
+  }
+}

@@ -1,0 +1,174 @@
+package io.mainstay.runtime.extension;
+
+import io.mainstay.extension.Extension;
+import io.mainstay.store.Tables;
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the node's extensions with {@link ServiceLoader}: on the class path, and in the jars of the
+ * distribution's {@code lib/ext/} and of {@code extensions.dir}, through one class loader over those jars.
+ * Anything wrong (a provider that cannot be loaded or built, a bad name, two extensions of one name, a
+ * missing {@code extensions.dir}) is an {@link ExtensionProblem} of one line naming the extension and
+ * its jar: the node must not start with half of what the operator asked for.
+ */
+public final class ExtensionLoader {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ExtensionLoader.class);
+  private static final String SERVICE_FILE = "META-INF/services/" + Extension.class.getName();
+
+  /** A loaded extension and where its class came from (a jar, or a class-path directory). */
+  public record LoadedExtension(Extension extension, String source) {}
+
+  /** One line: the node exits 2 with it. */
+  public static final class ExtensionProblem extends Exception {
+    public ExtensionProblem(String message) {
+      super(message);
+    }
+  }
+
+  private ExtensionLoader() {}
+
+  /**
+   * @param libExt the distribution's {@code lib/ext/}: read when it exists
+   * @param operatorDir {@code extensions.dir}: must exist when given
+   */
+  public static List<LoadedExtension> load(ClassLoader parent, Optional<Path> libExt, Optional<Path> operatorDir, Set<String> disabled)
+      throws ExtensionProblem {
+    List<Path> jars = new ArrayList<>();
+    if (libExt.isPresent() && Files.isDirectory(libExt.get())) {
+      jars.addAll(jarsIn(libExt.get(), "lib/ext"));
+    }
+    if (operatorDir.isPresent()) {
+      Path dir = operatorDir.get();
+      if (!Files.isDirectory(dir) || !Files.isReadable(dir)) {
+        throw new ExtensionProblem("extensions.dir " + dir + " is not a readable directory");
+      }
+      jars.addAll(jarsIn(dir, "extensions.dir"));
+    }
+    ClassLoader loader = jars.isEmpty() ? parent : new URLClassLoader(urls(jars), parent);
+    Map<String, LoadedExtension> found = new LinkedHashMap<>();
+    for (ServiceLoader.Provider<Extension> provider : providers(loader, jars)) {
+      String source = source(provider.type());
+      Extension extension;
+      try {
+        extension = provider.get();
+      } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+        throw new ExtensionProblem("extension " + provider.type().getName() + " in " + source + " cannot be created: " + cause(e));
+      }
+      String name = extension.name();
+      if (!Tables.isValidName(name)) {
+        throw new ExtensionProblem("extension " + provider.type().getName() + " in " + source + " has the name '" + name
+            + "': use lower-case letters, digits and '-', starting with a letter, at most 40");
+      }
+      LoadedExtension twin = found.get(name);
+      if (twin != null) {
+        throw new ExtensionProblem("two extensions are named " + name + ": " + twin.extension().getClass().getName() + " in "
+            + twin.source() + " and " + provider.type().getName() + " in " + source);
+      }
+      found.put(name, new LoadedExtension(extension, source));
+    }
+    Set<String> unknown = new TreeSet<>(disabled);
+    List<LoadedExtension> started = new ArrayList<>();
+    for (LoadedExtension loaded : found.values()) {
+      String name = loaded.extension().name();
+      unknown.remove(name);
+      if (disabled.contains(name)) {
+        LOG.info("extension {} ({}) disabled by extensions.disabled", name, loaded.source());
+      } else {
+        LOG.info("extension {} version {} loaded from {}", name, loaded.extension().version(), loaded.source());
+        started.add(loaded);
+      }
+    }
+    unknown.forEach(name -> LOG.warn("extensions.disabled names {}, but no such extension was found", name));
+    return List.copyOf(started);
+  }
+
+  /** Each provider's class loaded one at a time, so a broken one is named with its jar. */
+  private static List<ServiceLoader.Provider<Extension>> providers(ClassLoader loader, List<Path> jars) throws ExtensionProblem {
+    try {
+      return ServiceLoader.load(Extension.class, loader).stream().toList();
+    } catch (ServiceConfigurationError e) {
+      throw new ExtensionProblem(cause(e) + declaredIn(jars, e));
+    }
+  }
+
+  /** The jars whose service file names the class the error is about. */
+  private static String declaredIn(List<Path> jars, ServiceConfigurationError e) {
+    List<String> naming = new ArrayList<>();
+    for (Path jar : jars) {
+      try (JarFile file = new JarFile(jar.toFile())) {
+        var entry = file.getJarEntry(SERVICE_FILE);
+        if (entry == null) {
+          continue;
+        }
+        String services = new String(file.getInputStream(entry).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (services.lines().map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#"))
+            .anyMatch(className -> String.valueOf(e.getMessage()).contains(className))) {
+          naming.add(jar.toString());
+        }
+      } catch (IOException ignored) {
+        // an unreadable jar already failed as the loader's error
+      }
+    }
+    return naming.isEmpty() ? "" : " (declared in " + String.join(", ", naming) + ")";
+  }
+
+  private static List<Path> jarsIn(Path dir, String what) throws ExtensionProblem {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(file -> file.getFileName().toString().endsWith(".jar")).sorted().toList();
+    } catch (IOException e) {
+      throw new ExtensionProblem("cannot list " + what + " " + dir + ": " + e);
+    }
+  }
+
+  private static URL[] urls(List<Path> jars) throws ExtensionProblem {
+    URL[] urls = new URL[jars.size()];
+    for (int i = 0; i < urls.length; i++) {
+      try {
+        urls[i] = jars.get(i).toUri().toURL();
+      } catch (MalformedURLException e) {
+        throw new ExtensionProblem("not a usable jar path: " + jars.get(i));
+      }
+    }
+    return urls;
+  }
+
+  private static String source(Class<?> type) {
+    CodeSource code = type.getProtectionDomain().getCodeSource();
+    if (code == null || code.getLocation() == null) {
+      return "the class path";
+    }
+    try {
+      return Path.of(code.getLocation().toURI()).toString();
+    } catch (Exception e) {
+      return code.getLocation().toString();
+    }
+  }
+
+  private static String cause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == e ? e.getMessage() : e.getMessage() + ": " + root;
+  }
+}

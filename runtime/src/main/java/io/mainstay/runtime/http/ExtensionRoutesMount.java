@@ -1,0 +1,119 @@
+package io.mainstay.runtime.http;
+
+import io.mainstay.actors.extension.ServiceLocation;
+import io.mainstay.actors.node.RequestGateway;
+import io.mainstay.extension.Extension;
+import io.mainstay.extension.NotMainException;
+import io.mainstay.extension.RouteContext;
+import io.mainstay.extension.StoreUnavailableException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every extension's routes under {@code /api/v1/ext/<name>/}, each behind an exception handler that
+ * answers in the built-in API's JSON: 503 with the main's URL where the main is needed and this node is
+ * not it, 503 when the store refuses, 400 for an argument the extension rejects, 500 for anything else.
+ */
+final class ExtensionRoutesMount extends AllDirectives {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ExtensionRoutesMount.class);
+
+  private final ActorRef<RequestGateway.Request> gateway;
+  private final ActorSystem<?> system;
+  private final Duration locateTimeout;
+  private final List<Extension> extensions;
+
+  ExtensionRoutesMount(ActorRef<RequestGateway.Request> gateway, ActorSystem<?> system, Duration locateTimeout, List<Extension> extensions) {
+    this.gateway = gateway;
+    this.system = system;
+    this.locateTimeout = locateTimeout;
+    this.extensions = List.copyOf(extensions);
+  }
+
+  /** The {@code ext/...} routes, relative to {@code /api/v1/}. */
+  Route routes() {
+    Route[] mounted =
+        extensions.stream()
+            .filter(extension -> extension.routes().isPresent())
+            .map(extension -> pathPrefix(extension.name(), () -> guarded(extension, extension.routes().get().create(new Context(extension.name())))))
+            .toArray(Route[]::new);
+    Route none = complete(JsonResponses.error(StatusCodes.NOT_FOUND, "no such extension route"));
+    return pathPrefix("ext", () -> mounted.length == 0 ? none : concat(concat(mounted[0], java.util.Arrays.copyOfRange(mounted, 1, mounted.length)), none));
+  }
+
+  private Route guarded(Extension extension, Route route) {
+    ExceptionHandler handler = ExceptionHandler.newBuilder()
+        .match(Throwable.class, thrown -> complete(answer(extension, unwrap(thrown))))
+        .build();
+    return handleExceptions(handler, () -> route);
+  }
+
+  private static HttpResponse answer(Extension extension, Throwable cause) {
+    if (cause instanceof NotMainException notMain) {
+      return JsonResponses.notMain(notMain.getMessage(), notMain.mainUrl());
+    }
+    if (cause instanceof StoreUnavailableException) {
+      return JsonResponses.error(StatusCodes.SERVICE_UNAVAILABLE, cause.getMessage());
+    }
+    if (cause instanceof IllegalArgumentException) {
+      return JsonResponses.error(StatusCodes.BAD_REQUEST, cause.getMessage());
+    }
+    LOG.warn("extension {}: a route failed: {}", extension.name(), cause.toString(), cause);
+    return JsonResponses.error(StatusCodes.INTERNAL_SERVER_ERROR, "extension " + extension.name() + " failed: " + cause);
+  }
+
+  private static Throwable unwrap(Throwable thrown) {
+    Throwable cause = thrown;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  private final class Context implements RouteContext {
+    private final String extension;
+
+    Context(String extension) {
+      this.extension = extension;
+    }
+
+    @Override
+    public <T, R> CompletionStage<R> askMain(Function<ActorRef<R>, T> message, Duration timeout) {
+      return AskPattern.<RequestGateway.Request, ServiceLocation>ask(
+              gateway, replyTo -> new RequestGateway.LocateMainService(extension, replyTo), locateTimeout, system.scheduler())
+          .thenCompose(location -> {
+            if (location.service().isEmpty()) {
+              return CompletableFuture.failedFuture(new NotMainException(location.reason(), location.mainUrl()));
+            }
+            ActorRef<T> service = location.service().get().narrow();
+            return AskPattern.ask(service, message::apply, timeout, system.scheduler());
+          });
+    }
+
+    @Override
+    public HttpResponse json(StatusCode status, Object body) {
+      return JsonResponses.json(status, body);
+    }
+
+    @Override
+    public HttpResponse error(StatusCode status, String message) {
+      return JsonResponses.error(status, message);
+    }
+  }
+}
