@@ -19,6 +19,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import io.mainstay.actors.extension.Extensions;
+import org.apache.pekko.actor.BootstrapSetup;
+import org.apache.pekko.actor.setup.ActorSystemSetup;
 import io.mainstay.actors.supervision.ServiceSupervisor;
 import io.mainstay.extension.Extension;
 import io.mainstay.runtime.extension.ExtensionLoader;
@@ -49,11 +51,14 @@ public final class MainstayNode {
 
   private final NodeConfig config;
   private final List<Extension> extensions;
+  /** Sees the extensions' jars: Pekko loads their message classes through it. */
+  private final ClassLoader classLoader;
   private final ProcessExit lifecycle = new ProcessExit();
 
-  private MainstayNode(NodeConfig config, List<Extension> extensions) {
+  private MainstayNode(NodeConfig config, List<Extension> extensions, ClassLoader classLoader) {
     this.config = config;
     this.extensions = List.copyOf(extensions);
+    this.classLoader = classLoader;
   }
 
   public static void main(String[] args) {
@@ -78,7 +83,7 @@ public final class MainstayNode {
       return;
     }
     loaded.warnings().forEach(warning -> log.warn("configuration: {}", warning));
-    List<ExtensionLoader.LoadedExtension> extensions;
+    ExtensionLoader.Found extensions;
     try {
       extensions = ExtensionLoader.load(
           MainstayNode.class.getClassLoader(), libExt(), loaded.config().extensions().dir(), loaded.config().extensions().disabled());
@@ -89,7 +94,11 @@ public final class MainstayNode {
       ProcessExit.exitNow(NodeLifecycle.EXIT_BAD_CONFIGURATION);
       return;
     }
-    new MainstayNode(loaded.config(), extensions.stream().map(ExtensionLoader.LoadedExtension::extension).toList()).start();
+    new MainstayNode(
+            loaded.config(),
+            extensions.extensions().stream().map(ExtensionLoader.LoadedExtension::extension).toList(),
+            extensions.classLoader())
+        .start();
   }
 
   /** The distribution's {@code lib/ext/}: beside the node's own jar (in a build tree, runtime/target/dist/lib/ext). */
@@ -120,7 +129,10 @@ public final class MainstayNode {
         EmbeddedZooKeeper.start(
             config.localPath().resolve("zk"), config.embeddedZooKeeperPort(), config.zkSessionTimeout());
       }
-      ActorSystem<NodeSupervisor.Command> system = ActorSystem.create(guardian(), "mainstay", pekkoConfig());
+      ActorSystem<NodeSupervisor.Command> system = ActorSystem.create(
+              guardian(),
+              "mainstay",
+              ActorSystemSetup.create(BootstrapSetup.create().withClassloader(classLoader).withConfig(pekkoConfig())));
       if (config.coordinator()) {
         WebServer.bind(system, system.narrow(), config.webPort(), WebServer.Settings.defaults(), extensions)
             .toCompletableFuture()

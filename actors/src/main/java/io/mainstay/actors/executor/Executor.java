@@ -286,7 +286,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     Object payload;
     try {
       payload = ExtensionCommands.unwrap(getContext().getSystem(), command);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Pekko's Try rethrows its serializer's checked exceptions
       getContext().getLog().warn(
           "node {} epoch {}: dropping a command of extension {} that cannot be read: {}",
           node, highestEpoch, command.extension(), e.toString());

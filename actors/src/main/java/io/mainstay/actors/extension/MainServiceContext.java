@@ -1,6 +1,7 @@
 package io.mainstay.actors.extension;
 
 import io.mainstay.actors.catalog.CatalogService;
+import io.mainstay.actors.executor.Executor;
 import io.mainstay.actors.executor.ExecutorRegistry;
 import io.mainstay.extension.ExecutorSlots;
 import io.mainstay.extension.Extension;
@@ -93,7 +94,14 @@ final class MainServiceContext<T> implements MainContext<T> {
           node, epoch, extension.name(), executorNode);
       return;
     }
-    registry.tell(new ExecutorRegistry.Deliver(
-        executorNode, ExtensionCommands.wrap(system, epoch, node, extension.name(), command)));
+    Executor.ExtensionCommand stamped;
+    try {
+      stamped = ExtensionCommands.wrap(system, epoch, node, extension.name(), command);
+    } catch (Exception e) { // Pekko's Try rethrows its serializer's checked exceptions
+      LOG.warn("node {} epoch {}: a command of extension {} cannot be serialized, not sent: {}",
+          node, epoch, extension.name(), e.toString());
+      return;
+    }
+    registry.tell(new ExecutorRegistry.Deliver(executorNode, stamped));
   }
 }

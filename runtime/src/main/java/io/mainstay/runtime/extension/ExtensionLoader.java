@@ -38,6 +38,12 @@ public final class ExtensionLoader {
   /** A loaded extension and where its class came from (a jar, or a class-path directory). */
   public record LoadedExtension(Extension extension, String source) {}
 
+  /**
+   * What was found, and the class loader that sees the extensions' jars: the actor system must use it, or
+   * Pekko cannot deserialize the extensions' messages.
+   */
+  public record Found(List<LoadedExtension> extensions, ClassLoader classLoader) {}
+
   /** One line: the node exits 2 with it. */
   public static final class ExtensionProblem extends Exception {
     public ExtensionProblem(String message) {
@@ -51,7 +57,7 @@ public final class ExtensionLoader {
    * @param libExt the distribution's {@code lib/ext/}: read when it exists
    * @param operatorDir {@code extensions.dir}: must exist when given
    */
-  public static List<LoadedExtension> load(ClassLoader parent, Optional<Path> libExt, Optional<Path> operatorDir, Set<String> disabled)
+  public static Found load(ClassLoader parent, Optional<Path> libExt, Optional<Path> operatorDir, Set<String> disabled)
       throws ExtensionProblem {
     List<Path> jars = new ArrayList<>();
     if (libExt.isPresent() && Files.isDirectory(libExt.get())) {
@@ -99,7 +105,7 @@ public final class ExtensionLoader {
       }
     }
     unknown.forEach(name -> LOG.warn("extensions.disabled names {}, but no such extension was found", name));
-    return List.copyOf(started);
+    return new Found(List.copyOf(started), loader);
   }
 
   /** Each provider's class loaded one at a time, so a broken one is named with its jar. */
