@@ -174,7 +174,7 @@ public final class MainstayNode {
                   config.zkSessionTimeout(),
                   new PekkoClusterJoin(ctx.getSystem(), config.nodeName())::join);
           NodeSupervisor.Settings settings =
-              NodeSupervisor.Settings.defaults().withExtensions(new Extensions(extensions, ServiceSupervisor.Settings.defaults()));
+              NodeSupervisor.Settings.defaults().withExtensions(new Extensions(extensions, config.supervision()));
           return NodeSupervisor.create(identity, coordination, lifecycle, settings);
         });
   }

@@ -2,6 +2,7 @@ package io.mainstay.runtime.config;
 
 import com.typesafe.config.Config;
 import io.mainstay.actors.coordination.NodeRecord;
+import io.mainstay.actors.supervision.ServiceSupervisor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -50,6 +51,7 @@ public record NodeConfig(
     Duration zkSessionTimeout,
     String clusterId,
     Extensions extensions,
+    ServiceSupervisor.Settings supervision,
     Config pekkoOverrides) {
 
   /**
@@ -75,6 +77,7 @@ public record NodeConfig(
     Objects.requireNonNull(zkSessionTimeout, "zkSessionTimeout");
     Objects.requireNonNull(clusterId, "clusterId");
     Objects.requireNonNull(extensions, "extensions");
+    Objects.requireNonNull(supervision, "supervision");
     Objects.requireNonNull(pekkoOverrides, "pekkoOverrides");
   }
 

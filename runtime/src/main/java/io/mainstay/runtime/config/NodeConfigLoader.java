@@ -1,14 +1,12 @@
 package io.mainstay.runtime.config;
 
-import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
-import io.mainstay.store.Tables;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
+import io.mainstay.actors.supervision.ServiceSupervisor;
+import io.mainstay.store.Tables;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -17,6 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads and validates {@code mainstay.conf} (HOCON, keys after Dremio's {@code dremio.conf}) over the
@@ -50,6 +51,10 @@ public final class NodeConfigLoader {
   public static final String CLUSTER_ID = "cluster.id";
   public static final String EXTENSIONS_DIR = "extensions.dir";
   public static final String EXTENSIONS_DISABLED = "extensions.disabled";
+  public static final String SUPERVISION_MIN_BACKOFF = "services.supervision.min-backoff";
+  public static final String SUPERVISION_MAX_BACKOFF = "services.supervision.max-backoff";
+  public static final String SUPERVISION_MAX_RESTARTS = "services.supervision.max-restarts";
+  public static final String SUPERVISION_RESTART_WINDOW = "services.supervision.restart-window";
   public static final String NODE_NAME = "node.name";
   public static final String NODE_HOST = "node.host";
   /** The key a {@link ConfigProblem} names when no role is enabled. */
@@ -195,10 +200,11 @@ public final class NodeConfigLoader {
 
     Path localPath = localPath(v.string(PATHS_LOCAL), baseDir, v.where(PATHS_LOCAL));
     NodeConfig.Extensions extensions = extensions(v, baseDir);
+    ServiceSupervisor.Settings supervision = supervision(v);
     // Passed to Pekko untouched, still rooted at "pekko".
     Config pekko = file.hasPath(KnownKeys.PEKKO) ? file.withOnlyPath(KnownKeys.PEKKO) : ConfigFactory.empty();
     return new NodeConfig(nodeName, nodeHost, localPath, coordinator, main, embedded, zkPort, executor,
-        (int) slots, webPort, fabricPort, zookeeper, sessionTimeout, clusterId, extensions, pekko);
+        (int) slots, webPort, fabricPort, zookeeper, sessionTimeout, clusterId, extensions, supervision, pekko);
   }
 
   private static void checkRoles(TypedValues v, boolean coordinator, boolean main, boolean embedded,
@@ -247,7 +253,6 @@ public final class NodeConfigLoader {
     }
   }
 
-  /** Absolute and normalized; whether it can be created and written is {@link LocalPath}'s start-up check. */
   /** Existence of the directory is the start-up's to check: parsing touches no file. */
   private static NodeConfig.Extensions extensions(TypedValues v, Path baseDir) throws ConfigProblem {
     String raw = v.string(EXTENSIONS_DIR).strip();
@@ -268,6 +273,31 @@ public final class NodeConfigLoader {
       disabled.add(name);
     }
     return new NodeConfig.Extensions(dir, disabled);
+  }
+
+  /** Every service's restart policy; a budget of 0 restarts means a service that throws stays failed. */
+  private static ServiceSupervisor.Settings supervision(TypedValues v) throws ConfigProblem {
+    Duration minBackoff = positive(v, SUPERVISION_MIN_BACKOFF);
+    Duration maxBackoff = positive(v, SUPERVISION_MAX_BACKOFF);
+    if (maxBackoff.compareTo(minBackoff) < 0) {
+      throw new ConfigProblem(SUPERVISION_MAX_BACKOFF, maxBackoff.toMillis() + " ms is below " + SUPERVISION_MIN_BACKOFF
+          + " (" + minBackoff.toMillis() + " ms)" + v.where(SUPERVISION_MAX_BACKOFF));
+    }
+    long maxRestarts = v.whole(SUPERVISION_MAX_RESTARTS);
+    if (maxRestarts < 0 || maxRestarts > 1_000) {
+      throw new ConfigProblem(SUPERVISION_MAX_RESTARTS, maxRestarts + " is out of range; use 0..1000"
+          + v.where(SUPERVISION_MAX_RESTARTS));
+    }
+    Duration window = positive(v, SUPERVISION_RESTART_WINDOW);
+    return new ServiceSupervisor.Settings(minBackoff, maxBackoff, (int) maxRestarts, window);
+  }
+
+  private static Duration positive(TypedValues v, String key) throws ConfigProblem {
+    Duration duration = v.duration(key);
+    if (duration.isNegative() || duration.isZero()) {
+      throw new ConfigProblem(key, "must be a positive duration" + v.where(key));
+    }
+    return duration;
   }
 
   private static Path localPath(String raw, Path baseDir, String where) throws ConfigProblem {

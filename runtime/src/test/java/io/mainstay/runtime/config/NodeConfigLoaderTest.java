@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.mainstay.actors.supervision.ServiceSupervisor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,6 +72,7 @@ class NodeConfigLoaderTest {
     assertEquals(List.of("coordinator", "master", "executor"), List.copyOf(c.roles()));
     assertTrue(c.pekkoOverrides().isEmpty());
     assertContains(c.summary(), "coordinator+master+executor");
+    assertEquals(ServiceSupervisor.Settings.defaults(), c.supervision());
   }
 
   @Test
@@ -654,6 +656,29 @@ class NodeConfigLoaderTest {
   }
 
   // --- shipped configuration files -------------------------------------------------------------------------
+
+  @Test
+  void supervisionTakesDurationsAndABudget() throws Exception {
+    NodeConfig c = parse("services.supervision { min-backoff: 50ms, max-backoff: \"2s\", max-restarts: 0,"
+        + " restart-window: 30000 }").config();
+    assertEquals(new ServiceSupervisor.Settings(Duration.ofMillis(50), Duration.ofSeconds(2), 0, Duration.ofSeconds(30)),
+        c.supervision());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "services.supervision.min-backoff: 0      | services.supervision.min-backoff    | must be a positive duration",
+      "services.supervision.restart-window: -1s | services.supervision.restart-window | must be a positive duration",
+      "services.supervision.max-backoff: 100ms  | services.supervision.max-backoff    | is below services.supervision.min-backoff",
+      "services.supervision.max-restarts: -1    | services.supervision.max-restarts   | out of range; use 0..1000",
+      "services.supervision.max-restarts: 2.5   | services.supervision.max-restarts   | a whole number",
+      "services.supervision.min-backoff: soon   | services.supervision.min-backoff    | or a duration",
+  })
+  void badSupervisionNamesTheKey(String hocon, String key, String expected) {
+    ConfigProblem p = problem(hocon);
+    assertEquals(key, p.key());
+    assertContains(p.getMessage(), expected);
+  }
 
   @Test
   void shippedConfigurationsParseWithoutWarnings() throws Exception {
