@@ -7,7 +7,6 @@ import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.extension.ExtensionCommands;
 import io.mainstay.actors.extension.Extensions;
 import io.mainstay.actors.extension.ServiceBoard;
-import io.mainstay.actors.supervision.ServiceSupervisor;
 import io.mainstay.extension.ExecutorContext;
 import io.mainstay.extension.Extension;
 import io.mainstay.actors.fragment.FragmentOutcome;
@@ -147,13 +146,8 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     };
     for (Extension extension : extensions.list()) {
       extension.executorService().ifPresent(service -> {
-        String name = Extensions.serviceName(extension, "executor");
         ActorRef<Object> supervisor =
-            context.spawn(
-                ServiceSupervisor.create(
-                    "node " + node, name, self -> service.create(serviceContext), extensions.supervision(),
-                    board.reporter(extension, "executor")),
-                name);
+            extensions.spawn(context, "node " + node, extension, "executor", self -> service.create(serviceContext), board);
         services.put(extension.name(), new ExtensionService(supervisor, service.commandType()));
       });
     }

@@ -2,7 +2,6 @@ package io.mainstay.actors.extension;
 
 import io.mainstay.actors.catalog.CatalogService;
 import io.mainstay.actors.executor.ExecutorRegistry;
-import io.mainstay.actors.supervision.ServiceSupervisor;
 import io.mainstay.extension.Extension;
 import io.mainstay.extension.MainService;
 import io.mainstay.extension.MainState;
@@ -41,17 +40,15 @@ public final class MainServices {
     for (Extension extension : extensions.list()) {
       extension.mainService().ifPresent(declared -> {
         MainService<Object> service = (MainService<Object>) declared;
-        String name = Extensions.serviceName(extension, "main");
         ActorRef<Object> supervisor =
-            context.spawn(
-                ServiceSupervisor.create(
-                    "node " + node + " epoch " + epoch,
-                    name,
-                    self -> service.create(
-                        new MainServiceContext<>(node, epoch, extension, self, fenced, catalog, registry, context.getSystem(), timeout)),
-                    extensions.supervision(),
-                    board.reporter(extension, "main")),
-                name);
+            extensions.spawn(
+                context,
+                "node " + node + " epoch " + epoch,
+                extension,
+                "main",
+                self -> service.create(
+                    new MainServiceContext<>(node, epoch, extension, self, fenced, catalog, registry, context.getSystem(), timeout)),
+                board);
         running.put(extension.name(), new Running(service, supervisor));
       });
     }

@@ -5,7 +5,6 @@ import io.mainstay.actors.Failures;
 import io.mainstay.actors.ClassWarmUp;
 import io.mainstay.actors.extension.Extensions;
 import io.mainstay.actors.extension.ServiceBoard;
-import io.mainstay.actors.supervision.ServiceSupervisor;
 import io.mainstay.extension.CoordinatorContext;
 import io.mainstay.extension.Extension;
 import io.mainstay.actors.SerializationWarmUp;
@@ -194,12 +193,8 @@ public final class NodeSupervisor {
     CoordinatorContext serviceContext = identity::name;
     for (Extension extension : settings.extensions().list()) {
       extension.coordinatorService().ifPresent(service -> {
-        String name = Extensions.serviceName(extension, "coordinator");
-        context.spawn(
-            ServiceSupervisor.create(
-                "node " + identity.name(), name, self -> service.create(serviceContext),
-                settings.extensions().supervision(), board.reporter(extension, "coordinator")),
-            name);
+        settings.extensions().spawn(
+            context, "node " + identity.name(), extension, "coordinator", self -> service.create(serviceContext), board);
       });
     }
   }

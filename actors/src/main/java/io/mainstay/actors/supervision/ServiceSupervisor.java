@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.ChildFailed;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -129,7 +130,8 @@ public final class ServiceSupervisor {
   @SuppressWarnings("unchecked")
   private Behavior<Object> start() {
     // a failure of the child's own setup is a failure like any other: it arrives as ChildFailed
-    child = context.spawn((Behavior<Object>) factory.apply(context.getSelf()), service + "-" + (restarts + 1));
+    child = context.spawn(
+        (Behavior<Object>) factory.apply(context.getSelf()), service + "-" + (restarts + 1), DispatcherSelector.sameAsParent());
     context.watch(child);
     publish(State.RUNNING);
     return stash.unstashAll(running());
