@@ -2,6 +2,7 @@ package io.mainstay.actors.extension;
 
 import io.mainstay.actors.catalog.CatalogService;
 import io.mainstay.actors.executor.ExecutorRegistry;
+import io.mainstay.actors.supervision.ServiceSupervisor;
 import io.mainstay.extension.Extension;
 import io.mainstay.extension.MainService;
 import io.mainstay.extension.MainState;
@@ -25,6 +26,7 @@ public final class MainServices {
   private final AtomicBoolean fenced = new AtomicBoolean();
   private final Map<String, Running> running = new LinkedHashMap<>();
   private final ActorContext<?> context;
+  private final ServiceBoard board;
 
   @SuppressWarnings("unchecked")
   public MainServices(
@@ -37,6 +39,7 @@ public final class MainServices {
       ActorRef<ExecutorRegistry.Command> registry,
       Duration timeout) {
     this.context = context;
+    this.board = board;
     for (Extension extension : extensions.list()) {
       extension.mainService().ifPresent(declared -> {
         MainService<Object> service = (MainService<Object>) declared;
@@ -54,9 +57,20 @@ public final class MainServices {
     }
   }
 
-  /** The service's address (its supervisor, which forwards), if the extension has a main service. */
-  public Optional<ActorRef<Object>> service(String extension) {
-    return Optional.ofNullable(running.get(extension)).map(Running::supervisor);
+  /**
+   * Where {@code extension}'s main service is asked: its supervisor, which forwards, unless the extension
+   * has none or the service spent its restart budget (asking it would only time out).
+   */
+  public ServiceLocation locate(String extension) {
+    Running service = running.get(extension);
+    if (service == null) {
+      return ServiceLocation.unavailable("extension " + extension + " has no main service on this node", Optional.empty());
+    }
+    return board.state(extension, "main")
+        .filter(state -> state.state() == ServiceSupervisor.State.FAILED)
+        .map(state -> ServiceLocation.unavailable("extension " + extension + "'s main service has failed and stays stopped"
+            + state.lastFailure().map(cause -> " (last failure: " + cause + ")").orElse(""), Optional.empty()))
+        .orElseGet(() -> ServiceLocation.at(service.supervisor()));
   }
 
   public void fence(String reason) {

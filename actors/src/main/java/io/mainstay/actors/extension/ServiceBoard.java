@@ -5,7 +5,9 @@ import io.mainstay.extension.Extension;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The health of every extension service on this node, as its supervisors last reported it: what {@code
@@ -14,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ServiceBoard {
 
   /** One service of one extension; {@code kind} is main, coordinator or executor. */
-  public record ServiceState(String kind, ServiceSupervisor.State state, int restarts, java.util.Optional<String> lastFailure) {}
+  public record ServiceState(String kind, ServiceSupervisor.State state, int restarts, Optional<String> lastFailure) {}
 
   public record ExtensionState(String name, String version, List<ServiceState> services) {}
 
@@ -26,9 +28,14 @@ public final class ServiceBoard {
   }
 
   /** The listener a supervisor of {@code extension}'s {@code kind} service reports to. */
-  public java.util.function.Consumer<ServiceSupervisor.Health> reporter(Extension extension, String kind) {
+  public Consumer<ServiceSupervisor.Health> reporter(Extension extension, String kind) {
     return health -> states.computeIfAbsent(extension.name(), name -> new ConcurrentHashMap<>())
         .put(kind, new ServiceState(kind, health.state(), health.restarts(), health.lastFailure()));
+  }
+
+  /** What {@code extension}'s {@code kind} service last reported, if it has run here. */
+  public Optional<ServiceState> state(String extension, String kind) {
+    return Optional.ofNullable(states.getOrDefault(extension, Map.of()).get(kind));
   }
 
   /** Every extension of the node, with the services that have run here (none yet: an empty list). */

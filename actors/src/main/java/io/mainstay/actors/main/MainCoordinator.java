@@ -159,11 +159,7 @@ public final class MainCoordinator {
   }
 
   private Behavior<Command> onLocateService(LocateService locate) {
-    locate.replyTo().tell(
-        services.service(locate.extension())
-            .map(ServiceLocation::at)
-            .orElseGet(() -> ServiceLocation.unavailable(
-                "extension " + locate.extension() + " has no main service on this node", Optional.empty())));
+    locate.replyTo().tell(services.locate(locate.extension()));
     return Behaviors.same();
   }
 

@@ -100,6 +100,7 @@ public final class LocalCluster {
     private List<String> zooKeeperJvmOptions = Jvm.QUICK_START;
     private NodeHttp.Timeouts httpTimeouts = NodeHttp.Timeouts.SHORT;
     private UnaryOperator<MainstayNodeBuilder> executorConf = UnaryOperator.identity();
+    private UnaryOperator<MainstayNodeBuilder> nodeConf = UnaryOperator.identity();
     private String nodeClasspath;
     private boolean detached;
     private Integer zooKeeperPort;
@@ -171,6 +172,12 @@ public final class LocalCluster {
       return this;
     }
 
+    /** More configuration for every node, coordinators and executors, applied before {@link #executorConf}. */
+    public Builder nodeConf(UnaryOperator<MainstayNodeBuilder> more) {
+      this.nodeConf = more;
+      return this;
+    }
+
     /** The standalone ZooKeeper's client port (e.g. a well-known one for a command); a free port by default. */
     public Builder zooKeeperPort(int port) {
       this.zooKeeperPort = port;
@@ -205,7 +212,7 @@ public final class LocalCluster {
       if (nodeClasspath != null) {
         node.classpath(nodeClasspath);
       }
-      return nodeJvmOptions == null ? node : node.jvmOptions(nodeJvmOptions);
+      return nodeConf.apply(nodeJvmOptions == null ? node : node.jvmOptions(nodeJvmOptions));
     }
 
     /** Starts ZooKeeper and writes every node's configuration; no node runs yet. */
