@@ -12,15 +12,10 @@ import io.mainstay.testkit.cluster.LocalCluster;
 import io.mainstay.testkit.node.HttpResult;
 import io.mainstay.testkit.node.MainstayNodeBuilder;
 import io.mainstay.testkit.node.MainstayNodeProcess;
+import io.mainstay.testkit.node.ServiceJar;
 import io.mainstay.testkit.process.ManagedProcesses;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -137,15 +132,9 @@ class ExtensionSupervisionIT {
     return node.extraConf("extensions.dir = \"" + extDir + "\"");
   }
 
-  /** A jar in its own directory holding only a service file that names {@code classNames}. */
-  private Path serviceJar(String name, String... classNames) throws IOException {
-    Path jar = Files.createDirectories(dir.resolve("ext-" + name)).resolve(name);
-    try (OutputStream out = Files.newOutputStream(jar); JarOutputStream jarOut = new JarOutputStream(out)) {
-      jarOut.putNextEntry(new JarEntry("META-INF/services/io.mainstay.extension.Extension"));
-      jarOut.write((String.join("\n", classNames) + "\n").getBytes(StandardCharsets.UTF_8));
-      jarOut.closeEntry();
-    }
-    return jar;
+  /** A jar in its own directory naming {@code classNames}. */
+  private Path serviceJar(String name, String... classNames) {
+    return ServiceJar.write(dir.resolve("ext-" + name).resolve(name), List.of(classNames));
   }
 
   private static JsonNode hello(MainstayNodeProcess node) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
@@ -18,7 +19,9 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,9 +73,10 @@ public final class ExtensionLoader {
       }
       jars.addAll(jarsIn(dir, "extensions.dir"));
     }
+    Map<String, List<Path>> declared = declarations(jars);
     ClassLoader loader = jars.isEmpty() ? parent : new URLClassLoader(urls(jars), parent);
     Map<String, LoadedExtension> found = new LinkedHashMap<>();
-    for (ServiceLoader.Provider<Extension> provider : providers(loader, jars)) {
+    for (ServiceLoader.Provider<Extension> provider : providers(loader, declared)) {
       String source = source(provider.type());
       Extension extension;
       try {
@@ -109,33 +113,50 @@ public final class ExtensionLoader {
   }
 
   /** Each provider's class loaded one at a time, so a broken one is named with its jar. */
-  private static List<ServiceLoader.Provider<Extension>> providers(ClassLoader loader, List<Path> jars) throws ExtensionProblem {
+  private static List<ServiceLoader.Provider<Extension>> providers(ClassLoader loader, Map<String, List<Path>> declared)
+      throws ExtensionProblem {
     try {
       return ServiceLoader.load(Extension.class, loader).stream().toList();
     } catch (ServiceConfigurationError e) {
-      throw new ExtensionProblem(cause(e) + declaredIn(jars, e));
+      List<String> naming = declared.entrySet().stream()
+          .filter(entry -> String.valueOf(e.getMessage()).contains(entry.getKey()))
+          .flatMap(entry -> entry.getValue().stream())
+          .map(Path::toString)
+          .distinct()
+          .toList();
+      throw new ExtensionProblem(cause(e) + (naming.isEmpty() ? "" : " (declared in " + String.join(", ", naming) + ")"));
     }
   }
 
-  /** The jars whose service file names the class the error is about. */
-  private static String declaredIn(List<Path> jars, ServiceConfigurationError e) {
-    List<String> naming = new ArrayList<>();
+  /**
+   * Each provider class the jars' service files name, with the jars that name it. One class in two jars
+   * (a copy in lib/ext and another in extensions.dir) is refused: one loader over both would silently run
+   * whichever comes first.
+   */
+  private static Map<String, List<Path>> declarations(List<Path> jars) throws ExtensionProblem {
+    Map<String, List<Path>> declared = new LinkedHashMap<>();
     for (Path jar : jars) {
       try (JarFile file = new JarFile(jar.toFile())) {
-        var entry = file.getJarEntry(SERVICE_FILE);
+        JarEntry entry = file.getJarEntry(SERVICE_FILE);
         if (entry == null) {
           continue;
         }
-        String services = new String(file.getInputStream(entry).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        if (services.lines().map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#"))
-            .anyMatch(className -> String.valueOf(e.getMessage()).contains(className))) {
-          naming.add(jar.toString());
-        }
-      } catch (IOException ignored) {
-        // an unreadable jar already failed as the loader's error
+        String services = new String(file.getInputStream(entry).readAllBytes(), StandardCharsets.UTF_8);
+        services.lines()
+            .map(line -> line.replaceFirst("#.*", "").strip())
+            .filter(line -> !line.isEmpty())
+            .forEach(className -> declared.computeIfAbsent(className, name -> new ArrayList<>()).add(jar));
+      } catch (IOException e) {
+        throw new ExtensionProblem("cannot read the extension jar " + jar + ": " + e.getMessage());
       }
     }
-    return naming.isEmpty() ? "" : " (declared in " + String.join(", ", naming) + ")";
+    for (Map.Entry<String, List<Path>> entry : declared.entrySet()) {
+      if (entry.getValue().size() > 1) {
+        throw new ExtensionProblem("extension " + entry.getKey() + " is declared in more than one jar: "
+            + entry.getValue().stream().map(Path::toString).collect(Collectors.joining(", ")) + "; keep one of them");
+      }
+    }
+    return declared;
   }
 
   private static List<Path> jarsIn(Path dir, String what) throws ExtensionProblem {
