@@ -2,8 +2,9 @@ package io.mainstay.actors;
 
 import io.mainstay.actors.executor.Executor;
 import io.mainstay.actors.executor.ExecutorRegistry;
-import io.mainstay.actors.fragment.FragmentOutcome;
-import io.mainstay.actors.fragment.ProbeResult;
+import io.mainstay.actors.probe.ProbeFragment;
+import io.mainstay.actors.probe.ProbeOutcome;
+import io.mainstay.actors.probe.ProbeResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -43,13 +44,14 @@ public final class SerializationWarmUp {
     return List.of(
         new Executor.ReRegister(0, node, ref.unsafeUpcast()),
         new Executor.Registered(0, node),
-        new Executor.RunFragment(node, 0, 0, ref.unsafeUpcast()),
+        new Executor.ExtensionCommand(0, node, node, new byte[] {1}, 0, node),
+        new ProbeFragment.Measure(node, 0, 0, ref.unsafeUpcast()),
         new ExecutorRegistry.Register(node, node, 1, ref.unsafeUpcast()),
         new ExecutorRegistry.Heartbeat(node, 0, ref.unsafeUpcast()),
         new ExecutorRegistry.ListExecutors(ref.unsafeUpcast()),
         new ExecutorRegistry.ExecutorList(
             0, List.of(new ExecutorRegistry.ExecutorInfo(node, node, 1, 0, ExecutorRegistry.ExecutorState.REGISTERED, Instant.EPOCH))),
-        new FragmentOutcome.Succeeded(node, node, 0, probe),
-        new FragmentOutcome.Failed(node, node, 0, "warm-up"));
+        new ProbeOutcome.Succeeded(node, node, 0, probe),
+        new ProbeOutcome.Failed(node, node, 0, "warm-up"));
   }
 }

@@ -21,4 +21,12 @@ public interface MainService<T> {
   default Optional<T> onMainState(MainState state) {
     return Optional.empty();
   }
+
+  /**
+   * The message that tells the service an executor joined or left this main's registry; empty: the service
+   * is not told (it can still ask {@link MainContext#executors()}).
+   */
+  default Optional<T> onExecutorChange(ExecutorChange change) {
+    return Optional.empty();
+  }
 }

@@ -4,12 +4,16 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.mainstay.actors.ActorPaths;
 import io.mainstay.actors.executor.Executor;
-import io.mainstay.actors.fragment.FragmentOutcome;
+import io.mainstay.actors.extension.ExtensionCommands;
+import io.mainstay.actors.probe.ProbeExtension;
+import io.mainstay.actors.probe.ProbeFragment;
+import io.mainstay.actors.probe.ProbeOutcome;
 import io.mainstay.testkit.Await;
 import io.mainstay.testkit.Loopback;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -20,9 +24,9 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * Plays a main of any epoch toward a live executor: an actor system in the test JVM that sends
- * {@link Executor.RunFragment} over Artery to {@code <executor address>/user/executor} and waits for the
- * {@link FragmentOutcome}. It uses plain remoting, not cluster membership: a tell and its reply need no
+ * Plays a main of any epoch toward a live executor: an actor system in the test JVM that sends the probe
+ * extension's fragment, in the runtime's epoch-stamped {@link Executor.ExtensionCommand}, over Artery to
+ * {@code <executor address>/user/executor} and waits for the {@link ProbeOutcome}. It uses plain remoting, not cluster membership: a tell and its reply need no
  * membership, and a member that left the test JVM would linger as unreachable and hold up the cluster
  * the test goes on using. Messages travel as Jackson CBOR with the bindings of the actors module's
  * reference.conf, Java serialization off, exactly as between nodes.
@@ -51,18 +55,23 @@ public final class FragmentSender implements AutoCloseable {
 
   /**
    * Sends fragment {@code fragmentId} stamped with {@code epoch} to the executor at {@code executorAddress}
-   * (its Pekko address, as {@code /api/v1/cluster} lists it) and returns its outcome.
+   * (its Pekko address, as {@code /api/v1/cluster} lists it) and returns its outcome, or empty when none
+   * came within {@code timeout} (the executor refused it).
    */
-  public FragmentOutcome run(String executorAddress, String fragmentId, long epoch, Duration timeout) {
+  public Optional<ProbeOutcome> run(String executorAddress, String fragmentId, long epoch, Duration timeout) {
     ActorRef<Executor.Command> executor =
         ActorRefResolver.get(system).resolveActorRef(ActorPaths.executor(executorAddress));
     try {
-      return AskPattern.<Executor.Command, FragmentOutcome>ask(
-              executor, replyTo -> new Executor.RunFragment(fragmentId, epoch, 0, replyTo), timeout, system.scheduler())
+      return Optional.of(AskPattern.<Executor.Command, ProbeOutcome>ask(
+              executor,
+              replyTo -> ExtensionCommands.wrap(
+                  system, epoch, "fragment-sender", ProbeExtension.NAME, new ProbeFragment.Measure(fragmentId, epoch, 0, replyTo)),
+              timeout,
+              system.scheduler())
           .toCompletableFuture()
-          .get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+          .get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS));
     } catch (ExecutionException | TimeoutException e) {
-      throw new AssertionError("no outcome of fragment " + fragmentId + " from " + executorAddress, e);
+      return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted while waiting for fragment " + fragmentId, e);

@@ -2,27 +2,21 @@ package io.mainstay.actors.executor;
 
 import io.mainstay.actors.ActorPaths;
 import io.mainstay.actors.CborSerializable;
-import io.mainstay.actors.Failures;
 import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.extension.ExtensionCommands;
 import io.mainstay.actors.extension.Extensions;
 import io.mainstay.actors.extension.ServiceBoard;
 import io.mainstay.extension.ExecutorContext;
 import io.mainstay.extension.Extension;
-import io.mainstay.actors.fragment.FragmentOutcome;
-import io.mainstay.actors.fragment.Probe;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -48,10 +42,6 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
   /** The main's acknowledgement of a registration, with its epoch. */
   public record Registered(long epoch, String mainNode) implements Command, CborSerializable {}
 
-  /** A probe fragment from the main of {@code epoch}, kept running {@code holdMillis} before it answers. */
-  public record RunFragment(String fragmentId, long epoch, long holdMillis, ActorRef<FragmentOutcome> replyTo)
-      implements Command, CborSerializable {}
-
   /**
    * An extension's command from the main of {@code epoch}, for that extension's executor service: its
    * payload is the command in Pekko's serialization ({@link io.mainstay.actors.extension.ExtensionCommands}).
@@ -69,8 +59,6 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
 
   private record HeartbeatTick() implements Command {}
 
-  private record FragmentDone(FragmentOutcome outcome, ActorRef<FragmentOutcome> replyTo) implements Command {}
-
   /** Timings: heartbeats must come well within the main's heartbeat timeout. */
   public record Settings(Duration registerRetry, Duration heartbeatInterval) {
     public static Settings defaults() {
@@ -81,10 +69,8 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
   private final String node;
   private final String address;
   private final int slots;
-  private final Path localPath;
   private final Settings settings;
   private final TimerScheduler<Command> timers;
-  private final java.util.concurrent.Executor blocking;
 
   private long highestEpoch;
   private long registeredEpoch;
@@ -123,10 +109,8 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     this.node = node;
     this.address = address;
     this.slots = slots;
-    this.localPath = localPath;
     this.settings = settings;
     this.timers = timers;
-    this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     timers.startTimerWithFixedDelay(new HeartbeatTick(), settings.heartbeatInterval());
     ExecutorContext serviceContext = new ExecutorContext() {
       @Override
@@ -161,8 +145,6 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
         .onMessage(Registered.class, this::onRegistered)
         .onMessage(RegisterTick.class, tick -> sendRegistration())
         .onMessage(HeartbeatTick.class, this::onHeartbeatTick)
-        .onMessage(RunFragment.class, this::onRunFragment)
-        .onMessage(FragmentDone.class, this::onFragmentDone)
         .onMessage(ExtensionCommand.class, this::onExtensionCommand)
         .onMessage(GetState.class, this::onGetState)
         .build();
@@ -239,28 +221,6 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     return this;
   }
 
-  private Behavior<Command> onRunFragment(RunFragment run) {
-    if (run.epoch() < highestEpoch) {
-      getContext().getLog().warn(
-          "node {} epoch {}: refusing fragment {} from a main at older epoch {}",
-          node, highestEpoch, run.fragmentId(), run.epoch());
-      run.replyTo().tell(
-          new FragmentOutcome.Failed(
-              run.fragmentId(), node, run.epoch(), "refused: epoch " + run.epoch() + " is older than " + highestEpoch));
-      return this;
-    }
-    highestEpoch = run.epoch();
-    getContext().pipeToSelf(
-        CompletableFuture.supplyAsync(() -> probe(run), blocking),
-        (outcome, failure) ->
-            new FragmentDone(
-                failure == null
-                    ? outcome
-                    : new FragmentOutcome.Failed(run.fragmentId(), node, run.epoch(), Failures.unwrap(failure).toString()),
-                run.replyTo()));
-    return this;
-  }
-
   /** The fence the extension cannot forget: a command of a main older than the newest seen never arrives. */
   private Behavior<Command> onExtensionCommand(ExtensionCommand command) {
     if (command.epoch() < highestEpoch) {
@@ -293,21 +253,6 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
       return this;
     }
     service.supervisor().tell(payload);
-    return this;
-  }
-
-  private FragmentOutcome probe(RunFragment run) {
-    try {
-      Thread.sleep(run.holdMillis());
-      return new FragmentOutcome.Succeeded(run.fragmentId(), node, run.epoch(), Probe.run(localPath));
-    } catch (java.io.IOException | InterruptedException e) {
-      throw new CompletionException(e);
-    }
-  }
-
-  /** A fragment finishes even if its main died meanwhile; the new main simply drops its old-epoch result. */
-  private Behavior<Command> onFragmentDone(FragmentDone done) {
-    done.replyTo().tell(done.outcome());
     return this;
   }
 

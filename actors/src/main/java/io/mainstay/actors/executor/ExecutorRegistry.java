@@ -4,13 +4,12 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import io.mainstay.actors.ActorPaths;
 import io.mainstay.actors.CborSerializable;
 import io.mainstay.actors.coordination.NodeRecord;
-import io.mainstay.actors.fragment.ProbeRequest;
-import io.mainstay.actors.fragment.ProbeRound;
+import io.mainstay.extension.ExecutorChange;
+import io.mainstay.extension.ExecutorSlots;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,7 +27,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 /**
  * The main's registry of executors. On start it asks every executor it knows of to register, so no
  * executor waits on its own ZooKeeper watch; it drops executors whose heartbeats stop or whose ZooKeeper
- * record vanished, and tells any probe still waiting on them.
+ * record vanished, and tells {@code changes} of every executor that joins or leaves it.
  */
 public final class ExecutorRegistry extends AbstractBehavior<ExecutorRegistry.Command> {
 
@@ -66,14 +65,10 @@ public final class ExecutorRegistry extends AbstractBehavior<ExecutorRegistry.Co
   /** The live nodes from ZooKeeper: executors among them are asked to register, others dropped. */
   public record LiveNodes(List<NodeRecord> nodes) implements Command {}
 
-  public record RunProbe(ProbeRequest request) implements Command {}
-
   /** An extension's command for one executor; dropped (and logged) unless it is registered with this main. */
   public record Deliver(String executorNode, Executor.ExtensionCommand command) implements Command {}
 
   private record CheckHeartbeats() implements Command {}
-
-  private record RoundEnded(ActorRef<ProbeRound.Command> round) implements Command {}
 
   public record Settings(Duration heartbeatTimeout) {
     public static Settings defaults() {
@@ -87,14 +82,16 @@ public final class ExecutorRegistry extends AbstractBehavior<ExecutorRegistry.Co
   private final long epoch;
   private final Settings settings;
   private final Map<String, Entry> executors = new HashMap<>();
-  private final Set<ActorRef<ProbeRound.Command>> rounds = new HashSet<>();
+  private final ActorRef<ExecutorChange> changes;
   private Set<String> asked = Set.of();
 
-  public static Behavior<Command> create(String mainNode, long epoch, List<NodeRecord> liveNodes, Settings settings) {
+  /** @param changes told of every executor that joins or leaves this registry */
+  public static Behavior<Command> create(
+      String mainNode, long epoch, List<NodeRecord> liveNodes, Settings settings, ActorRef<ExecutorChange> changes) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
-                timers -> new ExecutorRegistry(ctx, timers, mainNode, epoch, liveNodes, settings)));
+                timers -> new ExecutorRegistry(ctx, timers, mainNode, epoch, liveNodes, settings, changes)));
   }
 
   private ExecutorRegistry(
@@ -103,12 +100,14 @@ public final class ExecutorRegistry extends AbstractBehavior<ExecutorRegistry.Co
       String mainNode,
       long epoch,
       List<NodeRecord> liveNodes,
-      Settings settings) {
+      Settings settings,
+      ActorRef<ExecutorChange> changes) {
     super(context);
     context.setLoggerName(ExecutorRegistry.class);
     this.mainNode = mainNode;
     this.epoch = epoch;
     this.settings = settings;
+    this.changes = changes;
     timers.startTimerWithFixedDelay(new CheckHeartbeats(), settings.heartbeatTimeout().dividedBy(4));
     askToRegister(liveNodes);
   }
@@ -120,13 +119,8 @@ public final class ExecutorRegistry extends AbstractBehavior<ExecutorRegistry.Co
         .onMessage(Heartbeat.class, this::onHeartbeat)
         .onMessage(ListExecutors.class, this::onList)
         .onMessage(LiveNodes.class, this::onLiveNodes)
-        .onMessage(RunProbe.class, this::onRunProbe)
         .onMessage(Deliver.class, this::onDeliver)
         .onMessage(CheckHeartbeats.class, this::onCheckHeartbeats)
-        .onMessage(RoundEnded.class, ended -> {
-          rounds.remove(ended.round());
-          return this;
-        })
         .build();
   }
 
@@ -138,6 +132,7 @@ public final class ExecutorRegistry extends AbstractBehavior<ExecutorRegistry.Co
       getContext().getLog().info(
           "node {} epoch {}: executor {} registered ({} slots, {})",
           mainNode, epoch, register.node(), register.slots(), register.address());
+      changes.tell(new ExecutorChange.Joined(new ExecutorSlots(register.node(), register.slots())));
     }
     register.executor().tell(new Executor.Registered(epoch, mainNode));
     return this;
@@ -202,7 +197,7 @@ public final class ExecutorRegistry extends AbstractBehavior<ExecutorRegistry.Co
   private void drop(String node, String why) {
     executors.remove(node);
     getContext().getLog().info("node {} epoch {}: executor {} dropped: {}", mainNode, epoch, node, why);
-    rounds.forEach(round -> round.tell(new ProbeRound.ExecutorLost(node, "executor dropped: " + why)));
+    changes.tell(new ExecutorChange.Lost(node, why));
   }
 
   private Behavior<Command> onDeliver(Deliver deliver) {
@@ -214,15 +209,6 @@ public final class ExecutorRegistry extends AbstractBehavior<ExecutorRegistry.Co
     } else {
       entry.ref().tell(deliver.command());
     }
-    return this;
-  }
-
-  private Behavior<Command> onRunProbe(RunProbe run) {
-    Map<String, ActorRef<Executor.Command>> targets = new HashMap<>();
-    executors.forEach((node, entry) -> targets.put(node, entry.ref()));
-    ActorRef<ProbeRound.Command> round = getContext().spawnAnonymous(ProbeRound.create(epoch, targets, run.request()));
-    rounds.add(round);
-    getContext().watchWith(round, new RoundEnded(round));
     return this;
   }
 }

@@ -3,6 +3,7 @@ package io.mainstay.actors.extension;
 import io.mainstay.actors.catalog.CatalogService;
 import io.mainstay.actors.executor.ExecutorRegistry;
 import io.mainstay.actors.supervision.ServiceSupervisor;
+import io.mainstay.extension.ExecutorChange;
 import io.mainstay.extension.Extension;
 import io.mainstay.extension.MainService;
 import io.mainstay.extension.MainState;
@@ -81,6 +82,10 @@ public final class MainServices {
   public void resume() {
     fenced.set(false);
     tell(new MainState.Resumed());
+  }
+
+  public void executorChanged(ExecutorChange change) {
+    running.values().forEach(r -> r.service().onExecutorChange(change).ifPresent(r.supervisor()::tell));
   }
 
   /** Before the store closes: a service must not outlive the term whose store it writes. */

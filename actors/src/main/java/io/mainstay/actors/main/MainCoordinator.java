@@ -11,8 +11,7 @@ import io.mainstay.actors.extension.Extensions;
 import io.mainstay.actors.extension.MainServices;
 import io.mainstay.actors.extension.ServiceBoard;
 import io.mainstay.actors.extension.ServiceLocation;
-import io.mainstay.actors.fragment.ProbeReply;
-import io.mainstay.actors.fragment.ProbeRequest;
+import io.mainstay.extension.ExecutorChange;
 import io.mainstay.store.MetadataStore;
 import java.time.Duration;
 import java.util.List;
@@ -48,8 +47,6 @@ public final class MainCoordinator {
   /** The live nodes as ZooKeeper sees them. */
   public record LiveNodes(List<NodeRecord> nodes) implements Command {}
 
-  public record Probe(ProbeRequest request) implements Command {}
-
   /** Where the main service of {@code extension} runs: here while serving. */
   public record LocateService(String extension, ActorRef<ServiceLocation> replyTo) implements Command {}
 
@@ -70,6 +67,9 @@ public final class MainCoordinator {
   private record CatalogEnded() implements Command {}
 
   private record ServiceEnded(String name) implements Command {}
+
+  /** From the registry: the main services hear of it. */
+  private record ExecutorChanged(ExecutorChange change) implements Command {}
 
   /** The main's timings; the backoff is that of every soft-state service restarted on failure. */
   public record Settings(
@@ -141,7 +141,9 @@ public final class MainCoordinator {
     context.watchWith(catalog, new CatalogEnded());
     this.registry =
         context.spawn(
-            Behaviors.supervise(ExecutorRegistry.create(node, epoch, liveNodes, settings.registry())).onFailure(settings.restart()),
+            Behaviors.supervise(ExecutorRegistry.create(
+                    node, epoch, liveNodes, settings.registry(), context.messageAdapter(ExecutorChange.class, ExecutorChanged::new)))
+                .onFailure(settings.restart()),
             ActorPaths.REGISTRY);
     context.watchWith(registry, new ServiceEnded("executor registry"));
     // a store write of a service waits for the batch's commit and confirmation
@@ -152,7 +154,6 @@ public final class MainCoordinator {
   private Behavior<Command> serving() {
     return whileMain(Behaviors.receive(Command.class))
         .onMessage(Serve.class, serve -> tell(catalog, serve.command()))
-        .onMessage(Probe.class, probe -> tell(registry, new ExecutorRegistry.RunProbe(probe.request())))
         .onMessage(Resume.class, resume -> Behaviors.same())
         .onMessage(LocateService.class, this::onLocateService)
         .build();
@@ -172,6 +173,10 @@ public final class MainCoordinator {
   private BehaviorBuilder<Command> whileMain(BehaviorBuilder<Command> receive) {
     return receive
         .onMessage(LiveNodes.class, this::onLiveNodes)
+        .onMessage(ExecutorChanged.class, changed -> {
+          services.executorChanged(changed.change());
+          return Behaviors.same();
+        })
         .onMessage(Fence.class, this::onFence)
         .onMessage(Stop.class, this::onStop)
         .onMessage(CatalogEnded.class, ended -> ended("catalog"))
@@ -190,8 +195,7 @@ public final class MainCoordinator {
   private static BehaviorBuilder<Command> refusing(String reason) {
     return Behaviors.receive(Command.class)
         .onMessage(LocateService.class, locate -> tell(locate.replyTo(), ServiceLocation.unavailable(reason, Optional.empty())))
-        .onMessage(Serve.class, serve -> tell(serve.command().replyTo(), new CatalogReply.Unavailable(reason, Optional.empty())))
-        .onMessage(Probe.class, probe -> tell(probe.request().replyTo(), new ProbeReply.Unavailable(reason, Optional.empty())));
+        .onMessage(Serve.class, serve -> tell(serve.command().replyTo(), new CatalogReply.Unavailable(reason, Optional.empty())));
   }
 
   private Behavior<Command> onLiveNodes(LiveNodes live) {

@@ -8,8 +8,6 @@ import io.mainstay.actors.coordination.NodeRecord;
 import io.mainstay.actors.executor.ExecutorRegistry;
 import io.mainstay.actors.extension.ServiceBoard;
 import io.mainstay.actors.extension.ServiceLocation;
-import io.mainstay.actors.fragment.ProbeReply;
-import io.mainstay.actors.fragment.ProbeRequest;
 import io.mainstay.actors.main.MainCoordinator;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +21,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * Where a node's clients' requests go. It knows this node's role and where the main is: on the main it
- * hands catalog requests and probes to the {@link MainCoordinator}; anywhere else it answers {@code
+ * hands catalog requests and extensions' asks to the {@link MainCoordinator}; anywhere else it answers {@code
  * Unavailable} with the main's URL, so a client (or nginx) goes there. The cluster view it builds on any
  * node, asking the main's executor registry over the cluster.
  */
@@ -36,9 +34,6 @@ public final class RequestGateway {
 
   /** A catalog request: served when this node is the main, otherwise answered with where the main is. */
   public record ServeCatalog(CatalogCommand command) implements Request {}
-
-  /** Fans the probe fragment out to every registered executor; only the main can. */
-  public record RunProbe(ProbeRequest request) implements Request {}
 
   /** Where an extension's main service runs: on the main; anywhere else the answer names the main's URL. */
   public record LocateMainService(String extension, ActorRef<ServiceLocation> replyTo) implements Request {}
@@ -118,7 +113,6 @@ public final class RequestGateway {
   private static BehaviorBuilder<Command> toMain(ActorRef<MainCoordinator.Command> main) {
     return Behaviors.receive(Command.class)
         .onMessage(ServeCatalog.class, serve -> reply(main, new MainCoordinator.Serve(serve.command())))
-        .onMessage(RunProbe.class, probe -> reply(main, new MainCoordinator.Probe(probe.request())))
         .onMessage(
             LocateMainService.class,
             locate -> reply(main, new MainCoordinator.LocateService(locate.extension(), locate.replyTo())));
@@ -130,7 +124,6 @@ public final class RequestGateway {
     return Behaviors.receive(Command.class)
         .onMessage(
             ServeCatalog.class, serve -> reply(serve.command().replyTo(), new CatalogReply.Unavailable(reason, mainUrl)))
-        .onMessage(RunProbe.class, probe -> reply(probe.request().replyTo(), new ProbeReply.Unavailable(reason, mainUrl)))
         .onMessage(
             LocateMainService.class,
             locate -> reply(locate.replyTo(), ServiceLocation.unavailable(reason, mainUrl)));

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mainstay.actors.coordination.NodeRecord;
-import io.mainstay.actors.fragment.FragmentOutcome;
-import io.mainstay.actors.fragment.ProbeReply;
-import io.mainstay.actors.fragment.ProbeRequest;
-import io.mainstay.actors.fragment.ProbeResult;
+import io.mainstay.extension.ExecutorChange;
+import io.mainstay.extension.ExecutorSlots;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -25,12 +23,15 @@ class ExecutorRegistryTest {
   private static final long EPOCH = 7;
 
   private ActorRef<ExecutorRegistry.Command> registry;
+  private TestProbe<ExecutorChange> changes;
 
   @BeforeEach
   void spawn() {
+    changes = testKit.createTestProbe();
     registry =
         testKit.spawn(
-            ExecutorRegistry.create("coord-1", EPOCH, List.of(), new ExecutorRegistry.Settings(Duration.ofMillis(800))));
+            ExecutorRegistry.create(
+                "coord-1", EPOCH, List.of(), new ExecutorRegistry.Settings(Duration.ofMillis(800)), changes.getRef()));
   }
 
   @AfterAll
@@ -81,32 +82,15 @@ class ExecutorRegistryTest {
   }
 
   @Test
-  void probeReportsResultsFailuresAndSilenceEachOnItsOwnLine() {
-    TestProbe<Executor.Command> answering = register("exec-1");
-    TestProbe<Executor.Command> silent = register("exec-2");
-    TestProbe<ProbeReply> reply = testKit.createTestProbe();
-    registry.tell(new ExecutorRegistry.RunProbe(new ProbeRequest(Duration.ofMillis(500), Duration.ZERO, reply.getRef())));
-
-    Executor.RunFragment run = answering.expectMessageClass(Executor.RunFragment.class, WAIT);
-    silent.expectMessageClass(Executor.RunFragment.class, WAIT);
-    // a result of an older epoch is dropped, the current one counts
-    run.replyTo().tell(new FragmentOutcome.Succeeded(run.fragmentId(), "exec-1", EPOCH - 1, result()));
-    run.replyTo().tell(new FragmentOutcome.Succeeded(run.fragmentId(), "exec-1", EPOCH, result()));
-
-    ProbeReply.Report report = (ProbeReply.Report) reply.receiveMessage(WAIT);
-    assertEquals(EPOCH, report.epoch());
-    assertTrue(report.answers().get(0).result().isPresent());
-    assertEquals("no answer within the deadline", report.answers().get(1).error().orElseThrow());
-  }
-
-  @Test
-  void probeReportsAnExecutorThatLeftAsFailedBeforeTheDeadline() {
-    register("exec-1");
-    TestProbe<ProbeReply> reply = testKit.createTestProbe();
-    registry.tell(new ExecutorRegistry.RunProbe(new ProbeRequest(Duration.ofSeconds(30), Duration.ZERO, reply.getRef())));
+  void tellsWhoJoinedAndWhoLeftAndWhy() throws InterruptedException {
+    TestProbe<Executor.Command> executor = register("exec-1");
+    assertEquals(new ExecutorChange.Joined(new ExecutorSlots("exec-1", 3)), changes.receiveMessage(WAIT));
+    // registering again with the same executor is no news
+    registry.tell(new ExecutorRegistry.Register("exec-1", "pekko://mainstay@h:1", 3, executor.getRef()));
+    executor.expectMessageClass(Executor.Registered.class, WAIT);
     registry.tell(new ExecutorRegistry.LiveNodes(List.of()));
-    ProbeReply.Report report = (ProbeReply.Report) reply.receiveMessage(WAIT);
-    assertTrue(report.answers().get(0).error().orElseThrow().contains("dropped"));
+    assertEquals(new ExecutorChange.Lost("exec-1", "its ZooKeeper record vanished"), changes.receiveMessage(WAIT));
+    changes.expectNoMessage(Duration.ofMillis(200));
   }
 
   private TestProbe<Executor.Command> register(String node) {
@@ -135,9 +119,5 @@ class ExecutorRegistryTest {
 
   private static NodeRecord node(String name) {
     return new NodeRecord(name, Set.of(NodeRecord.EXECUTOR), "pekko://mainstay@h:1", null, null);
-  }
-
-  private static ProbeResult result() {
-    return new ProbeResult(1, 2, 3, "/tmp", 0.5, 2);
   }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mainstay.actors.fragment.FragmentOutcome;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -89,25 +88,6 @@ class ExecutorTest {
     executor.tell(new Executor.ReRegister(4, "coord-1", oldMain.getRef()));
     oldMain.expectNoMessage(Duration.ofMillis(500));
     assertEquals(5, state().registeredEpoch());
-  }
-
-  @Test
-  void refusesFragmentsFromAnOlderEpochAndRunsCurrentOnes() {
-    TestProbe<ExecutorRegistry.Command> registry = testKit.createTestProbe();
-    executor.tell(new Executor.ReRegister(3, "coord-2", registry.getRef()));
-    executor.tell(new Executor.Registered(3, "coord-2"));
-
-    TestProbe<FragmentOutcome> outcomes = testKit.createTestProbe();
-    executor.tell(new Executor.RunFragment("old", 2, 0, outcomes.getRef()));
-    FragmentOutcome.Failed refused = assertInstanceOf(FragmentOutcome.Failed.class, outcomes.receiveMessage(WAIT));
-    assertTrue(refused.error().contains("refused"), refused.error());
-
-    executor.tell(new Executor.RunFragment("current", 3, 0, outcomes.getRef()));
-    FragmentOutcome.Succeeded ran = assertInstanceOf(FragmentOutcome.Succeeded.class, outcomes.receiveMessage(WAIT));
-    assertEquals("current", ran.fragmentId());
-    assertEquals(3, ran.epoch());
-    assertTrue(ran.result().maxHeapBytes() > 0);
-    assertTrue(ran.result().freeDiskBytes() > 0);
   }
 
   private Executor.State state() {

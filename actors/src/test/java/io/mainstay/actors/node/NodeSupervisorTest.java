@@ -250,8 +250,8 @@ class NodeSupervisorTest {
     ActorRef<Executor.Command> executor =
         ActorRefResolver.get(testKit.system())
             .resolveActorRef(supervisor.path().toString() + "/" + ActorPaths.EXECUTOR);
-    // a fragment with nowhere to send its outcome: the executor throws when it is done
-    executor.tell(new Executor.RunFragment("f-1", 1, 0, null));
+    // a main's request without its registry: the executor throws following it
+    executor.tell(new Executor.ReRegister(1, "coord-1", null));
     assertEquals(NodeLifecycle.EXIT_FAILURE, exitCodes.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
   }
 

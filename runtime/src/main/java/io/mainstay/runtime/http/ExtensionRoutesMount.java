@@ -7,6 +7,7 @@ import io.mainstay.extension.NotMainException;
 import io.mainstay.extension.RouteContext;
 import io.mainstay.extension.StoreUnavailableException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -51,10 +52,23 @@ final class ExtensionRoutesMount extends AllDirectives {
     Route[] mounted =
         extensions.stream()
             .filter(extension -> extension.routes().isPresent())
-            .map(extension -> pathPrefix(extension.name(), () -> guarded(extension, extension.routes().get().create(new Context(extension.name())))))
+            .map(extension -> pathPrefix(extension.name(), () -> mount(extension)))
             .toArray(Route[]::new);
     Route none = complete(JsonResponses.error(StatusCodes.NOT_FOUND, "no such extension route"));
-    return pathPrefix("ext", () -> mounted.length == 0 ? none : concat(concat(mounted[0], java.util.Arrays.copyOfRange(mounted, 1, mounted.length)), none));
+    return pathPrefix("ext", () -> mounted.length == 0 ? none : concat(concat(mounted[0], Arrays.copyOfRange(mounted, 1, mounted.length)), none));
+  }
+
+  /** {@code name}'s routes alone, for a built-in extension served at a path of its own; 404 when it is disabled. */
+  Route routesOf(String name) {
+    return extensions.stream()
+        .filter(extension -> extension.name().equals(name) && extension.routes().isPresent())
+        .findFirst()
+        .map(this::mount)
+        .orElseGet(() -> complete(JsonResponses.error(StatusCodes.NOT_FOUND, "extension " + name + " is not running on this node")));
+  }
+
+  private Route mount(Extension extension) {
+    return guarded(extension, extension.routes().get().create(new Context(extension.name())));
   }
 
   private Route guarded(Extension extension, Route route) {

@@ -1,9 +1,10 @@
 package io.mainstay.runtime.http;
 
-import io.mainstay.extension.Extension;
-import java.util.List;
 import io.mainstay.actors.node.RequestGateway;
+import io.mainstay.actors.probe.ProbeExtension;
+import io.mainstay.extension.Extension;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -15,7 +16,8 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * The web port of a coordinator: status for operators and load balancers, and the catalog API. Requests
+ * The web port of a coordinator: status for operators and load balancers, the catalog API and the
+ * extensions' routes. Requests
  * go to the node's {@link RequestGateway}, which knows whether this node is the main.
  */
 public final class WebServer extends AllDirectives {
@@ -25,25 +27,20 @@ public final class WebServer extends AllDirectives {
    *
    * @param statusTimeout for {@code /ping} and {@code /api/v1/cluster}
    * @param requestTimeout for a catalog request, its body included (a write waits for fsync and ZooKeeper)
-   * @param probeDeadline a probe's deadline when the caller names none
-   * @param probeAnswerMargin how long after a probe's deadline its report may still come
    */
-  public record Settings(
-      Duration statusTimeout, Duration requestTimeout, Duration probeDeadline, Duration probeAnswerMargin) {
+  public record Settings(Duration statusTimeout, Duration requestTimeout) {
     public static Settings defaults() {
-      return new Settings(Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(5));
+      return new Settings(Duration.ofSeconds(3), Duration.ofSeconds(10));
     }
   }
 
   private final StatusRoutes status;
   private final CatalogRoutes catalog;
-  private final ProbeRoutes probe;
   private final ExtensionRoutesMount extensions;
 
   private WebServer(ActorRef<RequestGateway.Request> gateway, ActorSystem<?> system, Settings settings, List<Extension> extensions) {
     this.status = new StatusRoutes(gateway, system.scheduler(), settings.statusTimeout());
     this.catalog = new CatalogRoutes(gateway, system, settings.requestTimeout());
-    this.probe = new ProbeRoutes(gateway, system.scheduler(), settings);
     this.extensions = new ExtensionRoutesMount(gateway, system, settings.statusTimeout(), extensions);
   }
 
@@ -58,7 +55,8 @@ public final class WebServer extends AllDirectives {
         path("ping", () -> only(get(status::ping))),
         pathPrefix("api", () -> pathPrefix("v1", () -> concat(
             path("cluster", () -> only(get(status::cluster))),
-            path("probe", () -> only(post(probe::probe))),
+            // the built-in probe extension, at the path it had before it was one
+            pathPrefix(ProbeExtension.NAME, () -> only(extensions.routesOf(ProbeExtension.NAME))),
             path("epochs", () -> only(get(catalog::epochs))),
             extensions.routes(),
             pathPrefix("catalog", () -> concat(

@@ -7,12 +7,13 @@ import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.coordination.NodeRecord;
 import io.mainstay.actors.executor.ExecutorRegistry;
 import io.mainstay.actors.extension.ServiceBoard;
-import io.mainstay.actors.supervision.ServiceSupervisor;
-import io.mainstay.actors.fragment.ProbeReply;
-import io.mainstay.actors.fragment.ProbeResult;
 import io.mainstay.actors.node.ClusterView;
 import io.mainstay.actors.node.NodeRole;
 import io.mainstay.actors.node.NodeStatus;
+import io.mainstay.actors.probe.ProbeReport;
+import io.mainstay.actors.probe.ProbeResult;
+import io.mainstay.actors.probe.ProbeRoutes;
+import io.mainstay.actors.supervision.ServiceSupervisor;
 import io.mainstay.store.CatalogEntry;
 import io.mainstay.store.EpochRecord;
 import java.nio.charset.StandardCharsets;
@@ -72,11 +73,9 @@ class JsonShapesTest {
   @Test
   void probe() {
     ProbeResult result = new ProbeResult(100, 200, 300, "/data", 1.5, 2);
-    assertBody(200, "{\"epoch\":4,\"executors\":[{\"node\":\"exec-1\",\"roundTripMs\":12,\"result\":{\"freeHeapBytes\":100,\"maxHeapBytes\":200,\"freeDiskBytes\":300,\"diskPath\":\"/data\",\"loadAverage\":1.5,\"cores\":2}},{\"node\":\"exec-2\",\"roundTripMs\":5000,\"error\":\"no answer within the deadline\"}]}", ProbeRoutes.toResponse(new ProbeReply.Report(4, List.of(
-        new ProbeReply.Answer("exec-1", Optional.of(result), Optional.empty(), 12),
-        new ProbeReply.Answer("exec-2", Optional.empty(), Optional.of("no answer within the deadline"), 5000)))));
-    assertBody(503, "{\"error\":\"this node is standby, not the main\",\"main\":\"http://x:1\"}", ProbeRoutes.toResponse(new ProbeReply.Unavailable("this node is standby, not the main", Optional.of("http://x:1"))));
-    assertBody(503, "{\"error\":\"main is stopping\",\"main\":null}", ProbeRoutes.toResponse(new ProbeReply.Unavailable("main is stopping", Optional.empty())));
+    assertBody(200, "{\"epoch\":4,\"executors\":[{\"node\":\"exec-1\",\"roundTripMs\":12,\"result\":{\"freeHeapBytes\":100,\"maxHeapBytes\":200,\"freeDiskBytes\":300,\"diskPath\":\"/data\",\"loadAverage\":1.5,\"cores\":2}},{\"node\":\"exec-2\",\"roundTripMs\":5000,\"error\":\"no answer within the deadline\"}]}", JsonResponses.json(StatusCodes.OK, ProbeRoutes.Report.of(new ProbeReport(4, List.of(
+        new ProbeReport.Answer("exec-1", Optional.of(result), Optional.empty(), 12),
+        new ProbeReport.Answer("exec-2", Optional.empty(), Optional.of("no answer within the deadline"), 5000))))));
   }
 
   @Test

@@ -1,6 +1,5 @@
-package io.mainstay.actors.fragment;
+package io.mainstay.actors.probe;
 
-import io.mainstay.actors.executor.Executor;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -8,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -23,47 +23,56 @@ public final class ProbeRound extends AbstractBehavior<ProbeRound.Command> {
 
   public sealed interface Command {}
 
-  /** The registry dropped this executor: its fragment will never answer. */
+  /** The executor left the main's registry: its fragment will never answer. */
   public record ExecutorLost(String node, String why) implements Command {}
 
-  private record Outcome(FragmentOutcome outcome) implements Command {}
+  private record Outcome(ProbeOutcome outcome) implements Command {}
 
   private record Deadline() implements Command {}
 
   private final long epoch;
-  private final ActorRef<ProbeReply> replyTo;
+  private final ActorRef<ProbeReport> replyTo;
   private final Map<String, Long> sentAtNanos = new HashMap<>();
   private final Map<String, String> fragmentIds = new HashMap<>();
-  private final Map<String, ProbeReply.Answer> answers = new HashMap<>();
+  private final Map<String, ProbeReport.Answer> answers = new HashMap<>();
 
+  /**
+   * @param send hands a fragment to the executor of that name (the runtime stamps the epoch on the way)
+   */
   public static Behavior<Command> create(
-      long epoch, Map<String, ActorRef<Executor.Command>> executors, ProbeRequest request) {
+      long epoch,
+      List<String> executors,
+      BiConsumer<String, ProbeFragment.Measure> send,
+      Duration deadline,
+      Duration hold,
+      ActorRef<ProbeReport> replyTo) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers -> {
-                  timers.startSingleTimer(new Deadline(), request.deadline());
-                  return new ProbeRound(ctx, epoch, executors, request).finishIfComplete();
+                  timers.startSingleTimer(new Deadline(), deadline);
+                  return new ProbeRound(ctx, epoch, executors, send, hold, replyTo).finishIfComplete();
                 }));
   }
 
   private ProbeRound(
       ActorContext<Command> context,
       long epoch,
-      Map<String, ActorRef<Executor.Command>> executors,
-      ProbeRequest request) {
+      List<String> executors,
+      BiConsumer<String, ProbeFragment.Measure> send,
+      Duration hold,
+      ActorRef<ProbeReport> replyTo) {
     super(context);
     context.setLoggerName(ProbeRound.class);
     this.epoch = epoch;
-    this.replyTo = request.replyTo();
-    ActorRef<FragmentOutcome> outcomes = context.messageAdapter(FragmentOutcome.class, Outcome::new);
-    executors.forEach(
-        (node, executor) -> {
-          String id = "probe-" + UUID.randomUUID();
-          fragmentIds.put(node, id);
-          sentAtNanos.put(node, System.nanoTime());
-          executor.tell(new Executor.RunFragment(id, epoch, request.hold().toMillis(), outcomes));
-        });
+    this.replyTo = replyTo;
+    ActorRef<ProbeOutcome> outcomes = context.messageAdapter(ProbeOutcome.class, Outcome::new);
+    for (String node : executors) {
+      String id = "probe-" + UUID.randomUUID();
+      fragmentIds.put(node, id);
+      sentAtNanos.put(node, System.nanoTime());
+      send.accept(node, new ProbeFragment.Measure(id, epoch, hold.toMillis(), outcomes));
+    }
   }
 
   @Override
@@ -75,19 +84,17 @@ public final class ProbeRound extends AbstractBehavior<ProbeRound.Command> {
         .build();
   }
 
-  private Behavior<Command> onOutcome(FragmentOutcome outcome) {
+  private Behavior<Command> onOutcome(ProbeOutcome outcome) {
     if (outcome.epoch() != epoch || !outcome.fragmentId().equals(fragmentIds.get(outcome.node()))) {
       getContext().getLog().info(
           "epoch {}: dropping fragment result {} of epoch {} from {}", epoch, outcome.fragmentId(), outcome.epoch(), outcome.node());
       return this;
     }
-    if (outcome instanceof FragmentOutcome.Succeeded ok) {
+    if (outcome instanceof ProbeOutcome.Succeeded ok) {
       return answer(ok.node(), Optional.of(ok.result()), Optional.empty());
     }
-    if (outcome instanceof FragmentOutcome.Failed failed) {
-      return answer(failed.node(), Optional.empty(), Optional.of(failed.error()));
-    }
-    throw new IllegalArgumentException("unknown fragment outcome " + outcome);
+    ProbeOutcome.Failed failed = (ProbeOutcome.Failed) outcome;
+    return answer(failed.node(), Optional.empty(), Optional.of(failed.error()));
   }
 
   private Behavior<Command> answer(String node, Optional<ProbeResult> result, Optional<String> error) {
@@ -100,7 +107,7 @@ public final class ProbeRound extends AbstractBehavior<ProbeRound.Command> {
     Long sentAt = sentAtNanos.get(node);
     if (sentAt != null && !answers.containsKey(node)) {
       long roundTripMillis = Duration.ofNanos(System.nanoTime() - sentAt).toMillis();
-      answers.put(node, new ProbeReply.Answer(node, result, error, roundTripMillis));
+      answers.put(node, new ProbeReport.Answer(node, result, error, roundTripMillis));
     }
   }
 
@@ -113,9 +120,9 @@ public final class ProbeRound extends AbstractBehavior<ProbeRound.Command> {
     if (answers.size() < sentAtNanos.size()) {
       return this;
     }
-    List<ProbeReply.Answer> sorted =
-        answers.values().stream().sorted(Comparator.comparing(ProbeReply.Answer::node)).toList();
-    replyTo.tell(new ProbeReply.Report(epoch, sorted));
+    List<ProbeReport.Answer> sorted =
+        answers.values().stream().sorted(Comparator.comparing(ProbeReport.Answer::node)).toList();
+    replyTo.tell(new ProbeReport(epoch, sorted));
     return Behaviors.stopped();
   }
 }
