@@ -2,12 +2,15 @@ package io.mainstay.actors;
 
 import io.mainstay.actors.executor.Executor;
 import io.mainstay.actors.executor.ExecutorRegistry;
+import io.mainstay.actors.extension.ServiceBoard;
 import io.mainstay.actors.probe.ProbeFragment;
 import io.mainstay.actors.probe.ProbeOutcome;
 import io.mainstay.actors.probe.ProbeResult;
+import io.mainstay.actors.supervision.ServiceSupervisor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.serialization.Serialization;
@@ -41,16 +44,18 @@ public final class SerializationWarmUp {
   private static List<Object> samples(ActorRef<?> ref) {
     String node = "warm-up";
     ProbeResult probe = new ProbeResult(1, 1, 1, "/", 0.0, 1);
+    ServiceBoard.ExtensionState extension = new ServiceBoard.ExtensionState(node, node, List.of(
+        new ServiceBoard.ServiceState("executor", ServiceSupervisor.State.RUNNING, 0, Optional.of(node))));
     return List.of(
         new Executor.ReRegister(0, node, ref.unsafeUpcast()),
         new Executor.Registered(0, node),
         new Executor.ExtensionCommand(0, node, node, new byte[] {1}, 0, node),
         new ProbeFragment.Measure(node, 0, 0, ref.unsafeUpcast()),
         new ExecutorRegistry.Register(node, node, 1, ref.unsafeUpcast()),
-        new ExecutorRegistry.Heartbeat(node, 0, ref.unsafeUpcast()),
+        new ExecutorRegistry.Heartbeat(node, 0, ref.unsafeUpcast(), List.of(extension)),
         new ExecutorRegistry.ListExecutors(ref.unsafeUpcast()),
         new ExecutorRegistry.ExecutorList(
-            0, List.of(new ExecutorRegistry.ExecutorInfo(node, node, 1, 0, ExecutorRegistry.ExecutorState.REGISTERED, Instant.EPOCH))),
+            0, List.of(new ExecutorRegistry.ExecutorInfo(node, node, 1, 0, ExecutorRegistry.ExecutorState.REGISTERED, Instant.EPOCH, List.of(extension)))),
         new ProbeOutcome.Succeeded(node, node, 0, probe),
         new ProbeOutcome.Failed(node, node, 0, "warm-up"));
   }

@@ -77,6 +77,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
   private Optional<String> mainNode = Optional.empty();
   private Optional<ActorRef<ExecutorRegistry.Command>> registry = Optional.empty();
   private final Map<String, ExtensionService> services = new HashMap<>();
+  private final ServiceBoard board;
 
   /** An extension's executor service: its supervisor, and the command type the runtime checks. */
   private record ExtensionService(ActorRef<Object> supervisor, Class<?> commandType) {}
@@ -111,6 +112,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
     this.slots = slots;
     this.settings = settings;
     this.timers = timers;
+    this.board = board;
     timers.startTimerWithFixedDelay(new HeartbeatTick(), settings.heartbeatInterval());
     ExecutorContext serviceContext = new ExecutorContext() {
       @Override
@@ -216,7 +218,7 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
 
   private Behavior<Command> onHeartbeatTick(HeartbeatTick tick) {
     if (registeredEpoch > 0 && registeredEpoch == highestEpoch) {
-      registry.ifPresent(ref -> ref.tell(new ExecutorRegistry.Heartbeat(node, registeredEpoch, getContext().getSelf())));
+      registry.ifPresent(ref -> ref.tell(new ExecutorRegistry.Heartbeat(node, registeredEpoch, getContext().getSelf(), board.snapshot())));
     }
     return this;
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import io.mainstay.actors.ActorPaths;
 import io.mainstay.actors.CborSerializable;
 import io.mainstay.actors.coordination.NodeRecord;
+import io.mainstay.actors.extension.ServiceBoard;
 import io.mainstay.extension.ExecutorChange;
 import io.mainstay.extension.ExecutorSlots;
 import java.time.Duration;
@@ -36,16 +37,27 @@ public final class ExecutorRegistry extends AbstractBehavior<ExecutorRegistry.Co
   public record Register(String node, String address, int slots, ActorRef<Executor.Command> executor)
       implements Command, CborSerializable {}
 
-  public record Heartbeat(String node, long epoch, ActorRef<Executor.Command> executor)
+  /** Every heartbeat carries the health of the executor's extension services, for {@code /api/v1/cluster}. */
+  public record Heartbeat(
+      String node, long epoch, ActorRef<Executor.Command> executor, List<ServiceBoard.ExtensionState> extensions)
       implements Command, CborSerializable {}
 
   public record ListExecutors(ActorRef<ExecutorList> replyTo) implements Command, CborSerializable {}
 
   public record ExecutorList(long epoch, List<ExecutorInfo> executors) implements CborSerializable {}
 
-  /** One executor as the main sees it; {@code epoch} is the epoch it registered with. */
+  /**
+   * One executor as the main sees it; {@code epoch} is the epoch it registered with, {@code extensions} its
+   * extension services as its last heartbeat reported them (none before the first).
+   */
   public record ExecutorInfo(
-      String node, String address, int slots, long epoch, ExecutorState state, Instant lastHeartbeat)
+      String node,
+      String address,
+      int slots,
+      long epoch,
+      ExecutorState state,
+      Instant lastHeartbeat,
+      List<ServiceBoard.ExtensionState> extensions)
       implements CborSerializable {}
 
   /**
@@ -126,8 +138,11 @@ public final class ExecutorRegistry extends AbstractBehavior<ExecutorRegistry.Co
 
   private Behavior<Command> onRegister(Register register) {
     Instant now = Instant.now();
-    ExecutorInfo info = new ExecutorInfo(register.node(), register.address(), register.slots(), epoch, ExecutorState.REGISTERED, now);
-    Entry previous = executors.put(register.node(), new Entry(info, register.executor(), System.nanoTime()));
+    Entry previous = executors.get(register.node());
+    List<ServiceBoard.ExtensionState> extensions = previous == null ? List.of() : previous.info().extensions();
+    ExecutorInfo info =
+        new ExecutorInfo(register.node(), register.address(), register.slots(), epoch, ExecutorState.REGISTERED, now, extensions);
+    previous = executors.put(register.node(), new Entry(info, register.executor(), System.nanoTime()));
     if (previous == null || !previous.ref().equals(register.executor())) {
       getContext().getLog().info(
           "node {} epoch {}: executor {} registered ({} slots, {})",
@@ -147,7 +162,7 @@ public final class ExecutorRegistry extends AbstractBehavior<ExecutorRegistry.Co
     }
     ExecutorInfo info = entry.info();
     ExecutorInfo beating =
-        new ExecutorInfo(info.node(), info.address(), info.slots(), info.epoch(), info.state(), Instant.now());
+        new ExecutorInfo(info.node(), info.address(), info.slots(), info.epoch(), info.state(), Instant.now(), heartbeat.extensions());
     executors.put(heartbeat.node(), new Entry(beating, entry.ref(), System.nanoTime()));
     return this;
   }

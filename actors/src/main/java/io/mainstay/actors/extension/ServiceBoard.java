@@ -1,5 +1,6 @@
 package io.mainstay.actors.extension;
 
+import io.mainstay.actors.CborSerializable;
 import io.mainstay.actors.supervision.ServiceSupervisor;
 import io.mainstay.extension.Extension;
 import java.util.Comparator;
@@ -16,9 +17,11 @@ import java.util.function.Consumer;
 public final class ServiceBoard {
 
   /** One service of one extension; {@code kind} is main, coordinator or executor. */
-  public record ServiceState(String kind, ServiceSupervisor.State state, int restarts, Optional<String> lastFailure) {}
+  public record ServiceState(String kind, ServiceSupervisor.State state, int restarts, Optional<String> lastFailure)
+      implements CborSerializable {}
 
-  public record ExtensionState(String name, String version, List<ServiceState> services) {}
+  /** Crosses nodes in executors' heartbeats. */
+  public record ExtensionState(String name, String version, List<ServiceState> services) implements CborSerializable {}
 
   private final List<Extension> extensions;
   private final Map<String, Map<String, ServiceState>> states = new ConcurrentHashMap<>();

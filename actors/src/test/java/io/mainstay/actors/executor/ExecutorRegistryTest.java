@@ -59,7 +59,7 @@ class ExecutorRegistryTest {
   void keepsAnExecutorThatHeartbeats() throws InterruptedException {
     TestProbe<Executor.Command> executor = register("exec-1");
     for (int i = 0; i < 10; i++) {
-      registry.tell(new ExecutorRegistry.Heartbeat("exec-1", EPOCH, executor.getRef()));
+      registry.tell(new ExecutorRegistry.Heartbeat("exec-1", EPOCH, executor.getRef(), List.of()));
       Thread.sleep(200);
     }
     assertEquals(1, list().executors().size());
@@ -68,7 +68,7 @@ class ExecutorRegistryTest {
   @Test
   void asksAnUnknownHeartbeatingExecutorToRegister() {
     TestProbe<Executor.Command> executor = testKit.createTestProbe();
-    registry.tell(new ExecutorRegistry.Heartbeat("exec-9", EPOCH - 1, executor.getRef()));
+    registry.tell(new ExecutorRegistry.Heartbeat("exec-9", EPOCH - 1, executor.getRef(), List.of()));
     Executor.ReRegister ask = executor.expectMessageClass(Executor.ReRegister.class, WAIT);
     assertEquals(EPOCH, ask.epoch());
   }

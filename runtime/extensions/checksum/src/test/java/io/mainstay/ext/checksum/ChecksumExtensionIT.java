@@ -52,6 +52,17 @@ class ChecksumExtensionIT {
     assertEquals(expected, first.get("checksum").asText());
     assertEquals(40, first.get("files").asLong());
     assertEquals(executors, names(first.get("executors")), "every executor hashed a part");
+    // each executor's heartbeat reports its extension services to the main's /api/v1/cluster
+    Await.until("every executor's checksum service listed as running", Await.GENEROUS, () -> {
+      JsonNode listed = main.http().cluster().json().path("executors");
+      int running = 0;
+      for (JsonNode executor : listed) {
+        running += executor.path("extensions").toString().contains(
+            "{\"name\":\"checksum\",\"version\":") && executor.path("extensions").toString().contains(
+            "\"kind\":\"executor\",\"state\":\"RUNNING\"") ? 1 : 0;
+      }
+      return running == executors.size();
+    });
 
     // with one executor paused, its part stays outstanding: the job is RUNNING when its main dies
     MainstayNodeProcess paused = cluster.executors().get(1);
