@@ -56,34 +56,34 @@ final class Codec {
     }
   }
 
-  // Catalog value: layout, version, epoch, updated, document length + bytes. The name is the key.
-  static byte[] encodeEntry(CatalogEntry entry) {
-    byte[] document = entry.document();
-    ByteBuffer buf = ByteBuffer.allocate(1 + 2 * Long.BYTES + 12 + Integer.BYTES + document.length);
+  // Table value: layout, version, epoch, updated, value length + bytes. The key is LMDB's key.
+  static byte[] encodeEntry(TableEntry entry) {
+    byte[] value = entry.value();
+    ByteBuffer buf = ByteBuffer.allocate(1 + 2 * Long.BYTES + 12 + Integer.BYTES + value.length);
     buf.put(LAYOUT).putLong(entry.version()).putLong(entry.epoch());
     putInstant(buf, entry.updated());
-    buf.putInt(document.length).put(document);
+    buf.putInt(value.length).put(value);
     return buf.array();
   }
 
-  static CatalogEntry decodeEntry(String name, byte[] value) {
+  static TableEntry decodeEntry(String key, byte[] stored) {
     try {
-      ByteBuffer buf = layout(value, "catalog entry " + name);
+      ByteBuffer buf = layout(stored, "entry " + key);
       long version = buf.getLong();
       long epoch = buf.getLong();
       Instant updated = getInstant(buf);
-      return new CatalogEntry(name, version, epoch, updated, bytes(buf, buf.getInt()));
+      return new TableEntry(key, version, epoch, updated, bytes(buf, buf.getInt()));
     } catch (BufferUnderflowException | IllegalArgumentException | DateTimeException e) {
-      throw new StoreException("corrupt catalog entry " + name, e);
+      throw new StoreException("corrupt entry " + key, e);
     }
   }
 
-  /** Only the version, so listing does not copy every document a second time. */
-  static long entryVersion(String name, byte[] value) {
+  /** Only the version, so listing versions does not copy every value. */
+  static long entryVersion(String key, byte[] stored) {
     try {
-      return layout(value, "catalog entry " + name).getLong();
+      return layout(stored, "entry " + key).getLong();
     } catch (BufferUnderflowException e) {
-      throw new StoreException("corrupt catalog entry " + name, e);
+      throw new StoreException("corrupt entry " + key, e);
     }
   }
 

@@ -59,7 +59,6 @@ public final class MetadataStore implements AutoCloseable {
   private final long mapSize;
   private final Dbi<byte[]> meta;
   private final Dbi<byte[]> epochs;
-  private final Catalog catalog;
   private final Tables tables;
   private final ReentrantReadWriteLock guard = new ReentrantReadWriteLock();
   private boolean closed; // guarded by guard
@@ -73,7 +72,6 @@ public final class MetadataStore implements AutoCloseable {
     this.mapSize = mapSize;
     this.meta = env.openDbi("meta", DbiFlags.MDB_CREATE);
     this.epochs = env.openDbi("epochs", DbiFlags.MDB_CREATE);
-    this.catalog = new Catalog(this, env.openDbi("catalog", DbiFlags.MDB_CREATE));
     this.tables = new Tables(this, env.openDbi("tables", DbiFlags.MDB_CREATE));
   }
 
@@ -213,11 +211,7 @@ public final class MetadataStore implements AutoCloseable {
     });
   }
 
-  public Catalog catalog() {
-    return whileUsable(catalog);
-  }
-
-  /** The extensions' tables. */
+  /** The services' tables: the catalog's and every extension's. */
   public Tables tables() {
     return whileUsable(tables);
   }

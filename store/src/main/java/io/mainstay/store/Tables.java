@@ -2,31 +2,32 @@ package io.mainstay.store;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 import org.lmdbjava.CursorIterable;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.KeyRange;
 
 /**
- * The extensions' tables: key to value bytes, namespaced by extension and table, all in one LMDB database
- * (key {@code namespace 0x00 table 0x00 key}), so an extension's writes share the catalog's group commit
- * and its epoch fence: every mutation carries the writer's epoch and is refused when that epoch is older
- * than the store's.
+ * The store's tables: key to value bytes, namespaced by service (the catalog's, an extension's) and table,
+ * all in one LMDB database (key {@code namespace 0x00 table 0x00 key}), so every service's writes share one
+ * group commit and one epoch fence: every mutation carries the writer's epoch and is refused when that
+ * epoch is older than the store's. Each entry keeps its version (1 for a new key, one more at each put;
+ * a key deleted and written again starts at 1), the epoch that wrote it and when.
  */
 public final class Tables {
 
-  /** Namespaces (extension names) and table names. */
+  /** Namespaces and table names. */
   public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
 
   /** A key is any UTF-8 string without NUL, at most this many bytes (LMDB's default key limit is 511). */
   public static final int MAX_KEY_BYTES = 400;
-
-  public record Entry(String key, byte[] value) {}
 
   private final MetadataStore store;
   private final Dbi<byte[]> entries;
@@ -41,19 +42,21 @@ public final class Tables {
   }
 
   /**
-   * Stores {@code value} under {@code key}, durable before this returns (or with its batch).
+   * Stores {@code value} under {@code key} at its next version, durable before this returns (or with its
+   * batch).
    *
-   * @return true when the key held a value before
    * @throws StaleEpochException when {@code epoch} is older than the store's epoch
    */
-  public boolean put(String namespace, String table, String key, byte[] value, long epoch) {
+  public TableEntry put(String namespace, String table, String key, byte[] value, long epoch) {
     byte[] full = key(namespace, table, key);
     Objects.requireNonNull(value, "value");
     return store.write(txn -> {
       store.checkEpoch(txn, epoch);
-      boolean existed = entries.get(txn, full) != null;
-      entries.put(txn, full, value);
-      return existed;
+      byte[] existing = entries.get(txn, full);
+      long version = existing == null ? 1 : Codec.entryVersion(key, existing) + 1;
+      TableEntry entry = new TableEntry(key, version, epoch, Instant.now(), value);
+      entries.put(txn, full, Codec.encodeEntry(entry));
+      return entry;
     });
   }
 
@@ -66,23 +69,32 @@ public final class Tables {
     });
   }
 
-  public Optional<byte[]> get(String namespace, String table, String key) {
+  public Optional<TableEntry> get(String namespace, String table, String key) {
     byte[] full = key(namespace, table, key);
-    return store.read(txn -> Optional.ofNullable(entries.get(txn, full)));
+    return store.read(txn -> Optional.ofNullable(entries.get(txn, full)).map(stored -> Codec.decodeEntry(key, stored)));
   }
 
   /** Every entry of the table, in the byte order of its keys. */
-  public List<Entry> list(String namespace, String table) {
+  public List<TableEntry> list(String namespace, String table) {
+    return scan(namespace, table, Codec::decodeEntry);
+  }
+
+  /** Every key of the table with its version, in the byte order of the keys: no value is copied. */
+  public List<TableEntry.Version> versions(String namespace, String table) {
+    return scan(namespace, table, (key, stored) -> new TableEntry.Version(key, Codec.entryVersion(key, stored)));
+  }
+
+  private <T> List<T> scan(String namespace, String table, BiFunction<String, byte[], T> decode) {
     byte[] prefix = prefix(namespace, table);
     return store.read(txn -> {
-      List<Entry> out = new ArrayList<>();
+      List<T> out = new ArrayList<>();
       try (CursorIterable<byte[]> it = entries.iterate(txn, KeyRange.atLeast(prefix))) {
         for (CursorIterable.KeyVal<byte[]> kv : it) {
           byte[] key = kv.key();
           if (key.length < prefix.length || !Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {
             break;
           }
-          out.add(new Entry(new String(key, prefix.length, key.length - prefix.length, StandardCharsets.UTF_8), kv.val()));
+          out.add(decode.apply(new String(key, prefix.length, key.length - prefix.length, StandardCharsets.UTF_8), kv.val()));
         }
       }
       return List.copyOf(out);

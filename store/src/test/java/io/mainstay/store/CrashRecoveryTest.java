@@ -42,7 +42,7 @@ class CrashRecoveryTest {
     Path dir = tmp.resolve("local");
     String owner = "writer " + UUID.randomUUID();
     LineQueue lines = new LineQueue();
-    JavaProcess writer = JavaProcess.launch("writer", CatalogWriterMain.class.getName())
+    JavaProcess writer = JavaProcess.launch("writer", TableWriterMain.class.getName())
         .logFile(tmp.resolve("writer.log"))
         .args(List.of(dir.toString(), owner))
         .onLine(lines)
@@ -68,22 +68,22 @@ class CrashRecoveryTest {
         List.of(new EpochRecord(epoch, owner, store.history().get(0).since(), Optional.empty())),
         store.history(),
         "the killed writer's term stays open: it never ended gracefully");
-    Catalog catalog = store.catalog();
-    assertEquals(acked.size(), catalog.list().size());
+    Tables tables = store.tables();
+    assertEquals(acked.size(), tables.versions("test", "docs").size());
     for (Map.Entry<String, Long> ack : acked.entrySet()) {
-      CatalogEntry entry = catalog.get(ack.getKey()).orElseThrow(() -> new AssertionError("lost " + ack));
+      TableEntry entry = tables.get("test", "docs", ack.getKey()).orElseThrow(() -> new AssertionError("lost " + ack));
       // A put that committed just before the kill may be stored without its ACK having been printed.
       assertTrue(entry.version() >= ack.getValue(), "lost " + ack + ", store has version " + entry.version());
       assertEquals(epoch, entry.epoch());
       assertArrayEquals(
-          CatalogWriterMain.document(entry.name(), entry.version()), entry.document(), "document of " + entry);
+          TableWriterMain.document(entry.key(), entry.version()), entry.value(), "document of " + entry);
     }
 
     store.beginEpoch(epoch + 1, "recovery", Instant.now());
-    CatalogEntry before = catalog.get("entry-0").orElseThrow();
-    CatalogEntry after = catalog.put("entry-0", CatalogWriterMain.document("entry-0", 1), epoch + 1);
+    TableEntry before = tables.get("test", "docs", "entry-0").orElseThrow();
+    TableEntry after = tables.put("test", "docs", "entry-0", TableWriterMain.document("entry-0", 1), epoch + 1);
     assertEquals(before.version() + 1, after.version());
-    assertEquals(1, catalog.put("after-crash", "{}".getBytes(), epoch + 1).version());
+    assertEquals(1, tables.put("test", "docs", "after-crash", "{}".getBytes(), epoch + 1).version());
   }
 
   private static StoreLock acquireWithin(Path dir, Duration timeout) throws Exception {

@@ -29,8 +29,8 @@ class GroupCommitTest {
     List<Long> versions = store.commitTogether(() -> List.of(
         put("a", 2).version(), put("a", 2).version(), put("b", 2).version()));
     assertEquals(List.of(1L, 2L, 1L), versions, "the second put of a sees the first, though neither is committed yet");
-    assertEquals(2, store.catalog().get("a").orElseThrow().version());
-    assertTrue(store.catalog().get("b").isPresent());
+    assertEquals(2, store.tables().get("test", "docs", "a").orElseThrow().version());
+    assertTrue(store.tables().get("test", "docs", "b").isPresent());
   }
 
   @Test
@@ -44,24 +44,24 @@ class GroupCommitTest {
       } catch (StaleEpochException refused) {
         out.add("stale refused");
       }
-      out.add("deleted a: " + store.catalog().delete("a", 2));
+      out.add("deleted a: " + store.tables().delete("test", "docs", "a", 2));
       out.add("c v" + put("c", 2).version());
       return out;
     });
     assertEquals(List.of("a v1", "stale refused", "deleted a: true", "c v1"), outcomes);
-    assertEquals(Optional.empty(), store.catalog().get("stale"));
-    assertEquals(Optional.empty(), store.catalog().get("a"));
-    assertEquals(1, store.catalog().get("c").orElseThrow().version());
+    assertEquals(Optional.empty(), store.tables().get("test", "docs", "stale"));
+    assertEquals(Optional.empty(), store.tables().get("test", "docs", "a"));
+    assertEquals(1, store.tables().get("test", "docs", "c").orElseThrow().version());
   }
 
   @Test
   void nothingIsVisibleBeforeTheBatchCommits() {
     boolean seenDuringBatch = store.commitTogether(() -> {
       put("pending", 2);
-      return CompletableFuture.supplyAsync(() -> store.catalog().get("pending").isPresent()).join();
+      return CompletableFuture.supplyAsync(() -> store.tables().get("test", "docs", "pending").isPresent()).join();
     });
     assertEquals(false, seenDuringBatch, "another thread read the batch before its commit");
-    assertTrue(store.catalog().get("pending").isPresent());
+    assertTrue(store.tables().get("test", "docs", "pending").isPresent());
   }
 
   @Test
@@ -70,17 +70,17 @@ class GroupCommitTest {
       put("x", 2);
       throw new IllegalStateException("the caller gave up");
     }));
-    assertEquals(Optional.empty(), store.catalog().get("x"));
+    assertEquals(Optional.empty(), store.tables().get("test", "docs", "x"));
     assertEquals(1, put("x", 2).version(), "the store still takes writes");
   }
 
   @Test
   void batchesDoNotNest() {
     assertThrows(IllegalStateException.class, () -> store.commitTogether(() -> store.commitTogether(() -> put("y", 2))));
-    assertEquals(Optional.empty(), store.catalog().get("y"));
+    assertEquals(Optional.empty(), store.tables().get("test", "docs", "y"));
   }
 
-  private CatalogEntry put(String name, long epoch) {
-    return store.catalog().put(name, "{}".getBytes(StandardCharsets.UTF_8), epoch);
+  private TableEntry put(String name, long epoch) {
+    return store.tables().put("test", "docs", name, "{}".getBytes(StandardCharsets.UTF_8), epoch);
   }
 }

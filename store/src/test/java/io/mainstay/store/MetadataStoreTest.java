@@ -64,7 +64,7 @@ class MetadataStoreTest {
 
     assertEquals(0, store.epoch());
     assertTrue(store.history().isEmpty());
-    assertTrue(store.catalog().list().isEmpty());
+    assertTrue(store.tables().versions("test", "docs").isEmpty());
     assertEquals(dir.toRealPath().resolve("db"), store.path());
     assertTrue(Files.exists(store.path().resolve("data.mdb")));
   }
@@ -122,10 +122,10 @@ class MetadataStoreTest {
     StoreLock lock = lock();
     MetadataStore first = open(lock);
     first.beginEpoch(3, "node-a", T0);
-    first.catalog().put("kept", bytes("{\"v\":1}"), 3);
-    first.catalog().put("kept", bytes("{\"v\":2}"), 3);
-    first.catalog().put("dropped", bytes("{}"), 3);
-    first.catalog().delete("dropped", 3);
+    first.tables().put("test", "docs", "kept", bytes("{\"v\":1}"), 3);
+    first.tables().put("test", "docs", "kept", bytes("{\"v\":2}"), 3);
+    first.tables().put("test", "docs", "dropped", bytes("{}"), 3);
+    first.tables().delete("test", "docs", "dropped", 3);
     first.endEpoch(3, T0.plusSeconds(5));
     first.close();
     lock.close();
@@ -133,20 +133,20 @@ class MetadataStoreTest {
     MetadataStore second = open(lock());
     assertEquals(3, second.epoch());
     assertEquals(List.of(new EpochRecord(3, "node-a", T0, Optional.of(T0.plusSeconds(5)))), second.history());
-    assertEquals(List.of(new CatalogEntry.Summary("kept", 2)), second.catalog().list());
-    CatalogEntry kept = second.catalog().get("kept").orElseThrow();
-    assertArrayEquals(bytes("{\"v\":2}"), kept.document());
+    assertEquals(List.of(new TableEntry.Version("kept", 2)), second.tables().versions("test", "docs"));
+    TableEntry kept = second.tables().get("test", "docs", "kept").orElseThrow();
+    assertArrayEquals(bytes("{\"v\":2}"), kept.value());
     assertEquals(3, kept.epoch());
-    assertThrows(StaleEpochException.class, () -> second.catalog().put("kept", bytes("{}"), 2));
+    assertThrows(StaleEpochException.class, () -> second.tables().put("test", "docs", "kept", bytes("{}"), 2));
     second.beginEpoch(4, "node-b", T0.plusSeconds(10));
-    assertEquals(3, second.catalog().put("kept", bytes("{\"v\":3}"), 4).version());
+    assertEquals(3, second.tables().put("test", "docs", "kept", bytes("{\"v\":3}"), 4).version());
   }
 
   @Test
   void closedStoreRefusesEveryCall() throws Exception {
     MetadataStore store = open(lock());
     store.beginEpoch(1, "node-a", T0);
-    Catalog catalog = store.catalog();
+    Tables tables = store.tables();
     store.close();
     store.close();
 
@@ -156,11 +156,11 @@ class MetadataStoreTest {
             () -> store.beginEpoch(2, "node-a", T0),
             () -> store.endEpoch(1, T0),
             store::history,
-            store::catalog,
-            () -> catalog.put("a", bytes("{}"), 1),
-            () -> catalog.get("a"),
-            () -> catalog.delete("a", 1),
-            catalog::list);
+            store::tables,
+            () -> tables.put("test", "docs", "a", bytes("{}"), 1),
+            () -> tables.get("test", "docs", "a"),
+            () -> tables.delete("test", "docs", "a", 1),
+            () -> tables.versions("test", "docs"));
     for (Executable call : calls) {
       assertEquals("store is closed", assertThrows(StoreException.class, call).getMessage());
     }
@@ -183,7 +183,7 @@ class MetadataStoreTest {
     store.beginEpoch(1, "node-a", T0);
     lock.close();
 
-    StoreException refused = assertThrows(StoreException.class, () -> store.catalog().put("a", bytes("{}"), 1));
+    StoreException refused = assertThrows(StoreException.class, () -> store.tables().put("test", "docs", "a", bytes("{}"), 1));
     assertTrue(refused.getMessage().contains("no longer held"), refused.getMessage());
     assertThrows(StoreException.class, store::epoch);
   }
@@ -206,18 +206,18 @@ class MetadataStoreTest {
     store.beginEpoch(1, "node-a", T0);
 
     StoreException full =
-        assertThrows(StoreException.class, () -> store.catalog().put("huge", new byte[2 << 20], 1));
+        assertThrows(StoreException.class, () -> store.tables().put("test", "docs", "huge", new byte[2 << 20], 1));
     assertTrue(full.getMessage().contains("map size"), full.getMessage());
-    assertTrue(store.catalog().get("huge").isEmpty());
-    assertEquals(1, store.catalog().put("small", bytes("{}"), 1).version());
+    assertTrue(store.tables().get("test", "docs", "huge").isEmpty());
+    assertEquals(1, store.tables().put("test", "docs", "small", bytes("{}"), 1).version());
   }
 
   @Test
   void readersSeeOnlyCommittedEntriesWhileTheWriterWrites() throws Exception {
     MetadataStore store = open(lock());
     store.beginEpoch(1, "node-a", T0);
-    Catalog catalog = store.catalog();
-    catalog.put("k", bytes("v1"), 1);
+    Tables tables = store.tables();
+    tables.put("test", "docs", "k", bytes("v1"), 1);
     int writes = 300;
     pool = Executors.newFixedThreadPool(5);
     AtomicBoolean writing = new AtomicBoolean(true);
@@ -230,11 +230,11 @@ class MetadataStoreTest {
         long last = 0;
         int reads = 0;
         while (writing.get()) {
-          CatalogEntry e = catalog.get("k").orElseThrow();
-          assertArrayEquals(bytes("v" + e.version()), e.document(), "torn read at version " + e.version());
+          TableEntry e = tables.get("test", "docs", "k").orElseThrow();
+          assertArrayEquals(bytes("v" + e.version()), e.value(), "torn read at version " + e.version());
           assertTrue(e.version() >= last, "version went back from " + last + " to " + e.version());
           last = e.version();
-          List<CatalogEntry.Summary> listed = catalog.list();
+          List<TableEntry.Version> listed = tables.versions("test", "docs");
           assertEquals(1, listed.size());
           assertTrue(listed.get(0).version() >= last, "list went back before version " + last);
           reads++;
@@ -245,7 +245,7 @@ class MetadataStoreTest {
     Future<?> writer = pool.submit(() -> {
       readersStarted.await();
       for (int v = 2; v <= writes; v++) {
-        assertEquals(v, catalog.put("k", bytes("v" + v), 1).version());
+        assertEquals(v, tables.put("test", "docs", "k", bytes("v" + v), 1).version());
       }
       return null;
     });
@@ -258,14 +258,14 @@ class MetadataStoreTest {
     for (Future<Integer> reader : readers) {
       assertTrue(reader.get(60, TimeUnit.SECONDS) > 0);
     }
-    assertEquals(writes, catalog.get("k").orElseThrow().version());
+    assertEquals(writes, tables.get("test", "docs", "k").orElseThrow().version());
   }
 
   @Test
   void closeWaitsForRunningCallsAndLaterCallsAreRefused() throws Exception {
     MetadataStore store = open(lock());
     store.beginEpoch(1, "node-a", T0);
-    store.catalog().put("k", new byte[50_000], 1);
+    store.tables().put("test", "docs", "k", new byte[50_000], 1);
     pool = Executors.newFixedThreadPool(4);
     CountDownLatch reading = new CountDownLatch(4);
 
@@ -275,7 +275,7 @@ class MetadataStoreTest {
         int reads = 0;
         try {
           while (true) {
-            assertEquals(50_000, store.catalog().get("k").orElseThrow().document().length);
+            assertEquals(50_000, store.tables().get("test", "docs", "k").orElseThrow().value().length);
             if (++reads == 1) {
               reading.countDown();
             }

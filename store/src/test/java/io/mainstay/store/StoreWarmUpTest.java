@@ -27,7 +27,7 @@ class StoreWarmUpTest {
     try (StoreLock lock = StoreLock.tryAcquire(dir, "test").orElseThrow();
         MetadataStore store = MetadataStore.open(lock)) {
       store.beginEpoch(1, "node-a", Instant.now());
-      store.catalog().put("t", "{}".getBytes(StandardCharsets.UTF_8), 1);
+      store.tables().put("test", "docs", "t", "{}".getBytes(StandardCharsets.UTF_8), 1);
       assertEquals(1, store.epoch());
     }
   }

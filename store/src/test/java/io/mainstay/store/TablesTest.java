@@ -24,17 +24,17 @@ class TablesTest {
 
   @Test
   void tablesOfOneExtensionAndOfTwoExtensionsDoNotSeeEachOther() {
-    assertFalse(tables.put("checksum", "jobs", "a", bytes("1"), 3));
-    assertTrue(tables.put("checksum", "jobs", "a", bytes("2"), 3));
+    assertEquals(1, tables.put("checksum", "jobs", "a", bytes("1"), 3).version());
+    assertEquals(2, tables.put("checksum", "jobs", "a", bytes("2"), 3).version());
     tables.put("checksum", "jobs", "b", bytes("3"), 3);
     tables.put("checksum", "parts", "a", bytes("4"), 3);
     tables.put("checksum-x", "jobs", "a", bytes("5"), 3);
     tables.put("check", "jobs", "a", bytes("6"), 3);
 
-    List<Tables.Entry> jobs = tables.list("checksum", "jobs");
-    assertEquals(List.of("a", "b"), jobs.stream().map(Tables.Entry::key).toList());
+    List<TableEntry> jobs = tables.list("checksum", "jobs");
+    assertEquals(List.of("a", "b"), jobs.stream().map(TableEntry::key).toList());
     assertArrayEquals(bytes("2"), jobs.get(0).value());
-    assertArrayEquals(bytes("4"), tables.get("checksum", "parts", "a").orElseThrow());
+    assertArrayEquals(bytes("4"), tables.get("checksum", "parts", "a").orElseThrow().value());
     assertTrue(tables.delete("checksum", "jobs", "a", 3));
     assertFalse(tables.delete("checksum", "jobs", "a", 3));
     assertTrue(tables.get("checksum", "jobs", "a").isEmpty());

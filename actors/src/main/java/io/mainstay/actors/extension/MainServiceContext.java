@@ -1,8 +1,8 @@
 package io.mainstay.actors.extension;
 
-import io.mainstay.actors.catalog.CatalogService;
 import io.mainstay.actors.executor.Executor;
 import io.mainstay.actors.executor.ExecutorRegistry;
+import io.mainstay.actors.storage.StoreService;
 import io.mainstay.extension.ExecutorSlots;
 import io.mainstay.extension.Extension;
 import io.mainstay.extension.ExtensionStore;
@@ -38,7 +38,7 @@ final class MainServiceContext<T> implements MainContext<T> {
       Extension extension,
       ActorRef<T> self,
       AtomicBoolean fenced,
-      ActorRef<CatalogService.Command> catalog,
+      ActorRef<StoreService.Command> store,
       ActorRef<ExecutorRegistry.Command> registry,
       ActorSystem<?> system,
       Duration timeout) {
@@ -50,7 +50,7 @@ final class MainServiceContext<T> implements MainContext<T> {
     this.registry = registry;
     this.system = system;
     this.timeout = timeout;
-    this.store = new TableStore(extension.name(), catalog, fenced::get, timeout, system.scheduler());
+    this.store = new TableStore(extension.name(), store, fenced::get, timeout, system.scheduler());
   }
 
   @Override

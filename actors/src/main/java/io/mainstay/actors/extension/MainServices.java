@@ -1,7 +1,7 @@
 package io.mainstay.actors.extension;
 
-import io.mainstay.actors.catalog.CatalogService;
 import io.mainstay.actors.executor.ExecutorRegistry;
+import io.mainstay.actors.storage.StoreService;
 import io.mainstay.actors.supervision.ServiceSupervisor;
 import io.mainstay.extension.ExecutorChange;
 import io.mainstay.extension.Extension;
@@ -36,7 +36,7 @@ public final class MainServices {
       long epoch,
       Extensions extensions,
       ServiceBoard board,
-      ActorRef<CatalogService.Command> catalog,
+      ActorRef<StoreService.Command> store,
       ActorRef<ExecutorRegistry.Command> registry,
       Duration timeout) {
     this.context = context;
@@ -51,7 +51,7 @@ public final class MainServices {
                 extension,
                 "main",
                 self -> service.create(
-                    new MainServiceContext<>(node, epoch, extension, self, fenced, catalog, registry, context.getSystem(), timeout)),
+                    new MainServiceContext<>(node, epoch, extension, self, fenced, store, registry, context.getSystem(), timeout)),
                 board);
         running.put(extension.name(), new Running(service, supervisor));
       });

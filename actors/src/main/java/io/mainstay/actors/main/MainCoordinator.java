@@ -1,9 +1,6 @@
 package io.mainstay.actors.main;
 
 import io.mainstay.actors.ActorPaths;
-import io.mainstay.actors.catalog.CatalogCommand;
-import io.mainstay.actors.catalog.CatalogReply;
-import io.mainstay.actors.catalog.CatalogService;
 import io.mainstay.actors.coordination.ClusterCoordination;
 import io.mainstay.actors.coordination.NodeRecord;
 import io.mainstay.actors.executor.ExecutorRegistry;
@@ -11,6 +8,9 @@ import io.mainstay.actors.extension.Extensions;
 import io.mainstay.actors.extension.MainServices;
 import io.mainstay.actors.extension.ServiceBoard;
 import io.mainstay.actors.extension.ServiceLocation;
+import io.mainstay.actors.storage.StoreCommand;
+import io.mainstay.actors.storage.StoreReply;
+import io.mainstay.actors.storage.StoreService;
 import io.mainstay.extension.ExecutorChange;
 import io.mainstay.store.MetadataStore;
 import java.time.Duration;
@@ -28,9 +28,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * The active main: exists only between "published in ZooKeeper" and the end of this node's term. It owns
  * the store-backed services and decides whether they may act: serving; fenced (ZooKeeper connection
  * suspended), when it refuses every request instead of serving from a position it cannot vouch for; and
- * stopping, when it refuses new work while the catalog finishes what is queued and closes the store.
+ * stopping, when it refuses new work while the store service finishes what is queued and closes the store.
  *
- * <p>Its children fail in defined ways. The catalog holds the store: if it ends other than by closing,
+ * <p>Its children fail in defined ways. The store service holds the store: if it ends other than by closing,
  * this main can no longer vouch for what the store holds, so the main stops and its supervisor ends the
  * process. The registry holds only soft state, rebuilt from ZooKeeper and the executors (a restarted
  * registry asks every executor to register again): it is restarted with backoff.
@@ -42,7 +42,8 @@ public final class MainCoordinator {
 
   public sealed interface Command {}
 
-  public record Serve(CatalogCommand command) implements Command {}
+  /** A request on the store itself (the epoch history); services reach it through their own tables. */
+  public record ServeStore(StoreCommand command) implements Command {}
 
   /** The live nodes as ZooKeeper sees them. */
   public record LiveNodes(List<NodeRecord> nodes) implements Command {}
@@ -61,10 +62,10 @@ public final class MainCoordinator {
   /** The store is closed; {@code problem} says what went wrong on the way, if anything did. */
   public record Stopped(Optional<String> problem) {}
 
-  private record CatalogClosed(CatalogService.Closed closed, ActorRef<Stopped> replyTo) implements Command {}
+  private record StoreClosed(StoreService.Closed closed, ActorRef<Stopped> replyTo) implements Command {}
 
-  /** The catalog ended: whether that is the close completing depends on when. */
-  private record CatalogEnded() implements Command {}
+  /** The store service ended: whether that is the close completing depends on when. */
+  private record StoreEnded() implements Command {}
 
   private record ServiceEnded(String name) implements Command {}
 
@@ -91,7 +92,7 @@ public final class MainCoordinator {
   private final ActorContext<Command> context;
   private final String node;
   private final long epoch;
-  private final ActorRef<CatalogService.Command> catalog;
+  private final ActorRef<StoreService.Command> store;
   private final ActorRef<ExecutorRegistry.Command> registry;
   private final MainServices services;
 
@@ -133,12 +134,12 @@ public final class MainCoordinator {
     this.context = context;
     this.node = node;
     this.epoch = epoch;
-    this.catalog =
+    this.store =
         context.spawn(
-            CatalogService.create(node, store, epoch, coordination, settings.confirmTimeout()),
-            "catalog",
+            StoreService.create(node, store, epoch, coordination, settings.confirmTimeout()),
+            "store",
             DispatcherSelector.fromConfig(STORE_DISPATCHER));
-    context.watchWith(catalog, new CatalogEnded());
+    context.watchWith(this.store, new StoreEnded());
     this.registry =
         context.spawn(
             Behaviors.supervise(ExecutorRegistry.create(
@@ -148,12 +149,12 @@ public final class MainCoordinator {
     context.watchWith(registry, new ServiceEnded("executor registry"));
     // a store write of a service waits for the batch's commit and confirmation
     this.services =
-        new MainServices(context, node, epoch, extensions, board, catalog, registry, settings.confirmTimeout().multipliedBy(2));
+        new MainServices(context, node, epoch, extensions, board, this.store, registry, settings.confirmTimeout().multipliedBy(2));
   }
 
   private Behavior<Command> serving() {
     return whileMain(Behaviors.receive(Command.class))
-        .onMessage(Serve.class, serve -> tell(catalog, serve.command()))
+        .onMessage(ServeStore.class, serve -> tell(store, serve.command()))
         .onMessage(Resume.class, resume -> Behaviors.same())
         .onMessage(LocateService.class, this::onLocateService)
         .build();
@@ -179,15 +180,15 @@ public final class MainCoordinator {
         })
         .onMessage(Fence.class, this::onFence)
         .onMessage(Stop.class, this::onStop)
-        .onMessage(CatalogEnded.class, ended -> ended("catalog"))
+        .onMessage(StoreEnded.class, ended -> ended("store service"))
         .onMessage(ServiceEnded.class, ended -> ended(ended.name()));
   }
 
-  /** Queued writes finish in the catalog, which then closes the store; the registry ending now is expected. */
+  /** Queued writes finish in the store service, which then closes the store; the registry ending now is expected. */
   private Behavior<Command> stopping(ActorRef<Stopped> replyTo) {
     return refusing("main is stopping")
-        .onMessage(CatalogClosed.class, this::onCatalogClosed)
-        .onMessage(CatalogEnded.class, ended -> onCatalogEndedUnclosed(replyTo))
+        .onMessage(StoreClosed.class, this::onStoreClosed)
+        .onMessage(StoreEnded.class, ended -> onStoreEndedUnclosed(replyTo))
         .onAnyMessage(m -> Behaviors.same())
         .build();
   }
@@ -195,7 +196,7 @@ public final class MainCoordinator {
   private static BehaviorBuilder<Command> refusing(String reason) {
     return Behaviors.receive(Command.class)
         .onMessage(LocateService.class, locate -> tell(locate.replyTo(), ServiceLocation.unavailable(reason, Optional.empty())))
-        .onMessage(Serve.class, serve -> tell(serve.command().replyTo(), new CatalogReply.Unavailable(reason, Optional.empty())));
+        .onMessage(ServeStore.class, serve -> tell(serve.command().replyTo(), new StoreReply.Unavailable(reason, Optional.empty())));
   }
 
   private Behavior<Command> onLiveNodes(LiveNodes live) {
@@ -218,9 +219,9 @@ public final class MainCoordinator {
   private Behavior<Command> onStop(Stop stop) {
     context.getLog().info("node {} epoch {}: main stopping, closing the store", node, epoch);
     services.stopAll();
-    catalog.tell(
-        new CatalogService.Close(
-            context.messageAdapter(CatalogService.Closed.class, closed -> new CatalogClosed(closed, stop.replyTo()))));
+    store.tell(
+        new StoreService.Close(
+            context.messageAdapter(StoreService.Closed.class, closed -> new StoreClosed(closed, stop.replyTo()))));
     return stopping(stop.replyTo());
   }
 
@@ -232,15 +233,15 @@ public final class MainCoordinator {
     return Behaviors.stopped();
   }
 
-  private Behavior<Command> onCatalogClosed(CatalogClosed closed) {
+  private Behavior<Command> onStoreClosed(StoreClosed closed) {
     closed.replyTo().tell(new Stopped(closed.closed().problem()));
     return Behaviors.stopped();
   }
 
-  /** The catalog failed while closing: the stop still completes (the lock is released), and says why. */
-  private Behavior<Command> onCatalogEndedUnclosed(ActorRef<Stopped> replyTo) {
-    context.getLog().error("node {} epoch {}: the catalog ended before it closed the store", node, epoch);
-    replyTo.tell(new Stopped(Optional.of("the catalog ended before it closed the store")));
+  /** The store service failed while closing: the stop still completes (the lock is released), and says why. */
+  private Behavior<Command> onStoreEndedUnclosed(ActorRef<Stopped> replyTo) {
+    context.getLog().error("node {} epoch {}: the store service ended before it closed the store", node, epoch);
+    replyTo.tell(new Stopped(Optional.of("the store service ended before it closed the store")));
     return Behaviors.stopped();
   }
 

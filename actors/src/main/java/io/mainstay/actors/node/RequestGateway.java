@@ -1,14 +1,14 @@
 package io.mainstay.actors.node;
 
 import io.mainstay.actors.ActorPaths;
-import io.mainstay.actors.catalog.CatalogCommand;
-import io.mainstay.actors.catalog.CatalogReply;
 import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.coordination.NodeRecord;
 import io.mainstay.actors.executor.ExecutorRegistry;
 import io.mainstay.actors.extension.ServiceBoard;
 import io.mainstay.actors.extension.ServiceLocation;
 import io.mainstay.actors.main.MainCoordinator;
+import io.mainstay.actors.storage.StoreCommand;
+import io.mainstay.actors.storage.StoreReply;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +21,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * Where a node's clients' requests go. It knows this node's role and where the main is: on the main it
- * hands catalog requests and extensions' asks to the {@link MainCoordinator}; anywhere else it answers {@code
+ * hands store requests and extensions' asks to the {@link MainCoordinator}; anywhere else it answers {@code
  * Unavailable} with the main's URL, so a client (or nginx) goes there. The cluster view it builds on any
  * node, asking the main's executor registry over the cluster.
  */
@@ -32,8 +32,8 @@ public final class RequestGateway {
 
   public record GetStatus(ActorRef<NodeStatus> replyTo) implements Request {}
 
-  /** A catalog request: served when this node is the main, otherwise answered with where the main is. */
-  public record ServeCatalog(CatalogCommand command) implements Request {}
+  /** A request on the store (the epoch history): served when this node is the main, otherwise answered with where the main is. */
+  public record ServeStore(StoreCommand command) implements Request {}
 
   /** Where an extension's main service runs: on the main; anywhere else the answer names the main's URL. */
   public record LocateMainService(String extension, ActorRef<ServiceLocation> replyTo) implements Request {}
@@ -112,7 +112,7 @@ public final class RequestGateway {
 
   private static BehaviorBuilder<Command> toMain(ActorRef<MainCoordinator.Command> main) {
     return Behaviors.receive(Command.class)
-        .onMessage(ServeCatalog.class, serve -> reply(main, new MainCoordinator.Serve(serve.command())))
+        .onMessage(ServeStore.class, serve -> reply(main, new MainCoordinator.ServeStore(serve.command())))
         .onMessage(
             LocateMainService.class,
             locate -> reply(main, new MainCoordinator.LocateService(locate.extension(), locate.replyTo())));
@@ -123,7 +123,7 @@ public final class RequestGateway {
     Optional<String> mainUrl = view.published().map(MainRecord::webUrl);
     return Behaviors.receive(Command.class)
         .onMessage(
-            ServeCatalog.class, serve -> reply(serve.command().replyTo(), new CatalogReply.Unavailable(reason, mainUrl)))
+            ServeStore.class, serve -> reply(serve.command().replyTo(), new StoreReply.Unavailable(reason, mainUrl)))
         .onMessage(
             LocateMainService.class,
             locate -> reply(locate.replyTo(), ServiceLocation.unavailable(reason, mainUrl)));

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mainstay.actors.ActorPaths;
-import io.mainstay.actors.catalog.CatalogCommand;
-import io.mainstay.actors.catalog.CatalogReply;
 import io.mainstay.actors.executor.ExecutorRegistry;
 import io.mainstay.actors.node.FakeCoordination;
+import io.mainstay.actors.storage.StoreCommand;
+import io.mainstay.actors.storage.StoreReply;
 import io.mainstay.store.MetadataStore;
 import io.mainstay.store.StoreAtEpoch;
 import java.nio.charset.StandardCharsets;
@@ -52,21 +52,21 @@ class MainCoordinatorTest {
   @Test
   void servesFencedRefusesAndResumes() {
     startMain();
-    assertInstanceOf(CatalogReply.Written.class, put("orders"));
+    assertInstanceOf(StoreReply.TableWritten.class, put("orders"));
     main.tell(new MainCoordinator.Fence("ZooKeeper connection suspended"));
-    CatalogReply.Unavailable refused = assertInstanceOf(CatalogReply.Unavailable.class, put("orders"));
+    StoreReply.Unavailable refused = assertInstanceOf(StoreReply.Unavailable.class, put("orders"));
     assertEquals("ZooKeeper connection suspended", refused.reason());
     main.tell(new MainCoordinator.Resume());
-    assertInstanceOf(CatalogReply.Written.class, put("orders"));
+    assertInstanceOf(StoreReply.TableWritten.class, put("orders"));
   }
 
   @Test
-  void mainStopsWhenItsCatalogDies() {
+  void mainStopsWhenItsStoreServiceDies() {
     startMain();
-    TestProbe<CatalogReply> caller = testKit.createTestProbe();
-    // a bug in the catalog (answering a request without a reply address throws): the catalog fails, and
-    // the main can no longer vouch for its store
-    main.tell(new MainCoordinator.Serve(new CatalogCommand.Get("orders", null)));
+    TestProbe<StoreReply> caller = testKit.createTestProbe();
+    // a bug in the store service (answering a request without a reply address throws): it fails, and the
+    // main can no longer vouch for its store
+    main.tell(new MainCoordinator.ServeStore(new StoreCommand.TableGet("test", "docs", "orders", null)));
     caller.expectTerminated(main, WAIT);
   }
 
@@ -96,7 +96,7 @@ class MainCoordinatorTest {
   @Test
   void registryThatFailsIsRestartedInPlace() {
     startMain();
-    assertInstanceOf(CatalogReply.Written.class, put("orders"), "the main has spawned its services");
+    assertInstanceOf(StoreReply.TableWritten.class, put("orders"), "the main has spawned its services");
     ActorRef<ExecutorRegistry.Command> registry =
         ActorRefResolver.get(testKit.system())
             .resolveActorRef(testKit.system().address() + "/user/" + name + "/" + ActorPaths.REGISTRY);
@@ -112,13 +112,13 @@ class MainCoordinatorTest {
           new ExecutorRegistry.ExecutorList(1, List.of()), list.receiveMessage(Duration.ofMillis(500)), "restarted empty");
       return null;
     });
-    assertInstanceOf(CatalogReply.Written.class, put("orders"), "the main serves on");
+    assertInstanceOf(StoreReply.TableWritten.class, put("orders"), "the main serves on");
   }
 
-  private CatalogReply put(String entry) {
-    TestProbe<CatalogReply> caller = testKit.createTestProbe();
-    main.tell(new MainCoordinator.Serve(
-        new CatalogCommand.Put(entry, "{}".getBytes(StandardCharsets.UTF_8), caller.getRef())));
+  private StoreReply put(String entry) {
+    TestProbe<StoreReply> caller = testKit.createTestProbe();
+    main.tell(new MainCoordinator.ServeStore(
+        new StoreCommand.TablePut("test", "docs", entry, "{}".getBytes(StandardCharsets.UTF_8), caller.getRef())));
     return caller.receiveMessage(WAIT);
   }
 }

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mainstay.actors.ActorPaths;
-import io.mainstay.actors.catalog.CatalogCommand;
-import io.mainstay.actors.catalog.CatalogReply;
 import io.mainstay.actors.coordination.CoordinationEvent;
 import io.mainstay.actors.coordination.DeadMain;
 import io.mainstay.actors.coordination.ElectionEntry;
@@ -16,6 +14,8 @@ import io.mainstay.actors.coordination.ProcessIdentity;
 import io.mainstay.actors.executor.Executor;
 import io.mainstay.actors.membership.Downing;
 import io.mainstay.actors.membership.LiveView;
+import io.mainstay.actors.storage.StoreCommand;
+import io.mainstay.actors.storage.StoreReply;
 import io.mainstay.store.MetadataStore;
 import io.mainstay.store.StoreLock;
 import io.mainstay.testkit.Await;
@@ -107,19 +107,19 @@ class NodeSupervisorTest {
     assertEquals(1, record.epoch());
     assertEquals("node-a", record.node());
 
-    CatalogReply reply = put("orders", "{\"x\":1}");
-    assertEquals(new CatalogReply.Written("orders", 1, 1), reply);
-    assertInstanceOf(CatalogReply.Found.class, ask(replyTo -> new CatalogCommand.Get("orders", replyTo)));
+    StoreReply reply = put("orders", "{\"x\":1}");
+    assertEquals(new StoreReply.TableWritten(1, 1), reply);
+    assertInstanceOf(StoreReply.TableValue.class, ask(replyTo -> new StoreCommand.TableGet("test", "docs", "orders", replyTo)));
   }
 
   @Test
-  void standbyAnswersCatalogRequestsWithTheMainsUrl() throws Exception {
+  void standbyAnswersStoreRequestsWithTheMainsUrl() throws Exception {
     awaitRole(NodeRole.STANDBY);
     MainRecord other = new MainRecord("node-b", "h", "http://node-b:9047", "pekko://mainstay@h:2", 7, Instant.now());
     zk.send(new CoordinationEvent.MainChanged(Optional.of(other)));
     Await.until("the supervisor to know the main", WAIT, () -> status().main().isPresent());
-    CatalogReply reply = put("orders", "{}");
-    assertEquals(Optional.of("http://node-b:9047"), ((CatalogReply.Unavailable) reply).mainUrl());
+    StoreReply reply = put("orders", "{}");
+    assertEquals(Optional.of("http://node-b:9047"), ((StoreReply.Unavailable) reply).mainUrl());
   }
 
   @Test
@@ -127,12 +127,12 @@ class NodeSupervisorTest {
     becomeMain();
     zk.send(new CoordinationEvent.ConnectionSuspended());
     awaitRole(NodeRole.FENCED);
-    assertInstanceOf(CatalogReply.Unavailable.class, put("orders", "{}"));
+    assertInstanceOf(StoreReply.Unavailable.class, put("orders", "{}"));
 
     zk.send(new CoordinationEvent.ConnectionReconnected(true));
     awaitRole(NodeRole.MAIN);
     assertEquals(1, status().epoch(), "a blip within the session keeps the epoch");
-    assertInstanceOf(CatalogReply.Written.class, put("orders", "{}"));
+    assertInstanceOf(StoreReply.TableWritten.class, put("orders", "{}"));
     assertTrue(exitCodes.isEmpty());
   }
 
@@ -170,12 +170,12 @@ class NodeSupervisorTest {
   void writeIsNotAcknowledgedWhenMainStatusCannotBeConfirmed() throws Exception {
     becomeMain();
     zk.confirmFails.set(true);
-    assertInstanceOf(CatalogReply.Unavailable.class, put("orders", "{\"v\":2}"));
+    assertInstanceOf(StoreReply.Unavailable.class, put("orders", "{\"v\":2}"));
     zk.confirmFails.set(false);
     // the refused write is present whole (it was durable before the check) or absent, never half
-    CatalogReply read = ask(replyTo -> new CatalogCommand.Get("orders", replyTo));
-    CatalogReply.Found found = assertInstanceOf(CatalogReply.Found.class, read);
-    assertEquals("{\"v\":2}", new String(found.entry().document(), StandardCharsets.UTF_8));
+    StoreReply read = ask(replyTo -> new StoreCommand.TableGet("test", "docs", "orders", replyTo));
+    StoreReply.TableValue found = assertInstanceOf(StoreReply.TableValue.class, read);
+    assertEquals("{\"v\":2}", new String(found.entry().orElseThrow().value(), StandardCharsets.UTF_8));
   }
 
   @Test
@@ -187,7 +187,7 @@ class NodeSupervisorTest {
     assertTrue(zk.withdrawn.await(1, TimeUnit.SECONDS));
     try (StoreLock lock = StoreLock.tryAcquire(localPath, "successor").orElseThrow();
         MetadataStore store = MetadataStore.open(lock)) {
-      assertTrue(store.catalog().get("orders").isPresent());
+      assertTrue(store.tables().get("test", "docs", "orders").isPresent());
       assertTrue(store.history().get(0).until().isPresent(), "the term's end is recorded");
     }
   }
@@ -234,10 +234,10 @@ class NodeSupervisorTest {
   }
 
   @Test
-  void mainWhoseCatalogDiesExits1() throws Exception {
+  void mainWhoseStoreServiceDiesExits1() throws Exception {
     becomeMain();
-    // a bug in the catalog: answering a request without a reply address throws
-    supervisor.tell(new RequestGateway.ServeCatalog(new CatalogCommand.Get("orders", null)));
+    // a bug in the store service: answering a request without a reply address throws
+    supervisor.tell(new RequestGateway.ServeStore(new StoreCommand.TableGet("test", "docs", "orders", null)));
     assertEquals(NodeLifecycle.EXIT_FAILURE, exitCodes.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
     assertEquals(NodeRole.STOPPING, status().role(), "an exiting node serves nothing");
   }
@@ -271,13 +271,13 @@ class NodeSupervisorTest {
     awaitRole(NodeRole.MAIN);
   }
 
-  private CatalogReply put(String name, String json) {
-    return ask(replyTo -> new CatalogCommand.Put(name, json.getBytes(StandardCharsets.UTF_8), replyTo));
+  private StoreReply put(String name, String json) {
+    return ask(replyTo -> new StoreCommand.TablePut("test", "docs", name, json.getBytes(StandardCharsets.UTF_8), replyTo));
   }
 
-  private CatalogReply ask(java.util.function.Function<ActorRef<CatalogReply>, CatalogCommand> command) {
-    TestProbe<CatalogReply> probe = testKit.createTestProbe();
-    supervisor.tell(new RequestGateway.ServeCatalog(command.apply(probe.getRef())));
+  private StoreReply ask(java.util.function.Function<ActorRef<StoreReply>, StoreCommand> command) {
+    TestProbe<StoreReply> probe = testKit.createTestProbe();
+    supervisor.tell(new RequestGateway.ServeStore(command.apply(probe.getRef())));
     return probe.receiveMessage(WAIT);
   }
 

@@ -175,7 +175,7 @@ final class StoreBenchmark {
       started = System.nanoTime();
       for (int i = 0; i < count; i++) {
         long t0 = System.nanoTime();
-        store.catalog().put("raw." + i, DOCUMENT_BYTES, 1);
+        store.tables().put("bench", "raw", "raw." + i, DOCUMENT_BYTES, 1);
         latencies.add((System.nanoTime() - t0) / 1e6);
       }
     }

@@ -9,10 +9,12 @@ import io.mainstay.extension.StoreUnavailableException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -83,7 +85,11 @@ final class ExtensionRoutesMount extends AllDirectives {
       return JsonResponses.notMain(notMain.getMessage(), notMain.mainUrl());
     }
     if (cause instanceof StoreUnavailableException) {
-      return JsonResponses.error(StatusCodes.SERVICE_UNAVAILABLE, cause.getMessage());
+      // the main cannot vouch for its store (fenced, deposed, stopping): as for a node that is not the main
+      return JsonResponses.notMain(cause.getMessage(), Optional.empty());
+    }
+    if (cause instanceof TimeoutException) {
+      return JsonResponses.error(StatusCodes.SERVICE_UNAVAILABLE, "the main did not answer in time");
     }
     if (cause instanceof IllegalArgumentException) {
       return JsonResponses.error(StatusCodes.BAD_REQUEST, cause.getMessage());

@@ -1,5 +1,6 @@
 package io.mainstay.runtime.http;
 
+import io.mainstay.actors.catalog.CatalogExtension;
 import io.mainstay.actors.node.RequestGateway;
 import io.mainstay.actors.probe.ProbeExtension;
 import io.mainstay.extension.Extension;
@@ -16,9 +17,9 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * The web port of a coordinator: status for operators and load balancers, the catalog API and the
- * extensions' routes. Requests
- * go to the node's {@link RequestGateway}, which knows whether this node is the main.
+ * The web port of a coordinator: status for operators and load balancers, the epoch history, and every
+ * extension's routes (the built-in catalog and probe among them). Requests go to the node's {@link
+ * RequestGateway}, which knows whether this node is the main.
  */
 public final class WebServer extends AllDirectives {
 
@@ -26,7 +27,7 @@ public final class WebServer extends AllDirectives {
    * How long the web port waits.
    *
    * @param statusTimeout for {@code /ping} and {@code /api/v1/cluster}
-   * @param requestTimeout for a catalog request, its body included (a write waits for fsync and ZooKeeper)
+   * @param requestTimeout for the epoch history from the main's store
    */
   public record Settings(Duration statusTimeout, Duration requestTimeout) {
     public static Settings defaults() {
@@ -35,12 +36,12 @@ public final class WebServer extends AllDirectives {
   }
 
   private final StatusRoutes status;
-  private final CatalogRoutes catalog;
+  private final EpochRoutes epochs;
   private final ExtensionRoutesMount extensions;
 
   private WebServer(ActorRef<RequestGateway.Request> gateway, ActorSystem<?> system, Settings settings, List<Extension> extensions) {
     this.status = new StatusRoutes(gateway, system.scheduler(), settings.statusTimeout());
-    this.catalog = new CatalogRoutes(gateway, system, settings.requestTimeout());
+    this.epochs = new EpochRoutes(gateway, system.scheduler(), settings.requestTimeout());
     this.extensions = new ExtensionRoutesMount(gateway, system, settings.statusTimeout(), extensions);
   }
 
@@ -55,13 +56,11 @@ public final class WebServer extends AllDirectives {
         path("ping", () -> only(get(status::ping))),
         pathPrefix("api", () -> pathPrefix("v1", () -> concat(
             path("cluster", () -> only(get(status::cluster))),
-            // the built-in probe extension, at the path it had before it was one
-            pathPrefix(ProbeExtension.NAME, () -> only(extensions.routesOf(ProbeExtension.NAME))),
-            path("epochs", () -> only(get(catalog::epochs))),
+            path("epochs", () -> only(get(epochs::epochs))),
             extensions.routes(),
-            pathPrefix("catalog", () -> concat(
-                pathEndOrSingleSlash(() -> only(get(catalog::list))),
-                path(PathMatchers.segment(), name -> only(catalog.entry(name)))))))),
+            // the built-in extensions, at the paths they had before they were extensions
+            pathPrefix(CatalogExtension.NAME, () -> extensions.routesOf(CatalogExtension.NAME)),
+            pathPrefix(ProbeExtension.NAME, () -> only(extensions.routesOf(ProbeExtension.NAME)))))),
         complete(JsonResponses.error(StatusCodes.NOT_FOUND, "no such resource")));
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mainstay.actors.catalog.CatalogExtension;
 import io.mainstay.actors.probe.ProbeExtension;
 import io.mainstay.extension.Extension;
 import io.mainstay.testkit.node.ServiceJar;
@@ -62,21 +63,21 @@ class ExtensionLoaderTest {
     Path libExt = jar("lib-ext", "a.jar", Alpha.class);
     Path operator = jar("operator", "b.jar", Beta.class);
     ExtensionLoader.Found found = load(Optional.of(libExt), Optional.of(operator), Set.of());
-    assertEquals(List.of(ProbeExtension.NAME, "alpha", "beta"), names(found), "the built-in first, from the class path");
+    assertEquals(List.of(CatalogExtension.NAME, ProbeExtension.NAME, "alpha", "beta"), names(found), "the built-ins first, from the class path");
     assertTrue(found.classLoader() != getClass().getClassLoader(), "a loader over the jars, for Pekko to deserialize with");
   }
 
   @Test
   void noJarsMeansTheClassPathAlone() throws Exception {
     ExtensionLoader.Found found = load(Optional.of(tmp.resolve("missing-lib-ext")), Optional.empty(), Set.of());
-    assertEquals(List.of(ProbeExtension.NAME), names(found));
+    assertEquals(List.of(CatalogExtension.NAME, ProbeExtension.NAME), names(found));
     assertEquals(getClass().getClassLoader(), found.classLoader());
   }
 
   @Test
   void aDisabledExtensionIsFoundButNotStarted() throws Exception {
     Path dir = jar("operator", "ab.jar", Alpha.class, Beta.class);
-    assertEquals(List.of("beta"), names(load(Optional.empty(), Optional.of(dir), Set.of("alpha", "gamma", ProbeExtension.NAME))));
+    assertEquals(List.of("beta"), names(load(Optional.empty(), Optional.of(dir), Set.of("alpha", "gamma", CatalogExtension.NAME, ProbeExtension.NAME))));
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.mainstay.runtime.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.mainstay.actors.catalog.CatalogReply;
+import io.mainstay.actors.catalog.CatalogRoutes;
 import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.coordination.NodeRecord;
 import io.mainstay.actors.executor.ExecutorRegistry;
@@ -13,16 +14,23 @@ import io.mainstay.actors.node.NodeStatus;
 import io.mainstay.actors.probe.ProbeReport;
 import io.mainstay.actors.probe.ProbeResult;
 import io.mainstay.actors.probe.ProbeRoutes;
+import io.mainstay.actors.storage.StoreReply;
 import io.mainstay.actors.supervision.ServiceSupervisor;
-import io.mainstay.store.CatalogEntry;
+import io.mainstay.extension.ExtensionStore;
+import io.mainstay.extension.RouteContext;
 import io.mainstay.store.EpochRecord;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.junit.jupiter.api.Test;
 
@@ -80,19 +88,41 @@ class JsonShapesTest {
         new ProbeReport.Answer("exec-2", Optional.empty(), Optional.of("no answer within the deadline"), 5000))))));
   }
 
+  /** What the runtime gives every extension's routes, without a node behind it: the bodies are the point. */
+  private static final RouteContext ROUTES = new RouteContext() {
+    @Override
+    public <T, R> CompletionStage<R> askMain(Function<ActorRef<R>, T> message, Duration timeout) {
+      throw new UnsupportedOperationException("no main here");
+    }
+
+    @Override
+    public HttpResponse json(StatusCode status, Object body) {
+      return JsonResponses.json(status, body);
+    }
+
+    @Override
+    public HttpResponse error(StatusCode status, String message) {
+      return JsonResponses.error(status, message);
+    }
+  };
+
   @Test
   void catalog() {
     byte[] document = "{ \"owner\" : \"sales\", \"n\": [1, 2] }".getBytes(StandardCharsets.UTF_8);
-    assertBody(200, "{\"name\":\"orders\",\"version\":3,\"epoch\":4}", CatalogRoutes.toResponse(new CatalogReply.Written("orders", 3, 4)));
-    assertBody(200, "{\"name\":\"orders\",\"version\":3,\"epoch\":4,\"updated\":\"2026-01-02T03:04:05.678Z\",\"document\":{\"owner\":\"sales\",\"n\":[1,2]}}", CatalogRoutes.toResponse(new CatalogReply.Found(new CatalogEntry("orders", 3, 4, T0, document))));
-    assertBody(200, "{\"entries\":[{\"name\":\"a\",\"version\":1},{\"name\":\"b\",\"version\":2}]}", CatalogRoutes.toResponse(new CatalogReply.Listing(
-        List.of(new CatalogEntry.Summary("a", 1), new CatalogEntry.Summary("b", 2)))));
-    assertBody(200, "{\"epochs\":[{\"epoch\":1,\"node\":\"coord-1\",\"since\":\"2026-01-02T03:04:05.678Z\",\"until\":\"2026-01-02T03:04:06Z\"},{\"epoch\":2,\"node\":\"coord-2\",\"since\":\"2026-01-02T03:04:06Z\",\"until\":null}]}", CatalogRoutes.toResponse(new CatalogReply.EpochHistory(List.of(
-        new EpochRecord(1, "coord-1", T0, Optional.of(T1)), new EpochRecord(2, "coord-2", T1, Optional.empty())))));
-    assertBody(200, "{\"name\":\"orders\",\"deleted\":true}", CatalogRoutes.toResponse(new CatalogReply.Deleted("orders", 4)));
-    assertBody(404, "{\"error\":\"no catalog entry named 'orders'\"}", CatalogRoutes.toResponse(new CatalogReply.NotFound("orders")));
-    assertBody(503, "{\"error\":\"this node is standby, not the main\",\"main\":null}", CatalogRoutes.toResponse(new CatalogReply.Unavailable("this node is standby, not the main", Optional.empty())));
+    assertBody(200, "{\"name\":\"orders\",\"version\":3,\"epoch\":4}", CatalogRoutes.toResponse(ROUTES, new CatalogReply.Written("orders", 3, 4)));
+    assertBody(200, "{\"name\":\"orders\",\"version\":3,\"epoch\":4,\"updated\":\"2026-01-02T03:04:05.678Z\",\"document\":{\"owner\":\"sales\",\"n\":[1,2]}}", CatalogRoutes.toResponse(ROUTES, new CatalogReply.Found("orders", 3, 4, T0, document)));
+    assertBody(200, "{\"entries\":[{\"name\":\"a\",\"version\":1},{\"name\":\"b\",\"version\":2}]}", CatalogRoutes.toResponse(ROUTES, new CatalogReply.Listing(
+        List.of(new ExtensionStore.Version("a", 1), new ExtensionStore.Version("b", 2)))));
+    assertBody(200, "{\"name\":\"orders\",\"deleted\":true}", CatalogRoutes.toResponse(ROUTES, new CatalogReply.Deleted("orders", 4)));
+    assertBody(404, "{\"error\":\"no catalog entry named 'orders'\"}", CatalogRoutes.toResponse(ROUTES, new CatalogReply.NotFound("orders")));
     assertBody(400, "{\"error\":\"body must be a JSON object\"}", JsonResponses.error(StatusCodes.BAD_REQUEST, "body must be a JSON object"));
+  }
+
+  @Test
+  void epochs() {
+    assertBody(200, "{\"epochs\":[{\"epoch\":1,\"node\":\"coord-1\",\"since\":\"2026-01-02T03:04:05.678Z\",\"until\":\"2026-01-02T03:04:06Z\"},{\"epoch\":2,\"node\":\"coord-2\",\"since\":\"2026-01-02T03:04:06Z\",\"until\":null}]}", EpochRoutes.toResponse(new StoreReply.EpochHistory(List.of(
+        new EpochRecord(1, "coord-1", T0, Optional.of(T1)), new EpochRecord(2, "coord-2", T1, Optional.empty())))));
+    assertBody(503, "{\"error\":\"this node is standby, not the main\",\"main\":null}", EpochRoutes.toResponse(new StoreReply.Unavailable("this node is standby, not the main", Optional.empty())));
   }
 
   private static void assertBody(int status, String json, HttpResponse response) {

@@ -201,7 +201,7 @@ public final class ChecksumJobs {
 
   private Behavior<Command> onGet(Get get) {
     main.store().get(Job.TABLE, get.id()).whenComplete((value, failure) ->
-        get.replyTo().tell(new Found(failure == null ? value.map(Job::fromJson) : Optional.empty())));
+        get.replyTo().tell(new Found(failure == null ? value.map(entry -> Job.fromJson(entry.value())) : Optional.empty())));
     return Behaviors.same();
   }
 

@@ -1,4 +1,4 @@
-package io.mainstay.actors.catalog;
+package io.mainstay.actors.storage;
 
 import io.mainstay.actors.coordination.ClusterCoordination;
 import io.mainstay.store.MetadataStore;
@@ -18,8 +18,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * The catalog of the main, backed by the store. It runs on the store's own dispatcher: LMDB writes block
- * on fsync, and one thread keeps them in order. A write is acknowledged only once it is durable and the
+ * The main's store, for every service of the main (the catalog, the extensions): their tables and the
+ * epoch history. It runs on the store's own dispatcher: LMDB writes block on fsync, and one thread keeps
+ * them in order. A write is acknowledged only once it is durable and the
  * main has confirmed through ZooKeeper that it still is the main at its epoch, so a main that was paused
  * and deposed never acknowledges anything.
  *
@@ -32,9 +33,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * <p>A store error (closed, lock lost, LMDB failing) is answered as {@code Unavailable} to the caller that
  * met it. Anything else it throws stops this actor: its parent, the main, then cannot vouch for the store.
  */
-public final class CatalogService extends AbstractBehavior<CatalogService.Command> {
+public final class StoreService extends AbstractBehavior<StoreService.Command> {
 
-  public sealed interface Command permits CatalogCommand, Close, Flush {}
+  public sealed interface Command permits StoreCommand, Close, Flush {}
 
   /** Ends this main's term in the store and closes it; answered once the store is closed, or failed to. */
   public record Close(ActorRef<Closed> replyTo) implements Command {}
@@ -46,7 +47,7 @@ public final class CatalogService extends AbstractBehavior<CatalogService.Comman
   private record Flush() implements Command {}
 
   /** A write waiting for its batch: applying it in the batch's transaction gives the reply to send once confirmed. */
-  private record Pending(CatalogCommand command, Supplier<CatalogReply> apply) {}
+  private record Pending(StoreCommand command, Supplier<StoreReply> apply) {}
 
   private final String node;
   private final MetadataStore store;
@@ -57,10 +58,10 @@ public final class CatalogService extends AbstractBehavior<CatalogService.Comman
 
   public static Behavior<Command> create(
       String node, MetadataStore store, long epoch, ClusterCoordination coordination, Duration confirmTimeout) {
-    return Behaviors.setup(ctx -> new CatalogService(ctx, node, store, epoch, coordination, confirmTimeout));
+    return Behaviors.setup(ctx -> new StoreService(ctx, node, store, epoch, coordination, confirmTimeout));
   }
 
-  private CatalogService(
+  private StoreService(
       ActorContext<Command> context,
       String node,
       MetadataStore store,
@@ -68,7 +69,7 @@ public final class CatalogService extends AbstractBehavior<CatalogService.Comman
       ClusterCoordination coordination,
       Duration confirmTimeout) {
     super(context);
-    context.setLoggerName(CatalogService.class);
+    context.setLoggerName(StoreService.class);
     this.node = node;
     this.store = store;
     this.epoch = epoch;
@@ -79,44 +80,28 @@ public final class CatalogService extends AbstractBehavior<CatalogService.Comman
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(CatalogCommand.Put.class, this::onPut)
-        .onMessage(CatalogCommand.Get.class, this::onGet)
-        .onMessage(CatalogCommand.Delete.class, this::onDelete)
-        .onMessage(CatalogCommand.List.class, this::onList)
-        .onMessage(CatalogCommand.Epochs.class, this::onEpochs)
-        .onMessage(CatalogCommand.TablePut.class, this::onTablePut)
-        .onMessage(CatalogCommand.TableDelete.class, this::onTableDelete)
-        .onMessage(CatalogCommand.TableGet.class, this::onTableGet)
-        .onMessage(CatalogCommand.TableList.class, this::onTableList)
+        .onMessage(StoreCommand.TablePut.class, this::onTablePut)
+        .onMessage(StoreCommand.TableDelete.class, this::onTableDelete)
+        .onMessage(StoreCommand.TableGet.class, this::onTableGet)
+        .onMessage(StoreCommand.TableList.class, this::onTableList)
+        .onMessage(StoreCommand.TableVersions.class, this::onTableVersions)
+        .onMessage(StoreCommand.Epochs.class, this::onEpochs)
         .onMessage(Flush.class, this::onFlush)
         .onMessage(Close.class, this::onClose)
         .build();
   }
 
-  private Behavior<Command> onPut(CatalogCommand.Put put) {
-    return collect(put, () -> {
-      long version = store.catalog().put(put.name(), put.document(), epoch).version();
-      return new CatalogReply.Written(put.name(), version, epoch);
-    });
+  private Behavior<Command> onTablePut(StoreCommand.TablePut put) {
+    return collect(put, () -> new StoreReply.TableWritten(
+        store.tables().put(put.namespace(), put.table(), put.key(), put.value(), epoch).version(), epoch));
   }
 
-  private Behavior<Command> onDelete(CatalogCommand.Delete delete) {
-    return collect(delete, () -> store.catalog().delete(delete.name(), epoch)
-        ? new CatalogReply.Deleted(delete.name(), epoch)
-        : new CatalogReply.NotFound(delete.name()));
-  }
-
-  private Behavior<Command> onTablePut(CatalogCommand.TablePut put) {
-    return collect(put, () -> new CatalogReply.TableWritten(
-        store.tables().put(put.namespace(), put.table(), put.key(), put.value(), epoch), epoch));
-  }
-
-  private Behavior<Command> onTableDelete(CatalogCommand.TableDelete delete) {
-    return collect(delete, () -> new CatalogReply.TableWritten(
+  private Behavior<Command> onTableDelete(StoreCommand.TableDelete delete) {
+    return collect(delete, () -> new StoreReply.TableDeleted(
         store.tables().delete(delete.namespace(), delete.table(), delete.key(), epoch), epoch));
   }
 
-  private Behavior<Command> collect(CatalogCommand command, Supplier<CatalogReply> apply) {
+  private Behavior<Command> collect(StoreCommand command, Supplier<StoreReply> apply) {
     if (batch.isEmpty()) {
       getContext().getSelf().tell(new Flush());
     }
@@ -136,68 +121,57 @@ public final class CatalogService extends AbstractBehavior<CatalogService.Comman
     }
     List<Pending> writes = List.copyOf(batch);
     batch.clear();
-    List<CatalogReply> replies;
+    List<StoreReply> replies;
     try {
-      replies = store.commitTogether(() -> writes.stream().map(CatalogService::applyAlone).toList());
+      replies = store.commitTogether(() -> writes.stream().map(StoreService::applyAlone).toList());
     } catch (StoreException e) {
-      CatalogReply refused = unavailable("store refused the write: " + e.getMessage());
+      StoreReply refused = unavailable("store refused the write: " + e.getMessage());
       writes.forEach(w -> reply(w.command(), refused));
       return;
     }
-    Optional<CatalogReply> deposed = replies.stream().anyMatch(CatalogService::applied) ? confirmed() : Optional.empty();
+    Optional<StoreReply> deposed = replies.stream().anyMatch(StoreService::applied) ? confirmed() : Optional.empty();
     for (int i = 0; i < writes.size(); i++) {
-      CatalogReply reply = replies.get(i);
+      StoreReply reply = replies.get(i);
       reply(writes.get(i).command(), applied(reply) ? deposed.orElse(reply) : reply);
     }
   }
 
   /** A write that changed the store (or found nothing to delete): it needs the confirmation. */
-  private static boolean applied(CatalogReply reply) {
-    return !(reply instanceof CatalogReply.Unavailable || reply instanceof CatalogReply.Invalid);
+  private static boolean applied(StoreReply reply) {
+    return !(reply instanceof StoreReply.Unavailable || reply instanceof StoreReply.Invalid);
   }
 
-  private static CatalogReply applyAlone(Pending write) {
+  private static StoreReply applyAlone(Pending write) {
     try {
       return write.apply().get();
     } catch (StoreException e) {
       return unavailable("store refused the write: " + e.getMessage());
     } catch (IllegalArgumentException e) {
-      return new CatalogReply.Invalid(e.getMessage());
+      return new StoreReply.Invalid(e.getMessage());
     }
   }
 
-  private Behavior<Command> onGet(CatalogCommand.Get get) {
-    return read(
-        get,
-        () ->
-            store
-                .catalog()
-                .get(get.name())
-                .<CatalogReply>map(CatalogReply.Found::new)
-                .orElse(new CatalogReply.NotFound(get.name())));
+  private Behavior<Command> onEpochs(StoreCommand.Epochs epochs) {
+    return read(epochs, () -> new StoreReply.EpochHistory(store.history()));
   }
 
-  private Behavior<Command> onList(CatalogCommand.List list) {
-    return read(list, () -> new CatalogReply.Listing(store.catalog().list()));
+  private Behavior<Command> onTableGet(StoreCommand.TableGet get) {
+    return read(get, () -> new StoreReply.TableValue(store.tables().get(get.namespace(), get.table(), get.key())));
   }
 
-  private Behavior<Command> onEpochs(CatalogCommand.Epochs epochs) {
-    return read(epochs, () -> new CatalogReply.EpochHistory(store.history()));
+  private Behavior<Command> onTableList(StoreCommand.TableList list) {
+    return read(list, () -> new StoreReply.TableEntries(store.tables().list(list.namespace(), list.table())));
   }
 
-  private Behavior<Command> onTableGet(CatalogCommand.TableGet get) {
-    return read(get, () -> new CatalogReply.TableValue(store.tables().get(get.namespace(), get.table(), get.key())));
+  private Behavior<Command> onTableVersions(StoreCommand.TableVersions versions) {
+    return read(versions, () -> new StoreReply.TableVersions(store.tables().versions(versions.namespace(), versions.table())));
   }
 
-  private Behavior<Command> onTableList(CatalogCommand.TableList list) {
-    return read(list, () -> new CatalogReply.TableEntries(store.tables().list(list.namespace(), list.table())));
-  }
-
-  private Behavior<Command> read(CatalogCommand command, Supplier<CatalogReply> answer) {
+  private Behavior<Command> read(StoreCommand command, Supplier<StoreReply> answer) {
     try {
       reply(command, answer.get());
     } catch (IllegalArgumentException e) {
-      reply(command, new CatalogReply.Invalid(e.getMessage()));
+      reply(command, new StoreReply.Invalid(e.getMessage()));
     } catch (StoreException e) {
       getContext().getLog().warn("node {} epoch {}: store read failed: {}", node, epoch, e.toString());
       reply(command, unavailable("store could not be read: " + e.getMessage()));
@@ -230,7 +204,7 @@ public final class CatalogService extends AbstractBehavior<CatalogService.Comman
   }
 
   /** Empty when this node is still the main at its epoch; otherwise the refusal to send instead. */
-  private Optional<CatalogReply> confirmed() {
+  private Optional<StoreReply> confirmed() {
     try {
       coordination
           .confirmMain(epoch)
@@ -247,11 +221,11 @@ public final class CatalogService extends AbstractBehavior<CatalogService.Comman
     }
   }
 
-  private static CatalogReply unavailable(String reason) {
-    return new CatalogReply.Unavailable(reason, Optional.empty());
+  private static StoreReply unavailable(String reason) {
+    return new StoreReply.Unavailable(reason, Optional.empty());
   }
 
-  private static void reply(CatalogCommand command, CatalogReply reply) {
+  private static void reply(StoreCommand command, StoreReply reply) {
     command.replyTo().tell(reply);
   }
 }

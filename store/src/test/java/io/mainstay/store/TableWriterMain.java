@@ -8,9 +8,9 @@ import java.util.Map;
 
 /**
  * Child JVM: takes the store lock on args[0] as owner args[1], opens the store, begins the next epoch (printing
- * "EPOCH n"), then puts catalog entries forever, printing "ACK name version" after each put returns.
+ * "EPOCH n"), then puts table entries forever, printing "ACK name version" after each put returns.
  */
-public final class CatalogWriterMain {
+public final class TableWriterMain {
 
   /** Names are reused so entries reach high versions and puts overwrite earlier values. */
   static final int NAMES = 37;
@@ -25,8 +25,8 @@ public final class CatalogWriterMain {
     for (long i = 0; ; i++) {
       String name = "entry-" + (i % NAMES);
       long next = versions.computeIfAbsent(
-          name, n -> store.catalog().get(n).map(CatalogEntry::version).orElse(0L)) + 1;
-      CatalogEntry entry = store.catalog().put(name, document(name, next), epoch);
+          name, n -> store.tables().get("test", "docs", n).map(TableEntry::version).orElse(0L)) + 1;
+      TableEntry entry = store.tables().put("test", "docs", name, document(name, next), epoch);
       if (entry.version() != next) {
         throw new IllegalStateException("put " + name + " returned version " + entry.version() + ", expected " + next);
       }
