@@ -86,7 +86,10 @@ public final class MainstayNode {
     ExtensionLoader.Found extensions;
     try {
       extensions = ExtensionLoader.load(
-          MainstayNode.class.getClassLoader(), libExt(), loaded.config().extensions().dir(), loaded.config().extensions().disabled());
+          MainstayNode.class.getClassLoader(),
+          shippedExtensions(loaded.config().extensions().examples()),
+          loaded.config().extensions().dir(),
+          loaded.config().extensions().disabled());
     } catch (ExtensionLoader.ExtensionProblem problem) {
       String line = "extension error: " + problem.getMessage();
       System.err.println("mainstay: " + line);
@@ -101,13 +104,20 @@ public final class MainstayNode {
         .start();
   }
 
-  /** The distribution's {@code lib/ext/}: beside the node's own jar (in a build tree, runtime/target/dist/lib/ext). */
-  private static Optional<Path> libExt() {
+  /**
+   * The distribution's {@code lib/ext/}, and {@code lib/examples/} when {@code extensions.examples} is on:
+   * beside the node's own jar (in a build tree, under runtime/target/dist/lib/). None when the node runs from
+   * classes (tests).
+   */
+  private static List<Path> shippedExtensions(boolean examples) {
     try {
       Path code = Path.of(MainstayNode.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      return Files.isRegularFile(code) ? Optional.of(code.resolveSibling("ext")) : Optional.empty();
+      if (!Files.isRegularFile(code)) {
+        return List.of();
+      }
+      return examples ? List.of(code.resolveSibling("ext"), code.resolveSibling("examples")) : List.of(code.resolveSibling("ext"));
     } catch (URISyntaxException | RuntimeException e) {
-      return Optional.empty();
+      return List.of();
     }
   }
 

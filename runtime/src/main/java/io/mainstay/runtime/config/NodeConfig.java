@@ -55,17 +55,18 @@ public record NodeConfig(
     Config pekkoOverrides) {
 
   /**
-   * {@code extensions.dir} (absolute, empty when unset) and {@code extensions.disabled}: which extensions
-   * the node loads besides those on its class path and in {@code lib/ext/}, and which it leaves out.
+   * {@code extensions.dir} (absolute, empty when unset), {@code extensions.disabled} and {@code
+   * extensions.examples}: which extensions the node loads besides those on its class path and in {@code
+   * lib/ext/}, which it leaves out, and whether it runs the shipped examples of {@code lib/examples/}.
    */
-  public record Extensions(Optional<Path> dir, Set<String> disabled) {
+  public record Extensions(Optional<Path> dir, Set<String> disabled, boolean examples) {
     public Extensions {
       Objects.requireNonNull(dir, "dir");
       disabled = Set.copyOf(disabled);
     }
 
     public static Extensions none() {
-      return new Extensions(Optional.empty(), Set.of());
+      return new Extensions(Optional.empty(), Set.of(), false);
     }
   }
 

@@ -51,6 +51,7 @@ public final class NodeConfigLoader {
   public static final String CLUSTER_ID = "cluster.id";
   public static final String EXTENSIONS_DIR = "extensions.dir";
   public static final String EXTENSIONS_DISABLED = "extensions.disabled";
+  public static final String EXTENSIONS_EXAMPLES = "extensions.examples";
   public static final String SUPERVISION_MIN_BACKOFF = "services.supervision.min-backoff";
   public static final String SUPERVISION_MAX_BACKOFF = "services.supervision.max-backoff";
   public static final String SUPERVISION_MAX_RESTARTS = "services.supervision.max-restarts";
@@ -272,7 +273,7 @@ public final class NodeConfigLoader {
       }
       disabled.add(name);
     }
-    return new NodeConfig.Extensions(dir, disabled);
+    return new NodeConfig.Extensions(dir, disabled, v.bool(EXTENSIONS_EXAMPLES));
   }
 
   /** Every service's restart policy; a budget of 0 restarts means a service that throws stays failed. */

@@ -57,14 +57,17 @@ public final class ExtensionLoader {
   private ExtensionLoader() {}
 
   /**
-   * @param libExt the distribution's {@code lib/ext/}: read when it exists
+   * @param shipped the distribution's directories of extension jars ({@code lib/ext/}, and {@code
+   *     lib/examples/} when asked for): each read when it exists
    * @param operatorDir {@code extensions.dir}: must exist when given
    */
-  public static Found load(ClassLoader parent, Optional<Path> libExt, Optional<Path> operatorDir, Set<String> disabled)
+  public static Found load(ClassLoader parent, List<Path> shipped, Optional<Path> operatorDir, Set<String> disabled)
       throws ExtensionProblem {
     List<Path> jars = new ArrayList<>();
-    if (libExt.isPresent() && Files.isDirectory(libExt.get())) {
-      jars.addAll(jarsIn(libExt.get(), "lib/ext"));
+    for (Path dir : shipped) {
+      if (Files.isDirectory(dir)) {
+        jars.addAll(jarsIn(dir, dir.toString()));
+      }
     }
     if (operatorDir.isPresent()) {
       Path dir = operatorDir.get();

@@ -20,7 +20,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
@@ -106,7 +105,7 @@ final class ExtensionRoutesMount extends AllDirectives {
     return cause;
   }
 
-  private final class Context implements RouteContext {
+  private final class Context extends JsonRouteContext {
     private final String extension;
 
     Context(String extension) {
@@ -124,16 +123,6 @@ final class ExtensionRoutesMount extends AllDirectives {
             ActorRef<T> service = location.service().get().narrow();
             return AskPattern.ask(service, message::apply, timeout, system.scheduler());
           });
-    }
-
-    @Override
-    public HttpResponse json(StatusCode status, Object body) {
-      return JsonResponses.json(status, body);
-    }
-
-    @Override
-    public HttpResponse error(StatusCode status, String message) {
-      return JsonResponses.error(status, message);
     }
   }
 }

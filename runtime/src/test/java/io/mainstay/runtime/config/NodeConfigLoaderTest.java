@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,6 +74,16 @@ class NodeConfigLoaderTest {
     assertTrue(c.pekkoOverrides().isEmpty());
     assertContains(c.summary(), "coordinator+master+executor");
     assertEquals(ServiceSupervisor.Settings.defaults(), c.supervision());
+    assertEquals(new NodeConfig.Extensions(Optional.empty(), Set.of(), false), c.extensions());
+  }
+
+  @Test
+  void extensionsTakeADirectoryRelativeToTheHomeNamesToLeaveOutAndTheExamples() throws Exception {
+    NodeConfig.Extensions e = parse("extensions { dir: \"plugins\", disabled: [\"probe\"], examples: yes }").config().extensions();
+    assertEquals(new NodeConfig.Extensions(Optional.of(tmp.resolve("plugins").toAbsolutePath()), Set.of("probe"), true), e);
+    ConfigProblem p = problem("extensions.disabled: [\"Probe\"]");
+    assertEquals("extensions.disabled", p.key());
+    assertContains(p.getMessage(), "'Probe' is not an extension name");
   }
 
   @Test

@@ -68,6 +68,15 @@ class ExtensionLoaderTest {
   }
 
   @Test
+  void everyShippedDirectoryIsReadAndAMissingOneIsNone() throws Exception {
+    Path libExt = jar("lib-ext", "a.jar", Alpha.class);
+    Path examples = jar("lib-examples", "b.jar", Beta.class);
+    ExtensionLoader.Found found = ExtensionLoader.load(
+        getClass().getClassLoader(), List.of(libExt, tmp.resolve("no-such-dir"), examples), Optional.empty(), Set.of());
+    assertEquals(List.of(CatalogExtension.NAME, ProbeExtension.NAME, "alpha", "beta"), names(found));
+  }
+
+  @Test
   void noJarsMeansTheClassPathAlone() throws Exception {
     ExtensionLoader.Found found = load(Optional.of(tmp.resolve("missing-lib-ext")), Optional.empty(), Set.of());
     assertEquals(List.of(CatalogExtension.NAME, ProbeExtension.NAME), names(found));
@@ -120,7 +129,7 @@ class ExtensionLoaderTest {
   }
 
   private ExtensionLoader.Found load(Optional<Path> libExt, Optional<Path> operator, Set<String> disabled) throws Exception {
-    return ExtensionLoader.load(getClass().getClassLoader(), libExt, operator, disabled);
+    return ExtensionLoader.load(getClass().getClassLoader(), libExt.stream().toList(), operator, disabled);
   }
 
   private String problem(Optional<Path> libExt, Optional<Path> operator) {

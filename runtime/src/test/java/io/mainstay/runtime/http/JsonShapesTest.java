@@ -30,7 +30,6 @@ import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.junit.jupiter.api.Test;
 
@@ -89,20 +88,10 @@ class JsonShapesTest {
   }
 
   /** What the runtime gives every extension's routes, without a node behind it: the bodies are the point. */
-  private static final RouteContext ROUTES = new RouteContext() {
+  private static final RouteContext ROUTES = new JsonRouteContext() {
     @Override
     public <T, R> CompletionStage<R> askMain(Function<ActorRef<R>, T> message, Duration timeout) {
       throw new UnsupportedOperationException("no main here");
-    }
-
-    @Override
-    public HttpResponse json(StatusCode status, Object body) {
-      return JsonResponses.json(status, body);
-    }
-
-    @Override
-    public HttpResponse error(StatusCode status, String message) {
-      return JsonResponses.error(status, message);
     }
   };
 

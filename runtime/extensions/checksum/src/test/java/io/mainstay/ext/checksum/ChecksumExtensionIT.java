@@ -27,9 +27,9 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The example extension end to end on real processes: 2 coordinators and 2 executors, the extension
- * loaded from the distribution's lib/ext. A job runs on both executors; then a job is started while one
- * executor is paused (its part outstanding), the main is killed, and the new main finishes the job at its
+ * The example extension end to end on real processes: 2 coordinators and 2 executors, the extension on
+ * the nodes' class path (this module's jar), as a jar in extensions.dir or lib/ext would be. A job runs on
+ * both executors; then a job is started while one executor is paused (its part outstanding), the main is killed, and the new main finishes the job at its
  * own epoch, with the result in the store and the checksum the test computes itself.
  */
 @ExtendWith(ManagedProcesses.Extension.class)
