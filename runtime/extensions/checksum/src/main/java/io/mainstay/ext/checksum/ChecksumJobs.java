@@ -103,6 +103,8 @@ public final class ChecksumJobs {
     final Map<Integer, String> assigned = new HashMap<>();
     final Map<Integer, List<FileSum>> done = new HashMap<>();
     final Map<Integer, String> doneBy = new HashMap<>();
+    /** Said once in the log, not at every retry. */
+    boolean waitingForExecutors;
 
     Run(Job job) {
       this.job = job;
@@ -118,6 +120,7 @@ public final class ChecksumJobs {
   private boolean fenced;
 
   private ChecksumJobs(ActorContext<Command> ctx, TimerScheduler<Command> timers, MainContext<Command> main, Settings settings) {
+    ctx.setLoggerName(ChecksumJobs.class);
     this.ctx = ctx;
     this.timers = timers;
     this.main = main;
@@ -260,7 +263,10 @@ public final class ChecksumJobs {
       return Behaviors.same();
     }
     if (got.slotOwners().isEmpty()) {
-      ctx.getLog().info("{}: checksum job {} waits for executors", where(), got.jobId());
+      if (!run.waitingForExecutors) {
+        ctx.getLog().info("{}: checksum job {} waits for executors", where(), got.jobId());
+        run.waitingForExecutors = true;
+      }
       timers.startSingleTimer(new Retry(got.jobId()), settings.executorRetry());
       return Behaviors.same();
     }

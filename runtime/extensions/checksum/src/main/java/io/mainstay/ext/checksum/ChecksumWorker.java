@@ -40,6 +40,7 @@ public final class ChecksumWorker {
     @Override
     public Behavior<Part> create(ExecutorContext context) {
       return Behaviors.<Object>setup(ctx -> {
+            ctx.setLoggerName(ChecksumWorker.class);
             var blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
             return Behaviors.receive(Object.class)
                 .onMessage(Part.class, part -> {
