@@ -16,6 +16,13 @@ public interface RouteContext {
    */
   <T, R> CompletionStage<R> askMain(Function<ActorRef<R>, T> message, Duration timeout);
 
+  /**
+   * Asks this extension's coordinator service on this node, whatever the node's role (work any
+   * coordinator does, such as planning). Fails with {@link IllegalStateException} when the extension has
+   * none, which the runtime answers 500.
+   */
+  <T, R> CompletionStage<R> askCoordinator(Function<ActorRef<R>, T> message, Duration timeout);
+
   /** {@code body} as JSON, with the built-in API's mapper. */
   HttpResponse json(StatusCode status, Object body);
 

@@ -89,6 +89,12 @@ class ExtensionSupervisionIT {
     assertEquals(200, busy.status(), busy.body());
     // the service now holds its thread for ten minutes; the catalog and the web port do not wait on it
     assertEquals(200, main.http().put("while-busy", "{\"n\":1}").status());
+    // coordinator services run on every coordinator, the standby too, and a route reaches its own node's
+    MainstayNodeProcess standby = cluster.other(main);
+    HttpResult here = standby.http().request("GET", "/api/v1/ext/faulty/coordinator", null);
+    assertEquals(200, here.status(), here.body());
+    assertEquals(standby.name(), here.json().get("node").asText());
+    assertEquals("RUNNING", service(standby, "coordinator").path("state").asText());
 
     cluster.sigterm(main);
     cluster.awaitExit(main, 0, Await.GENEROUS);
@@ -147,12 +153,16 @@ class ExtensionSupervisionIT {
     return node.http().request("POST", "/api/v1/ext/faulty/fail", "");
   }
 
-  /** The faulty extension's main service as {@code /api/v1/cluster} lists it (a missing node if not yet). */
   private static JsonNode mainService(MainstayNodeProcess node) {
+    return service(node, "main");
+  }
+
+  /** The faulty extension's service of {@code kind} as {@code /api/v1/cluster} lists it (a missing node if not yet). */
+  private static JsonNode service(MainstayNodeProcess node, String kind) {
     for (JsonNode extension : node.http().cluster().json().path("extensions")) {
       if (FaultyExtension.NAME.equals(extension.path("name").asText())) {
         for (JsonNode service : extension.path("services")) {
-          if ("main".equals(service.path("kind").asText())) {
+          if (kind.equals(service.path("kind").asText())) {
             return service;
           }
         }

@@ -24,6 +24,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -151,8 +153,11 @@ public final class NodeSupervisor {
     this.settings = settings;
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     this.board = new ServiceBoard(settings.extensions().list());
+    Map<String, ActorRef<Object>> coordinatorServices = identity.coordinator() ? startCoordinatorServices() : Map.of();
     this.gateway =
-        watched(context.spawn(RequestGateway.create(identity.name(), settings.gateway(), board), "gateway"), "request gateway");
+        watched(
+            context.spawn(RequestGateway.create(identity.name(), settings.gateway(), board, coordinatorServices), "gateway"),
+            "request gateway");
     this.executor =
         identity.executor()
             ? Optional.of(
@@ -169,9 +174,6 @@ public final class NodeSupervisor {
                         ActorPaths.EXECUTOR),
                     "executor"))
             : Optional.empty();
-    if (identity.coordinator()) {
-      startCoordinatorServices();
-    }
     if (identity.mainEligible()) {
       startSuccession();
     }
@@ -188,15 +190,15 @@ public final class NodeSupervisor {
         (ok, failure) -> new Registered(Optional.ofNullable(failure).map(Failures::unwrap)));
   }
 
-  /** Every extension's coordinator service, for the node's whole life, whatever its role. */
-  private void startCoordinatorServices() {
+  /** Every extension's coordinator service, for the node's whole life, whatever its role; by extension. */
+  private Map<String, ActorRef<Object>> startCoordinatorServices() {
     CoordinatorContext serviceContext = identity::name;
+    Map<String, ActorRef<Object>> started = new HashMap<>();
     for (Extension extension : settings.extensions().list()) {
-      extension.coordinatorService().ifPresent(service -> {
-        settings.extensions().spawn(
-            context, "node " + identity.name(), extension, "coordinator", self -> service.create(serviceContext), board);
-      });
+      extension.coordinatorService().ifPresent(service -> started.put(extension.name(), settings.extensions().spawn(
+          context, "node " + identity.name(), extension, "coordinator", self -> service.create(serviceContext), board)));
     }
+    return started;
   }
 
   private void startSuccession() {

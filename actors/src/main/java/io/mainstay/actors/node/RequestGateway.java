@@ -11,6 +11,7 @@ import io.mainstay.actors.storage.StoreCommand;
 import io.mainstay.actors.storage.StoreReply;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
@@ -37,6 +38,9 @@ public final class RequestGateway {
 
   /** Where an extension's main service runs: on the main; anywhere else the answer names the main's URL. */
   public record LocateMainService(String extension, ActorRef<ServiceLocation> replyTo) implements Request {}
+
+  /** Where an extension's coordinator service runs on this node, whatever its role. */
+  public record LocateCoordinatorService(String extension, ActorRef<ServiceLocation> replyTo) implements Request {}
 
   /** This node's status plus the executors as the main's registry knows them. */
   public record GetClusterView(ActorRef<ClusterView> replyTo) implements Request {}
@@ -75,20 +79,29 @@ public final class RequestGateway {
   private final String node;
   private final Settings settings;
   private final ServiceBoard board;
+  private final Map<String, ActorRef<Object>> coordinatorServices;
 
-  static Behavior<Command> create(String node, Settings settings, ServiceBoard board) {
+  /** @param coordinatorServices this node's extension coordinator services, by extension */
+  static Behavior<Command> create(
+      String node, Settings settings, ServiceBoard board, Map<String, ActorRef<Object>> coordinatorServices) {
     return Behaviors.setup(
         ctx ->
-            new RequestGateway(ctx, node, settings, board)
+            new RequestGateway(ctx, node, settings, board, coordinatorServices)
                 .route(new View(NodeRole.STARTING, 0, Optional.empty(), Optional.empty(), List.of())));
   }
 
-  private RequestGateway(ActorContext<Command> context, String node, Settings settings, ServiceBoard board) {
+  private RequestGateway(
+      ActorContext<Command> context,
+      String node,
+      Settings settings,
+      ServiceBoard board,
+      Map<String, ActorRef<Object>> coordinatorServices) {
     context.setLoggerName(RequestGateway.class);
     this.context = context;
     this.node = node;
     this.settings = settings;
     this.board = board;
+    this.coordinatorServices = Map.copyOf(coordinatorServices);
   }
 
   private Behavior<Command> route(View view) {
@@ -98,6 +111,7 @@ public final class RequestGateway {
             .orElseGet(() -> elsewhere(view));
     return receive
         .onMessage(GetStatus.class, get -> reply(get.replyTo(), status(view)))
+        .onMessage(LocateCoordinatorService.class, locate -> reply(locate.replyTo(), coordinatorService(locate.extension())))
         .onMessage(GetClusterView.class, get -> clusterView(view, get.replyTo()))
         .onMessage(ClusterViewReady.class, ready -> reply(ready.replyTo(), ready.view()))
         .onMessage(
@@ -127,6 +141,13 @@ public final class RequestGateway {
         .onMessage(
             LocateMainService.class,
             locate -> reply(locate.replyTo(), ServiceLocation.unavailable(reason, mainUrl)));
+  }
+
+  private ServiceLocation coordinatorService(String extension) {
+    ActorRef<Object> service = coordinatorServices.get(extension);
+    return service != null
+        ? ServiceLocation.at(service)
+        : ServiceLocation.unavailable("extension " + extension + " has no coordinator service on node " + node, Optional.empty());
   }
 
   private View published(View view, Optional<MainRecord> record) {

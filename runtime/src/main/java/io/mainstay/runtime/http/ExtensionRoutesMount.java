@@ -114,11 +114,26 @@ final class ExtensionRoutesMount extends AllDirectives {
 
     @Override
     public <T, R> CompletionStage<R> askMain(Function<ActorRef<R>, T> message, Duration timeout) {
-      return AskPattern.<RequestGateway.Request, ServiceLocation>ask(
-              gateway, replyTo -> new RequestGateway.LocateMainService(extension, replyTo), locateTimeout, system.scheduler())
+      return ask(replyTo -> new RequestGateway.LocateMainService(extension, replyTo), message, timeout,
+          location -> new NotMainException(location.reason(), location.mainUrl()));
+    }
+
+    @Override
+    public <T, R> CompletionStage<R> askCoordinator(Function<ActorRef<R>, T> message, Duration timeout) {
+      return ask(replyTo -> new RequestGateway.LocateCoordinatorService(extension, replyTo), message, timeout,
+          location -> new IllegalStateException(location.reason()));
+    }
+
+    /** Locates the service through the gateway, then asks it; {@code missing} is the failure when it is not there. */
+    private <T, R> CompletionStage<R> ask(
+        Function<ActorRef<ServiceLocation>, RequestGateway.Request> locate,
+        Function<ActorRef<R>, T> message,
+        Duration timeout,
+        Function<ServiceLocation, RuntimeException> missing) {
+      return AskPattern.<RequestGateway.Request, ServiceLocation>ask(gateway, locate::apply, locateTimeout, system.scheduler())
           .thenCompose(location -> {
             if (location.service().isEmpty()) {
-              return CompletableFuture.failedFuture(new NotMainException(location.reason(), location.mainUrl()));
+              return CompletableFuture.failedFuture(missing.apply(location));
             }
             ActorRef<T> service = location.service().get().narrow();
             return AskPattern.ask(service, message::apply, timeout, system.scheduler());

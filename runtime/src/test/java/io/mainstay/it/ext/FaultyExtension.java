@@ -1,5 +1,6 @@
 package io.mainstay.it.ext;
 
+import io.mainstay.extension.CoordinatorService;
 import io.mainstay.extension.Extension;
 import io.mainstay.extension.ExtensionRoutes;
 import io.mainstay.extension.MainContext;
@@ -23,7 +24,8 @@ import org.apache.pekko.http.javadsl.server.Route;
  * A test extension that misbehaves on request, loaded by the nodes of {@code ExtensionSupervisionIT} from a
  * jar in {@code extensions.dir}: its main service throws ({@code POST fail}), or blocks its thread writing
  * to the store without end ({@code POST busy}); a route throws ({@code GET boom}); {@code GET hello} says
- * which start of the service answers, at which epoch.
+ * which start of the service answers, at which epoch; {@code GET coordinator} asks the coordinator service
+ * of the node it reaches.
  */
 public final class FaultyExtension implements Extension {
 
@@ -44,6 +46,11 @@ public final class FaultyExtension implements Extension {
 
   public record Greeting(String node, long epoch, int start) {}
 
+  /** For the coordinator service, which runs on every coordinator whatever its role. */
+  public record WhereAmI(ActorRef<Here> replyTo) {}
+
+  public record Here(String node) {}
+
   @Override
   public String name() {
     return NAME;
@@ -52,6 +59,14 @@ public final class FaultyExtension implements Extension {
   @Override
   public Optional<MainService<?>> mainService() {
     return Optional.of((MainService<Command>) FaultyExtension::mainBehavior);
+  }
+
+  @Override
+  public Optional<CoordinatorService<?>> coordinatorService() {
+    return Optional.of((CoordinatorService<WhereAmI>) context -> Behaviors.receiveMessage(where -> {
+      where.replyTo().tell(new Here(context.node()));
+      return Behaviors.same();
+    }));
   }
 
   @Override
@@ -112,6 +127,8 @@ public final class FaultyExtension implements Extension {
               context.<Fail, Greeting>askMain(Fail::new, Duration.ofSeconds(1)).thenApply(g -> context.json(StatusCodes.OK, g))))),
           path("busy", () -> post(() -> completeWithFuture(
               context.<Busy, Greeting>askMain(Busy::new, ASK).thenApply(g -> context.json(StatusCodes.OK, g))))),
+          path("coordinator", () -> get(() -> completeWithFuture(
+              context.<WhereAmI, Here>askCoordinator(WhereAmI::new, ASK).thenApply(h -> context.json(StatusCodes.OK, h))))),
           path("boom", () -> get(() -> {
             throw new IllegalStateException("the route failed on purpose");
           })));

@@ -93,6 +93,11 @@ class JsonShapesTest {
     public <T, R> CompletionStage<R> askMain(Function<ActorRef<R>, T> message, Duration timeout) {
       throw new UnsupportedOperationException("no main here");
     }
+
+    @Override
+    public <T, R> CompletionStage<R> askCoordinator(Function<ActorRef<R>, T> message, Duration timeout) {
+      throw new UnsupportedOperationException("no coordinator here");
+    }
   };
 
   @Test
