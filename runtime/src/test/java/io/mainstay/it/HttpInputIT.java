@@ -93,6 +93,22 @@ class HttpInputIT {
     assertError(404, http.request("GET", "/api/v1/catalog/a/b", null));
   }
 
+  @Test
+  void probeParametersOutOfRangeAre400AndOtherMethods405() {
+    assertError(400, http.request("POST", "/api/v1/probe?deadlineMs=0", ""));
+    assertError(400, http.request("POST", "/api/v1/probe?deadlineMs=60001", ""));
+    assertError(400, http.request("POST", "/api/v1/probe?deadlineMs=soon", ""));
+    assertError(400, http.request("POST", "/api/v1/probe?holdMs=-1", ""));
+    assertError(405, http.request("GET", "/api/v1/probe", null));
+    // the executor-less main answers at once with no lines, at its epoch
+    HttpResult report = http.request("POST", "/api/v1/probe?deadlineMs=2000", "");
+    assertEquals(200, report.status(), report.body());
+    assertEquals(0, report.json().path("executors").size(), report.body());
+    // the built-ins are extensions: the same routes under /api/v1/ext/
+    assertEquals(200, http.request("GET", "/api/v1/ext/catalog", null).status());
+    assertError(404, http.request("GET", "/api/v1/ext/no-such-extension/x", null));
+  }
+
   /** A JSON object of exactly {@code bytes} bytes. */
   private static String documentOf(int bytes) {
     String frame = "{\"padding\":\"\"}";
