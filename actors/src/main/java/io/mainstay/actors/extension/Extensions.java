@@ -24,7 +24,7 @@ public record Extensions(List<Extension> list, ServiceSupervisor.Settings superv
   }
 
   /** The name of an extension's supervised service of {@code kind} ("main", "executor", "coordinator"). */
-  public static String serviceName(Extension extension, String kind) {
+  private static String serviceName(Extension extension, String kind) {
     return "ext-" + extension.name() + "-" + kind;
   }
 
