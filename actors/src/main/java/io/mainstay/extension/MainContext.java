@@ -1,5 +1,6 @@
 package io.mainstay.extension;
 
+import com.typesafe.config.Config;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -9,6 +10,12 @@ public interface MainContext<T> {
 
   /** This node's name. */
   String node();
+
+  /**
+   * The node's configuration, its file over the defaults ({@code paths.local} absolute): an extension
+   * reads its own keys here, and checks them itself.
+   */
+  Config config();
 
   /** The main's term; every command the service sends carries it. */
   long epoch();

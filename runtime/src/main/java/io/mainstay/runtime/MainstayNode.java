@@ -184,7 +184,7 @@ public final class MainstayNode {
                   config.zkSessionTimeout(),
                   new PekkoClusterJoin(ctx.getSystem(), config.nodeName())::join);
           NodeSupervisor.Settings settings =
-              NodeSupervisor.Settings.defaults().withExtensions(new Extensions(extensions, config.supervision()));
+              NodeSupervisor.Settings.defaults().withExtensions(new Extensions(extensions, config.supervision(), config.resolved()));
           return NodeSupervisor.create(identity, coordination, lifecycle, settings);
         });
   }

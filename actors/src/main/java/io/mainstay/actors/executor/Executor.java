@@ -1,5 +1,6 @@
 package io.mainstay.actors.executor;
 
+import com.typesafe.config.Config;
 import io.mainstay.actors.ActorPaths;
 import io.mainstay.actors.CborSerializable;
 import io.mainstay.actors.coordination.MainRecord;
@@ -128,6 +129,11 @@ public final class Executor extends AbstractBehavior<Executor.Command> {
       @Override
       public Path localPath() {
         return localPath;
+      }
+
+      @Override
+      public Config config() {
+        return extensions.config();
       }
     };
     for (Extension extension : extensions.list()) {

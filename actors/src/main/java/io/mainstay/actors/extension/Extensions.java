@@ -1,6 +1,8 @@
 package io.mainstay.actors.extension;
 
 import io.mainstay.actors.supervision.ServiceSupervisor;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import io.mainstay.extension.Extension;
 import java.util.List;
 import java.util.function.Function;
@@ -9,8 +11,11 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
-/** The extensions a node runs (built in and found on its class path) and how their services are supervised. */
-public record Extensions(List<Extension> list, ServiceSupervisor.Settings supervision) {
+/**
+ * The extensions a node runs (built in and found on its class path), how their services are supervised,
+ * and the node's configuration their contexts hand them.
+ */
+public record Extensions(List<Extension> list, ServiceSupervisor.Settings supervision, Config config) {
 
   /** Where every extension service runs, apart from the runtime's own actors. */
   public static final String DISPATCHER = "mainstay.extension-dispatcher";
@@ -20,7 +25,7 @@ public record Extensions(List<Extension> list, ServiceSupervisor.Settings superv
   }
 
   public static Extensions none() {
-    return new Extensions(List.of(), ServiceSupervisor.Settings.defaults());
+    return new Extensions(List.of(), ServiceSupervisor.Settings.defaults(), ConfigFactory.empty());
   }
 
   /** The name of an extension's supervised service of {@code kind} ("main", "executor", "coordinator"). */

@@ -1,5 +1,6 @@
 package io.mainstay.actors.extension;
 
+import com.typesafe.config.Config;
 import io.mainstay.actors.executor.Executor;
 import io.mainstay.actors.executor.ExecutorRegistry;
 import io.mainstay.actors.storage.StoreService;
@@ -31,6 +32,7 @@ final class MainServiceContext<T> implements MainContext<T> {
   private final ActorSystem<?> system;
   private final Duration timeout;
   private final TableStore store;
+  private final Config config;
 
   MainServiceContext(
       String node,
@@ -41,8 +43,10 @@ final class MainServiceContext<T> implements MainContext<T> {
       ActorRef<StoreService.Command> store,
       ActorRef<ExecutorRegistry.Command> registry,
       ActorSystem<?> system,
-      Duration timeout) {
+      Duration timeout,
+      Config config) {
     this.node = node;
+    this.config = config;
     this.epoch = epoch;
     this.extension = extension;
     this.self = self;
@@ -56,6 +60,11 @@ final class MainServiceContext<T> implements MainContext<T> {
   @Override
   public String node() {
     return node;
+  }
+
+  @Override
+  public Config config() {
+    return config;
   }
 
   @Override

@@ -51,7 +51,8 @@ public final class MainServices {
                 extension,
                 "main",
                 self -> service.create(
-                    new MainServiceContext<>(node, epoch, extension, self, fenced, store, registry, context.getSystem(), timeout)),
+                    new MainServiceContext<>(
+                        node, epoch, extension, self, fenced, store, registry, context.getSystem(), timeout, extensions.config())),
                 board);
         running.put(extension.name(), new Running(service, supervisor));
       });

@@ -1,5 +1,6 @@
 package io.mainstay.actors.node;
 
+import com.typesafe.config.Config;
 import io.mainstay.actors.ActorPaths;
 import io.mainstay.actors.Failures;
 import io.mainstay.actors.ClassWarmUp;
@@ -192,7 +193,18 @@ public final class NodeSupervisor {
 
   /** Every extension's coordinator service, for the node's whole life, whatever its role; by extension. */
   private Map<String, ActorRef<Object>> startCoordinatorServices() {
-    CoordinatorContext serviceContext = identity::name;
+    Config config = settings.extensions().config();
+    CoordinatorContext serviceContext = new CoordinatorContext() {
+      @Override
+      public String node() {
+        return identity.name();
+      }
+
+      @Override
+      public Config config() {
+        return config;
+      }
+    };
     Map<String, ActorRef<Object>> started = new HashMap<>();
     for (Extension extension : settings.extensions().list()) {
       extension.coordinatorService().ifPresent(service -> started.put(extension.name(), settings.extensions().spawn(

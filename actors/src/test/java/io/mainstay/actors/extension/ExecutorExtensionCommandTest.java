@@ -2,6 +2,7 @@ package io.mainstay.actors.extension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.typesafe.config.ConfigFactory;
 import io.mainstay.actors.CborSerializable;
 import io.mainstay.actors.executor.Executor;
 import io.mainstay.actors.supervision.ServiceSupervisor;
@@ -66,7 +67,7 @@ class ExecutorExtensionCommandTest {
 
   private static ActorRef<Executor.Command> executor(ServiceBoard board) {
     Extensions extensions =
-        new Extensions(List.of(new Echo()), new ServiceSupervisor.Settings(Duration.ofMillis(20), Duration.ofMillis(50), 3, Duration.ofSeconds(30)));
+        new Extensions(List.of(new Echo()), new ServiceSupervisor.Settings(Duration.ofMillis(20), Duration.ofMillis(50), 3, Duration.ofSeconds(30)), ConfigFactory.empty());
     return testKit.spawn(
         Executor.create("exec-1", "pekko://test@h:1", 2, Path.of("/tmp"), Executor.Settings.defaults(), extensions, board));
   }

@@ -1,5 +1,7 @@
 package io.mainstay.actors.probe;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,6 +43,11 @@ class ProbeFragmentTest {
       @Override
       public Path localPath() {
         return path;
+      }
+
+      @Override
+      public Config config() {
+        return ConfigFactory.empty();
       }
     };
     return testKit.spawn(new ProbeFragment.Service().create(context));

@@ -34,6 +34,8 @@ import java.util.Set;
  * @param pekkoOverrides        the {@code pekko { ... }} block of the file, still rooted at {@code pekko}
  *                              (so {@code pekkoOverrides.withFallback(ConfigFactory.load())} works);
  *                              {@code ConfigFactory.empty()} when the file has none
+ * @param resolved              the whole configuration, file over defaults, with {@code paths.local}
+ *                              absolute: what extensions read their own keys from
  */
 public record NodeConfig(
     String nodeName,
@@ -52,7 +54,8 @@ public record NodeConfig(
     String clusterId,
     Extensions extensions,
     ServiceSupervisor.Settings supervision,
-    Config pekkoOverrides) {
+    Config pekkoOverrides,
+    Config resolved) {
 
   /**
    * {@code extensions.dir} (absolute, empty when unset), {@code extensions.disabled} and {@code

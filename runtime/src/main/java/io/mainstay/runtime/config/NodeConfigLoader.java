@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValueFactory;
 import io.mainstay.actors.supervision.ServiceSupervisor;
 import io.mainstay.store.Tables;
 import java.nio.file.Files;
@@ -154,7 +155,7 @@ public final class NodeConfigLoader {
         new TypedValues(own, own).whole(EMBEDDED_ZK_PORT);
       }
       TypedValues v = new TypedValues(own.withFallback(DEFAULTS).resolve(), own);
-      NodeConfig config = interpret(v, file, baseDir, warnings);
+      NodeConfig config = interpret(v, own.withFallback(DEFAULTS).resolve(), file, baseDir, warnings);
       return new Loaded(config, warnings);
     } catch (ConfigException e) {
       throw ConfigProblem.inFile(e, fileLabel);
@@ -162,7 +163,7 @@ public final class NodeConfigLoader {
   }
 
   /** Mainstay's own rules on the typed values; adds the warning of an embedded ZooKeeper nobody connects to. */
-  private static NodeConfig interpret(TypedValues v, Config file, Path baseDir, List<String> warnings)
+  private static NodeConfig interpret(TypedValues v, Config resolved, Config file, Path baseDir, List<String> warnings)
       throws ConfigProblem {
     boolean coordinator = v.bool(COORDINATOR_ENABLED);
     boolean main = v.bool(MASTER_ENABLED);
@@ -205,7 +206,8 @@ public final class NodeConfigLoader {
     // Passed to Pekko untouched, still rooted at "pekko".
     Config pekko = file.hasPath(KnownKeys.PEKKO) ? file.withOnlyPath(KnownKeys.PEKKO) : ConfigFactory.empty();
     return new NodeConfig(nodeName, nodeHost, localPath, coordinator, main, embedded, zkPort, executor,
-        (int) slots, webPort, fabricPort, zookeeper, sessionTimeout, clusterId, extensions, supervision, pekko);
+        (int) slots, webPort, fabricPort, zookeeper, sessionTimeout, clusterId, extensions, supervision, pekko,
+        resolved.withValue(PATHS_LOCAL, ConfigValueFactory.fromAnyRef(localPath.toString())));
   }
 
   private static void checkRoles(TypedValues v, boolean coordinator, boolean main, boolean embedded,

@@ -87,6 +87,14 @@ class NodeConfigLoaderTest {
   }
 
   @Test
+  void extensionsReadTheirOwnKeysFromTheResolvedConfigurationWithPathsLocalAbsolute() throws Exception {
+    NodeConfig c = parse("paths.local: \"state\"\nmyext { threads: 3 }").config();
+    assertEquals(tmp.resolve("state").toAbsolutePath().normalize().toString(), c.resolved().getString("paths.local"));
+    assertEquals(3, c.resolved().getInt("myext.threads"));
+    assertEquals(c.executorSlots(), c.resolved().getInt("services.executor.slots"));
+  }
+
+  @Test
   void dremioStyleHaCoordinator() throws Exception {
     NodeConfig c = parse("""
         paths: { local: "%s" }
