@@ -1,0 +1,29 @@
+package io.mainstay.sql.datasets;
+
+import java.util.List;
+
+/**
+ * A registered dataset as the store keeps it: where its files are, how to read them, the schema inferred
+ * from them and the files found at the last scan.
+ *
+ * @param rows the sum of the files' rows, or null when some file's count is not cheap to know (CSV)
+ */
+public record Dataset(
+    String name, Format format, String location, CsvOptions csv, List<Column> columns, List<DataFile> files, Long rows) {
+
+  public enum Format { parquet, csv }
+
+  /** How CSV files are read; null for Parquet. */
+  public record CsvOptions(boolean header, String delimiter) {}
+
+  /** A column: its name and its DuckDB type (BIGINT, VARCHAR, DECIMAL(15,2), DATE, ...). */
+  public record Column(String name, String type) {}
+
+  /** @param rows null when not cheap to know */
+  public record DataFile(String path, long size, Long rows) {}
+
+  public Dataset {
+    columns = List.copyOf(columns);
+    files = List.copyOf(files);
+  }
+}
