@@ -3,6 +3,7 @@ package io.mainstay.runtime.http;
 import io.mainstay.actors.catalog.CatalogExtension;
 import io.mainstay.actors.node.RequestGateway;
 import io.mainstay.actors.probe.ProbeExtension;
+import io.mainstay.sql.SqlExtension;
 import io.mainstay.extension.Extension;
 import java.time.Duration;
 import java.util.List;
@@ -60,7 +61,9 @@ public final class WebServer extends AllDirectives {
             extensions.routes(),
             // the built-in extensions, at the paths they had before they were extensions
             pathPrefix(CatalogExtension.NAME, () -> extensions.routesOf(CatalogExtension.NAME)),
-            pathPrefix(ProbeExtension.NAME, () -> only(extensions.routesOf(ProbeExtension.NAME)))))),
+            pathPrefix(ProbeExtension.NAME, () -> only(extensions.routesOf(ProbeExtension.NAME))),
+            // SQL's resources sit at the top of the API, as in Dremio's; its routes match their own prefixes
+            pathPrefixTest("datasets", () -> extensions.routesOf(SqlExtension.NAME))))),
         complete(JsonResponses.error(StatusCodes.NOT_FOUND, "no such resource")));
   }
 

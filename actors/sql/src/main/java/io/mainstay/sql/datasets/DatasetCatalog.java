@@ -1,0 +1,133 @@
+package io.mainstay.sql.datasets;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mainstay.actors.Failures;
+import io.mainstay.extension.ExtensionStore;
+import io.mainstay.extension.MainContext;
+import io.mainstay.extension.MainService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The datasets' main service: registers a dataset by scanning its files (off the actor, on the blocking
+ * dispatcher) and storing what it found, and answers reads from its store table. Every answer goes from the
+ * store's future straight to the caller, as the catalog's do, so a write in flight when a handover ends
+ * this service is still answered once the store has committed or refused it.
+ */
+public final class DatasetCatalog implements MainService<DatasetCatalog.Command> {
+
+  private static final Logger log = LoggerFactory.getLogger(DatasetCatalog.class);
+
+  /** The store table of the datasets, keyed by name. */
+  static final String TABLE = "datasets";
+
+  static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
+
+  public sealed interface Command {}
+
+  /** Register (or replace) {@code name}: scan {@code location} now. */
+  public record Register(String name, Dataset.Format format, String location, Dataset.CsvOptions csv, ActorRef<DatasetReply> replyTo)
+      implements Command {}
+
+  /** Scan a registered dataset's location again. */
+  public record Refresh(String name, ActorRef<DatasetReply> replyTo) implements Command {}
+
+  public record Get(String name, ActorRef<DatasetReply> replyTo) implements Command {}
+
+  public record ListAll(ActorRef<DatasetReply> replyTo) implements Command {}
+
+  public record Delete(String name, ActorRef<DatasetReply> replyTo) implements Command {}
+
+  @Override
+  public Behavior<Command> create(MainContext<Command> main) {
+    return Behaviors.setup(ctx -> {
+      DatasetRoots roots = DatasetRoots.from(main.config());
+      Path spill = Files.createDirectories(Path.of(main.config().getString("paths.local"), "sql", "spill"));
+      DatasetScanner scanner = new DatasetScanner(roots, spill);
+      Executor blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+      ExtensionStore store = main.store();
+      return Behaviors.receive(Command.class)
+          .onMessage(Register.class, r -> answer(r.replyTo(),
+              register(main, store, blocking, () -> scanner.scan(r.name(), r.format(), r.location(), r.csv()))))
+          .onMessage(Refresh.class, r -> answer(r.replyTo(), store.get(TABLE, r.name()).thenCompose(found -> found
+              .map(entry -> {
+                Dataset old = read(entry.value());
+                return register(main, store, blocking, () -> scanner.scan(old.name(), old.format(), old.location(), old.csv()));
+              })
+              .orElseGet(() -> CompletableFuture.completedFuture(new DatasetReply.NotFound(r.name()))))))
+          .onMessage(Get.class, g -> answer(g.replyTo(), store.get(TABLE, g.name()).thenApply(found -> found
+              .<DatasetReply>map(DatasetCatalog::found)
+              .orElse(new DatasetReply.NotFound(g.name())))))
+          .onMessage(ListAll.class, l -> answer(l.replyTo(), store.list(TABLE).thenApply(entries ->
+              new DatasetReply.Listing(entries.stream().map(DatasetCatalog::found).toList()))))
+          .onMessage(Delete.class, d -> answer(d.replyTo(), store.delete(TABLE, d.name()).thenApply(existed -> {
+            if (existed) {
+              log.info("node {} epoch {}: dataset {} removed", main.node(), main.epoch(), d.name());
+            }
+            return existed ? new DatasetReply.Deleted(d.name()) : new DatasetReply.NotFound(d.name());
+          })))
+          .build();
+    });
+  }
+
+  private interface Scan {
+    Dataset run();
+  }
+
+  private static CompletionStage<DatasetReply> register(MainContext<?> main, ExtensionStore store, Executor blocking, Scan scan) {
+    return CompletableFuture.supplyAsync(scan::run, blocking).thenCompose(dataset -> store
+        .put(TABLE, dataset.name(), write(dataset))
+        .thenApply(version -> {
+          log.info("node {} epoch {}: dataset {} registered at version {}: {} files, {} columns, {} rows, from {}",
+              main.node(), main.epoch(), dataset.name(), version, dataset.files().size(), dataset.columns().size(),
+              dataset.rows() == null ? "unknown" : dataset.rows(), dataset.location());
+          return new DatasetReply.Found(dataset, version, main.epoch(), Instant.now());
+        }));
+  }
+
+  private static Behavior<Command> answer(ActorRef<DatasetReply> replyTo, CompletionStage<? extends DatasetReply> reply) {
+    reply.whenComplete((value, failure) -> {
+      if (failure == null) {
+        replyTo.tell(value);
+        return;
+      }
+      Throwable cause = Failures.unwrap(failure);
+      replyTo.tell(cause instanceof DatasetProblem problem
+          ? new DatasetReply.Refused(problem.getMessage())
+          : new DatasetReply.Unavailable(String.valueOf(cause.getMessage())));
+    });
+    return Behaviors.same();
+  }
+
+  private static DatasetReply.Found found(ExtensionStore.Entry entry) {
+    return new DatasetReply.Found(read(entry.value()), entry.version(), entry.epoch(), entry.updated());
+  }
+
+  static byte[] write(Dataset dataset) {
+    try {
+      return JSON.writeValueAsBytes(dataset);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Dataset read(byte[] stored) {
+    try {
+      return JSON.readValue(stored, Dataset.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException("a stored dataset is not readable: " + e.getMessage(), e);
+    }
+  }
+}
