@@ -184,7 +184,9 @@ public final class MainstayNode {
                   config.zkSessionTimeout(),
                   new PekkoClusterJoin(ctx.getSystem(), config.nodeName())::join);
           NodeSupervisor.Settings settings =
-              NodeSupervisor.Settings.defaults().withExtensions(new Extensions(extensions, config.supervision(), config.resolved()));
+              NodeSupervisor.Settings.defaults()
+                  .withExtensions(new Extensions(extensions, config.supervision(), config.resolved()))
+                  .withStoreMapSize(config.storeMapSize());
           return NodeSupervisor.create(identity, coordination, lifecycle, settings);
         });
   }

@@ -330,7 +330,7 @@ public final class MetadataStore implements AutoCloseable {
   private StoreException failure(LmdbException e) {
     if (e instanceof Env.MapFullException) {
       return new StoreException("the store at " + path + " is full (map size " + mapSize
-          + " bytes); reopen it with a larger map size", e);
+          + " bytes); reopen it with a larger map size (store.map-size in mainstay.conf)", e);
     }
     return new StoreException("LMDB failure in the store at " + path + ": " + e.getMessage(), e);
   }

@@ -104,6 +104,11 @@ public final class NodeSupervisor {
     public Settings withExtensions(Extensions extensions) {
       return new Settings(takeover, main, executor, gateway, downing, extensions);
     }
+
+    public Settings withStoreMapSize(long bytes) {
+      return new Settings(
+          new Takeover.Settings(takeover.lockRetry(), takeover.lockWaitLogInterval(), bytes), main, executor, gateway, downing, extensions);
+    }
   }
 
   /** While main or fenced: what this node holds as main. */

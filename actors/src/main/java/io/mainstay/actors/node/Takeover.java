@@ -61,10 +61,13 @@ public final class Takeover {
 
   public record Abandoned() implements Outcome {}
 
-  /** How often the lock is tried, and how often the wait for it is logged. */
-  public record Settings(Duration lockRetry, Duration lockWaitLogInterval) {
+  /**
+   * How often the lock is tried, how often the wait for it is logged, and the map size the store is opened
+   * with.
+   */
+  public record Settings(Duration lockRetry, Duration lockWaitLogInterval, long storeMapSize) {
     public static Settings defaults() {
-      return new Settings(Duration.ofMillis(50), Duration.ofSeconds(10));
+      return new Settings(Duration.ofMillis(50), Duration.ofSeconds(10), MetadataStore.DEFAULT_MAP_SIZE);
     }
   }
 
@@ -181,7 +184,7 @@ public final class Takeover {
   private Behavior<Command> open(StoreLock lock) {
     Instant since = Instant.now();
     CompletableFuture<Opened> opening =
-        CompletableFuture.supplyAsync(() -> MetadataStore.open(lock), blocking)
+        CompletableFuture.supplyAsync(() -> MetadataStore.open(lock, settings.storeMapSize()), blocking)
             .thenCompose(
                 store ->
                     coordination

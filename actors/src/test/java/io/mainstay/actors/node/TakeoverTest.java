@@ -57,7 +57,7 @@ class TakeoverTest {
             Set.of(NodeRecord.COORDINATOR, NodeRecord.MAIN_ELIGIBLE), localPath, 1,
             new ProcessIdentity(null, ProcessHandle.current().pid(), 0));
     return testKit.spawn(
-        Takeover.create(identity, zk, new Takeover.Settings(Duration.ofMillis(20), Duration.ofSeconds(10)), parent.getRef(), succeeded));
+        Takeover.create(identity, zk, new Takeover.Settings(Duration.ofMillis(20), Duration.ofSeconds(10), MetadataStore.DEFAULT_MAP_SIZE), parent.getRef(), succeeded));
   }
 
   @Test

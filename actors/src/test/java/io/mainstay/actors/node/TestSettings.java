@@ -5,6 +5,7 @@ import io.mainstay.actors.executor.ExecutorRegistry;
 import io.mainstay.actors.main.MainCoordinator;
 import io.mainstay.actors.membership.Downing;
 import io.mainstay.actors.extension.Extensions;
+import io.mainstay.store.MetadataStore;
 import java.time.Duration;
 
 /** Settings for actor unit tests: short timings, and no downing (the test kit runs without Pekko Cluster). */
@@ -19,7 +20,7 @@ final class TestSettings {
 
   static NodeSupervisor.Settings fast() {
     return new NodeSupervisor.Settings(
-        new Takeover.Settings(Duration.ofMillis(20), Duration.ofSeconds(10)),
+        new Takeover.Settings(Duration.ofMillis(20), Duration.ofSeconds(10), MetadataStore.DEFAULT_MAP_SIZE),
         main(),
         Executor.Settings.defaults(),
         RequestGateway.Settings.defaults(),

@@ -31,6 +31,7 @@ import java.util.Set;
  * @param zookeeper             {@code zookeeper}: comma-separated {@code host:port} list, no chroot
  * @param zkSessionTimeout      {@code zk.client.session.timeout}, 1 s .. 10 min
  * @param clusterId             {@code cluster.id}: names the ZooKeeper root {@code /mainstay/<id>}
+ * @param storeMapSize          {@code store.map-size}: the most bytes the main's LMDB store can hold, 16 MiB .. 1 TiB
  * @param pekkoOverrides        the {@code pekko { ... }} block of the file, still rooted at {@code pekko}
  *                              (so {@code pekkoOverrides.withFallback(ConfigFactory.load())} works);
  *                              {@code ConfigFactory.empty()} when the file has none
@@ -54,6 +55,7 @@ public record NodeConfig(
     String clusterId,
     Extensions extensions,
     ServiceSupervisor.Settings supervision,
+    long storeMapSize,
     Config pekkoOverrides,
     Config resolved) {
 

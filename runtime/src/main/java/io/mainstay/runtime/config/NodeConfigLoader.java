@@ -39,6 +39,11 @@ public final class NodeConfigLoader {
   public static final String HOME_PROPERTY = "mainstay.home";
 
   public static final String PATHS_LOCAL = "paths.local";
+  /** Read by the SQL extension; checked here for its type, so a wrong one stops the node at start-up. */
+  static final String PATHS_DATASETS = "paths.datasets";
+  static final String STORE_MAP_SIZE = "store.map-size";
+  static final long MIN_STORE_MAP_SIZE = 16L << 20;
+  static final long MAX_STORE_MAP_SIZE = 1L << 40;
   public static final String COORDINATOR_ENABLED = "services.coordinator.enabled";
   public static final String MASTER_ENABLED = "services.coordinator.master.enabled";
   public static final String EMBEDDED_ZK_ENABLED = "services.coordinator.master.embedded-zookeeper.enabled";
@@ -203,10 +208,16 @@ public final class NodeConfigLoader {
     Path localPath = localPath(v.string(PATHS_LOCAL), baseDir, v.where(PATHS_LOCAL));
     NodeConfig.Extensions extensions = extensions(v, baseDir);
     ServiceSupervisor.Settings supervision = supervision(v);
+    long storeMapSize = v.bytes(STORE_MAP_SIZE);
+    if (storeMapSize < MIN_STORE_MAP_SIZE || storeMapSize > MAX_STORE_MAP_SIZE) {
+      throw new ConfigProblem(STORE_MAP_SIZE, storeMapSize + " bytes is out of range; use 16 MiB .. 1 TiB"
+          + v.where(STORE_MAP_SIZE));
+    }
+    v.strings(PATHS_DATASETS);
     // Passed to Pekko untouched, still rooted at "pekko".
     Config pekko = file.hasPath(KnownKeys.PEKKO) ? file.withOnlyPath(KnownKeys.PEKKO) : ConfigFactory.empty();
     return new NodeConfig(nodeName, nodeHost, localPath, coordinator, main, embedded, zkPort, executor,
-        (int) slots, webPort, fabricPort, zookeeper, sessionTimeout, clusterId, extensions, supervision, pekko,
+        (int) slots, webPort, fabricPort, zookeeper, sessionTimeout, clusterId, extensions, supervision, storeMapSize, pekko,
         resolved.withValue(PATHS_LOCAL, ConfigValueFactory.fromAnyRef(localPath.toString())));
   }
 

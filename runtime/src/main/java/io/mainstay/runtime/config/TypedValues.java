@@ -36,6 +36,11 @@ final class TypedValues {
     return read(key, "a list of strings", settings::getStringList);
   }
 
+  /** A number is bytes; a string takes Typesafe Config's units ("512 MiB", "2G"). */
+  long bytes(String key) throws ConfigProblem {
+    return read(key, "bytes (e.g. 1073741824) or a size (e.g. \"1 GiB\")", settings::getBytes);
+  }
+
   /** A number is milliseconds. */
   Duration duration(String key) throws ConfigProblem {
     return read(key, "milliseconds (e.g. 10000) or a duration (e.g. \"10s\")", settings::getDuration);

@@ -95,6 +95,24 @@ class NodeConfigLoaderTest {
   }
 
   @Test
+  void storeMapSizeTakesSizesWithUnitsWithinBounds() throws Exception {
+    assertEquals(1L << 30, parse("").config().storeMapSize());
+    assertEquals(64L << 20, parse("store.map-size: 64 MiB").config().storeMapSize());
+    assertEquals(2L << 30, parse("store.map-size: 2147483648").config().storeMapSize());
+    for (String bad : List.of("store.map-size: 1 MiB", "store.map-size: 2 TiB", "store.map-size: lots")) {
+      ConfigProblem p = problem(bad);
+      assertEquals("store.map-size", p.key(), bad);
+      assertOneLine(p);
+    }
+  }
+
+  @Test
+  void pathsDatasetsMustBeAListOfStrings() throws Exception {
+    assertEquals(List.of("/data/a", "b"), parse("paths.datasets: [\"/data/a\", b]").config().resolved().getStringList("paths.datasets"));
+    assertEquals("paths.datasets", problem("paths.datasets: {a: 1}").key());
+  }
+
+  @Test
   void dremioStyleHaCoordinator() throws Exception {
     NodeConfig c = parse("""
         paths: { local: "%s" }
