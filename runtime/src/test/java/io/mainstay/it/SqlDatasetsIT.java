@@ -52,6 +52,7 @@ class SqlDatasetsIT {
     node = MainstayNodeProcess.builder(dir, "sql-main")
         .embeddedZooKeeper(Loopback.freePort())
         .extraConf("paths.datasets: [\"" + root + "\"]")
+        .extraConf("sql.sample-dataset: true")
         .httpTimeouts(new NodeHttp.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30)))
         .build()
         .start()
@@ -83,6 +84,15 @@ class SqlDatasetsIT {
     assertEquals(2001, refreshed.json().get("rows").asLong());
     assertEquals(orders.get("version").asLong() + 1, refreshed.json().get("version").asLong());
 
+    // the sample, registered at the cluster's first start; removed, it must not come back with the restart
+    Await.until("the sample dataset is registered", Await.GENEROUS,
+        () -> http.request("GET", "/api/v1/datasets/sales", null).status() == 200);
+    JsonNode sales = http.request("GET", "/api/v1/datasets/sales", null).json();
+    assertEquals(100_000, sales.get("rows").asLong());
+    assertEquals(2, sales.get("files").size());
+    assertTrue(sales.get("files").get(0).get("path").asText().startsWith(root.resolve("sample").toString()), sales.toString());
+    assertEquals(200, http.request("DELETE", "/api/v1/datasets/sales", null).status());
+
     node.sigterm();
     assertEquals(0, node.waitForExit(Await.GENEROUS));
     node.start().awaitRole(Ping.MAIN, Await.GENEROUS);
@@ -90,6 +100,7 @@ class SqlDatasetsIT {
     assertEquals(200, after.status(), after.body());
     assertEquals(2001, after.json().get("rows").asLong());
     assertTrue(http.request("GET", "/api/v1/datasets", null).json().get("datasets").toString().contains("\"name\":\"orders\""));
+    assertEquals(404, http.request("GET", "/api/v1/datasets/sales", null).status(), "a removed sample stays removed");
   }
 
   @Test

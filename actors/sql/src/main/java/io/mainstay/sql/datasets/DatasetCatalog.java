@@ -33,6 +33,12 @@ public final class DatasetCatalog implements MainService<DatasetCatalog.Command>
   /** The store table of the datasets, keyed by name. */
   static final String TABLE = "datasets";
 
+  /** What this service did once per cluster, keyed by what: the sample's registration. */
+  static final String ONCE_TABLE = "once";
+
+  /** Registers the sample dataset at the first start of a cluster (true in the single-node default). */
+  public static final String SAMPLE_KEY = "sql.sample-dataset";
+
   static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
   public sealed interface Command {}
@@ -58,6 +64,9 @@ public final class DatasetCatalog implements MainService<DatasetCatalog.Command>
       DatasetScanner scanner = new DatasetScanner(roots, spill);
       Executor blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
       ExtensionStore store = main.store();
+      if (main.config().getBoolean(SAMPLE_KEY)) {
+        offerSample(main, store, blocking, roots, spill);
+      }
       return Behaviors.receive(Command.class)
           .onMessage(Register.class, r -> answer(r.replyTo(),
               register(main, store, blocking, () -> scanner.scan(r.name(), r.format(), r.location(), r.csv()))))
@@ -80,6 +89,27 @@ public final class DatasetCatalog implements MainService<DatasetCatalog.Command>
           })))
           .build();
     });
+  }
+
+  /**
+   * Once per cluster (a removed sample stays removed): write the sample's files and register them. A failure
+   * is logged and tried again at the next main's start.
+   */
+  private static void offerSample(MainContext<?> main, ExtensionStore store, Executor blocking, DatasetRoots roots, Path spill) {
+    store.get(ONCE_TABLE, SampleDataset.NAME)
+        .thenCompose(done -> done.isPresent()
+            ? CompletableFuture.completedFuture(null)
+            : register(main, store, blocking, () -> {
+                  Path dir = SampleDataset.write(roots, spill);
+                  return new DatasetScanner(roots, spill).scan(SampleDataset.NAME, Dataset.Format.parquet, dir.toString(), null);
+                })
+                .thenCompose(found -> store.put(ONCE_TABLE, SampleDataset.NAME, new byte[0])))
+        .whenComplete((ok, failure) -> {
+          if (failure != null) {
+            log.warn("node {} epoch {}: the sample dataset {} was not registered: {}", main.node(), main.epoch(),
+                SampleDataset.NAME, Failures.unwrap(failure).toString());
+          }
+        });
   }
 
   private interface Scan {

@@ -181,6 +181,8 @@ public final class MainstayNodeBuilder {
     if (sessionTimeoutMs != null) {
       lines.add("zk.client.session.timeout = " + sessionTimeoutMs);
     }
+    // the sample's files and DuckDB's native library are no part of what most tests test; extraConf may turn it on
+    lines.add("sql.sample-dataset = false");
     lines.addAll(extraConf);
     return String.join("\n", lines) + "\n";
   }
