@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mainstay.actors.catalog.CatalogExtension;
 import io.mainstay.actors.probe.ProbeExtension;
+import io.mainstay.sql.SqlExtension;
 import io.mainstay.extension.Extension;
 import io.mainstay.testkit.node.ServiceJar;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ class ExtensionLoaderTest {
     Path libExt = jar("lib-ext", "a.jar", Alpha.class);
     Path operator = jar("operator", "b.jar", Beta.class);
     ExtensionLoader.Found found = load(Optional.of(libExt), Optional.of(operator), Set.of());
-    assertEquals(List.of(CatalogExtension.NAME, ProbeExtension.NAME, "alpha", "beta"), names(found), "the built-ins first, from the class path");
+    assertEquals(List.of(CatalogExtension.NAME, ProbeExtension.NAME, SqlExtension.NAME, "alpha", "beta"), names(found), "the built-ins first, from the class path");
     assertTrue(found.classLoader() != getClass().getClassLoader(), "a loader over the jars, for Pekko to deserialize with");
   }
 
@@ -73,20 +74,20 @@ class ExtensionLoaderTest {
     Path examples = jar("lib-examples", "b.jar", Beta.class);
     ExtensionLoader.Found found = ExtensionLoader.load(
         getClass().getClassLoader(), List.of(libExt, tmp.resolve("no-such-dir"), examples), Optional.empty(), Set.of());
-    assertEquals(List.of(CatalogExtension.NAME, ProbeExtension.NAME, "alpha", "beta"), names(found));
+    assertEquals(List.of(CatalogExtension.NAME, ProbeExtension.NAME, SqlExtension.NAME, "alpha", "beta"), names(found));
   }
 
   @Test
   void noJarsMeansTheClassPathAlone() throws Exception {
     ExtensionLoader.Found found = load(Optional.of(tmp.resolve("missing-lib-ext")), Optional.empty(), Set.of());
-    assertEquals(List.of(CatalogExtension.NAME, ProbeExtension.NAME), names(found));
+    assertEquals(List.of(CatalogExtension.NAME, ProbeExtension.NAME, SqlExtension.NAME), names(found));
     assertEquals(getClass().getClassLoader(), found.classLoader());
   }
 
   @Test
   void aDisabledExtensionIsFoundButNotStarted() throws Exception {
     Path dir = jar("operator", "ab.jar", Alpha.class, Beta.class);
-    assertEquals(List.of("beta"), names(load(Optional.empty(), Optional.of(dir), Set.of("alpha", "gamma", CatalogExtension.NAME, ProbeExtension.NAME))));
+    assertEquals(List.of("beta"), names(load(Optional.empty(), Optional.of(dir), Set.of("alpha", "gamma", CatalogExtension.NAME, ProbeExtension.NAME, SqlExtension.NAME))));
   }
 
   @Test
