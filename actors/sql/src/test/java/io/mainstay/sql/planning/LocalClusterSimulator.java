@@ -1,0 +1,74 @@
+package io.mainstay.sql.planning;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Test-only stand-in for the cluster: runs each fragment per file split, then the final SQL. */
+final class LocalClusterSimulator {
+  private final Map<String, List<Path>> splits;
+  private final Path work;
+
+  LocalClusterSimulator(Map<String, List<Path>> splits, Path work) {
+    this.splits = splits;
+    this.work = work;
+  }
+
+  List<List<Object>> run(QueryPlan plan) throws SQLException {
+    try (Connection coordinator = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = coordinator.createStatement()) {
+      for (ScanFragment scan : plan.scans()) {
+        List<String> outputs = new ArrayList<>();
+        int i = 0;
+        for (Path split : splits.get(scan.dataset())) {
+          String out = work.resolve(scan.input() + "_" + i++ + ".parquet").toString();
+          try (Connection executor = DriverManager.getConnection("jdbc:duckdb:");
+              Statement es = executor.createStatement()) {
+            es.execute("CREATE TEMP VIEW \"" + scan.dataset() + "\" AS SELECT * FROM read_parquet(['"
+                + split + "'])");
+            es.execute("COPY (" + scan.sql() + ") TO '" + out + "' (FORMAT PARQUET)");
+          }
+          outputs.add("'" + out + "'");
+        }
+        st.execute("CREATE TABLE \"" + scan.input() + "\" AS SELECT * FROM read_parquet(["
+            + String.join(",", outputs) + "])");
+      }
+      return rows(st, plan.finalSql());
+    }
+  }
+
+  /** The oracle: DuckDB running the user's SQL over views of the whole datasets. */
+  List<List<Object>> oracle(String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = c.createStatement()) {
+      for (Map.Entry<String, List<Path>> e : splits.entrySet()) {
+        st.execute("CREATE VIEW \"" + e.getKey() + "\" AS SELECT * FROM read_parquet(["
+            + e.getValue().stream().map(p -> "'" + p + "'").collect(Collectors.joining(","))
+            + "])");
+      }
+      return rows(st, sql);
+    }
+  }
+
+  static List<List<Object>> rows(Statement st, String sql) throws SQLException {
+    List<List<Object>> rows = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery(sql)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<Object> row = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+          row.add(rs.getObject(i));
+        }
+        rows.add(row);
+      }
+    }
+    return rows;
+  }
+}

@@ -1,0 +1,179 @@
+package io.mainstay.sql.planning;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SqlPlannerTest {
+  @TempDir static Path dir;
+  static LocalClusterSimulator cluster;
+  static final Map<String, DatasetSchema> SCHEMAS = new HashMap<>();
+  static final Datasets DATASETS = name -> Optional.ofNullable(SCHEMAS.get(name));
+
+  @BeforeAll
+  static void writeDatasets() throws Exception {
+    Map<String, List<Path>> splits = new HashMap<>();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = c.createStatement()) {
+      write(st, splits, "emp", "SELECT i AS id, CASE WHEN i % 5 = 0 THEN NULL ELSE 'n' || i END AS name,"
+          + " CASE WHEN i % 7 = 0 THEN NULL ELSE i % 4 END AS dept, (i * 1.5)::DOUBLE AS salary,"
+          + " DATE '2020-01-01' + (i * 11)::INTEGER AS hired FROM range(1, 61) t(i)");
+      write(st, splits, "dept", "SELECT i AS id, 'd' || i AS title FROM range(0, 3) t(i)");
+      write(st, splits, "nothing", "SELECT 1::BIGINT AS id, 'x' AS v WHERE false");
+    }
+    SCHEMAS.put("emp", new DatasetSchema("emp", List.of(new Column("id", "BIGINT"),
+        new Column("name", "VARCHAR"), new Column("dept", "BIGINT"),
+        new Column("salary", "DOUBLE"), new Column("hired", "DATE"))));
+    SCHEMAS.put("dept", new DatasetSchema("dept",
+        List.of(new Column("id", "BIGINT"), new Column("title", "VARCHAR"))));
+    SCHEMAS.put("nothing", new DatasetSchema("nothing",
+        List.of(new Column("id", "BIGINT"), new Column("v", "VARCHAR"))));
+    cluster = new LocalClusterSimulator(splits, dir);
+  }
+
+  static void write(Statement st, Map<String, List<Path>> splits, String name, String select)
+      throws Exception {
+    List<Path> files = new ArrayList<>();
+    for (int k = 0; k < 3; k++) {
+      Path f = dir.resolve(name + "_" + k + ".parquet");
+      st.execute("COPY (SELECT * FROM (" + select + ") WHERE hash(id) % 3 = " + k
+          + ") TO '" + f + "' (FORMAT PARQUET)");
+      st.execute("COPY (SELECT * FROM (" + select + ") WHERE hash(id) % 3 = " + k
+          + ") TO '" + dir.resolve(name + "_" + k + ".csv") + "' (FORMAT CSV)");
+      files.add(f);
+    }
+    splits.put(name, files);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "SELECT id, name FROM emp WHERE salary > 20",
+      "SELECT id * 2 + 1 AS x, upper(name) FROM emp",
+      "SELECT dept, count(*), count(name), sum(salary), avg(salary), min(hired), max(id),"
+          + " count(DISTINCT name) FROM emp GROUP BY dept",
+      "SELECT dept, count(*) c FROM emp GROUP BY dept HAVING count(*) > 10 ORDER BY dept",
+      "SELECT id, salary FROM emp ORDER BY salary DESC, id LIMIT 5 OFFSET 3",
+      "SELECT e.id, d.title FROM emp e JOIN dept d ON e.dept = d.id WHERE e.id < 30",
+      "SELECT e.id, d.title FROM emp e LEFT JOIN dept d ON e.dept = d.id",
+      "SELECT id FROM emp WHERE dept IN (SELECT id FROM dept WHERE title LIKE 'd%')",
+      "SELECT id FROM emp e WHERE NOT EXISTS (SELECT 1 FROM dept d WHERE d.id = e.dept)",
+      "SELECT id FROM emp e WHERE salary > (SELECT avg(salary) FROM emp x WHERE x.dept = e.dept)",
+      "SELECT CASE WHEN salary > 40 THEN 'high' ELSE 'low' END AS band, count(*) FROM emp GROUP BY 1",
+      "SELECT id, EXTRACT(YEAR FROM hired) FROM emp WHERE hired < DATE '2021-01-01' + INTERVAL '3' MONTH",
+      "SELECT id FROM emp WHERE id < 5 UNION ALL SELECT id FROM dept",
+      "WITH big AS (SELECT * FROM emp WHERE salary > 30) SELECT count(*) FROM big",
+      "SELECT count(*), count(v), sum(id) FROM nothing",
+      "SELECT * FROM emp WHERE id > 1000",
+      "SELECT n.v, e.id FROM emp e LEFT JOIN nothing n ON e.id = n.id",
+      "SELECT count(*) FROM emp",
+  })
+  void matchesOracle(String sql) throws Exception {
+    QueryPlan plan = new SqlPlanner().plan(sql, DATASETS);
+    for (ScanFragment scan : plan.scans()) {
+      assertTrue(scan.sql().contains("FROM \"" + scan.dataset() + "\""), scan.sql());
+    }
+    assertSameRows(cluster.oracle(sql), cluster.run(plan), sql.toUpperCase().contains("ORDER BY"),
+        sql + "\n" + plan);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "SELECT * FROM read_csv('/etc/passwd')", "SELECT * FROM '/etc/passwd'",
+      "SELECT * FROM \"x.parquet\"", "COPY emp TO 'x.csv'", "ATTACH 'x.db'", "PRAGMA version",
+      "INSTALL httpfs", "LOAD httpfs", "SET threads = 1", "INSERT INTO emp VALUES (1)",
+      "DELETE FROM emp", "CREATE VIEW v AS SELECT 1", "SELECT * FROM TABLE(foo(1))",
+  })
+  void refusesNonQueries(String sql) {
+    SqlRejected e = assertThrows(SqlRejected.class, () -> new SqlPlanner().plan(sql, DATASETS));
+    assertTrue(e.kind() == SqlRejected.Kind.FORBIDDEN || e.kind() == SqlRejected.Kind.UNKNOWN,
+        e.kind() + ": " + e.getMessage());
+  }
+
+  @org.junit.jupiter.api.Test
+  void namesProblems() {
+    SqlRejected syntax = assertThrows(SqlRejected.class,
+        () -> new SqlPlanner().plan("SELECT id\nFROM emp WHERE", DATASETS));
+    assertEquals(SqlRejected.Kind.SYNTAX, syntax.kind());
+    assertTrue(syntax.getMessage().contains("line 2, column"), syntax.getMessage());
+    SqlRejected table = assertThrows(SqlRejected.class,
+        () -> new SqlPlanner().plan("SELECT * FROM nope", DATASETS));
+    assertEquals(SqlRejected.Kind.UNKNOWN, table.kind());
+    assertTrue(table.getMessage().contains("nope"), table.getMessage());
+    SqlRejected column = assertThrows(SqlRejected.class,
+        () -> new SqlPlanner().plan("SELECT bogus FROM emp", DATASETS));
+    assertEquals(SqlRejected.Kind.UNKNOWN, column.kind());
+    assertTrue(column.getMessage().contains("bogus"), column.getMessage());
+  }
+
+  @org.junit.jupiter.api.Test
+  void recognisesDdl() {
+    PlannedStatement create = new SqlPlanner().planStatement(
+        "CREATE TABLE rich AS SELECT * FROM emp WHERE salary > 50", DATASETS);
+    assertEquals("rich", ((PlannedStatement.CreateTableAs) create).name());
+    assertEquals(new PlannedStatement.DropTable("rich"),
+        new SqlPlanner().planStatement("DROP TABLE rich;", DATASETS));
+  }
+
+  static void assertSameRows(List<List<Object>> expected, List<List<Object>> actual,
+      boolean ordered, String context) {
+    List<List<Object>> e = normalise(expected, ordered);
+    List<List<Object>> a = normalise(actual, ordered);
+    assertEquals(e.size(), a.size(), "row count\n" + context + "\n" + e + "\n" + a);
+    for (int i = 0; i < e.size(); i++) {
+      List<Object> er = e.get(i);
+      List<Object> ar = a.get(i);
+      assertEquals(er.size(), ar.size(), context);
+      for (int j = 0; j < er.size(); j++) {
+        Object x = er.get(j);
+        Object y = ar.get(j);
+        if (x instanceof BigDecimal bx && y instanceof BigDecimal by) {
+          double dx = bx.doubleValue();
+          double dy = by.doubleValue();
+          assertTrue(Math.abs(dx - dy) <= 1e-9 * Math.max(Math.abs(dx), Math.abs(dy)) + 1e-12,
+              context + "\nrow " + i + ": " + er + " vs " + ar);
+        } else {
+          assertEquals(x, y, context + "\nrow " + i + ": " + er + " vs " + ar);
+        }
+      }
+    }
+  }
+
+  static List<List<Object>> normalise(List<List<Object>> rows, boolean ordered) {
+    List<List<Object>> out = new ArrayList<>();
+    for (List<Object> row : rows) {
+      List<Object> r = new ArrayList<>();
+      for (Object v : row) {
+        r.add(v instanceof Number n ? new BigDecimal(n.toString()) : v == null ? null : v.toString());
+      }
+      out.add(r);
+    }
+    if (!ordered) {
+      out.sort(Comparator.comparing(SqlPlannerTest::key));
+    }
+    return out;
+  }
+
+  static String key(List<Object> row) {
+    StringBuilder b = new StringBuilder();
+    for (Object v : row) {
+      b.append(v instanceof BigDecimal d ? String.format("%.6e", d.doubleValue()) : v).append('|');
+    }
+    return b.toString();
+  }
+}
