@@ -159,8 +159,8 @@ public final class NodeConfigLoader {
         // The zookeeper default is concatenated from this port: a list there must fail here, on its key.
         new TypedValues(own, own).whole(EMBEDDED_ZK_PORT);
       }
-      TypedValues v = new TypedValues(own.withFallback(DEFAULTS).resolve(), own);
-      NodeConfig config = interpret(v, own.withFallback(DEFAULTS).resolve(), file, baseDir, warnings);
+      Config resolved = own.withFallback(DEFAULTS).resolve();
+      NodeConfig config = interpret(new TypedValues(resolved, own), resolved, file, baseDir, warnings);
       return new Loaded(config, warnings);
     } catch (ConfigException e) {
       throw ConfigProblem.inFile(e, fileLabel);

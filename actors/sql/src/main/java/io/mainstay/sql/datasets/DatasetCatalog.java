@@ -65,7 +65,7 @@ public final class DatasetCatalog implements MainService<DatasetCatalog.Command>
       Executor blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
       ExtensionStore store = main.store();
       if (main.config().getBoolean(SAMPLE_KEY)) {
-        offerSample(main, store, blocking, roots, spill);
+        offerSample(main, store, blocking, roots, spill, scanner);
       }
       return Behaviors.receive(Command.class)
           .onMessage(Register.class, r -> answer(r.replyTo(),
@@ -95,13 +95,14 @@ public final class DatasetCatalog implements MainService<DatasetCatalog.Command>
    * Once per cluster (a removed sample stays removed): write the sample's files and register them. A failure
    * is logged and tried again at the next main's start.
    */
-  private static void offerSample(MainContext<?> main, ExtensionStore store, Executor blocking, DatasetRoots roots, Path spill) {
+  private static void offerSample(
+      MainContext<?> main, ExtensionStore store, Executor blocking, DatasetRoots roots, Path spill, DatasetScanner scanner) {
     store.get(ONCE_TABLE, SampleDataset.NAME)
         .thenCompose(done -> done.isPresent()
             ? CompletableFuture.completedFuture(null)
             : register(main, store, blocking, () -> {
                   Path dir = SampleDataset.write(roots, spill);
-                  return new DatasetScanner(roots, spill).scan(SampleDataset.NAME, Dataset.Format.parquet, dir.toString(), null);
+                  return scanner.scan(SampleDataset.NAME, Dataset.Format.parquet, dir.toString(), null);
                 })
                 .thenCompose(found -> store.put(ONCE_TABLE, SampleDataset.NAME, new byte[0])))
         .whenComplete((ok, failure) -> {

@@ -73,9 +73,9 @@ public final class DatasetRoots {
     if (glob >= 0) {
       String pattern = real + location.substring(fixed.length() - (fixed.endsWith("/") ? 1 : 0));
       PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-      files = walk(real).filter(matcher::matches).toList();
+      files = walk(real).stream().filter(matcher::matches).toList();
     } else if (Files.isDirectory(real)) {
-      files = walk(real).toList();
+      files = walk(real);
     } else {
       files = List.of(real);
     }
@@ -93,13 +93,11 @@ public final class DatasetRoots {
     return checked.stream().distinct().sorted().toList();
   }
 
-  private static Stream<Path> walk(Path dir) {
+  private static List<Path> walk(Path dir) {
     try (Stream<Path> all = Files.walk(dir)) {
       return all.filter(Files::isRegularFile)
           .filter(p -> !dir.relativize(p).toString().startsWith(".") && !p.getFileName().toString().startsWith("."))
-          .sorted()
-          .toList()
-          .stream();
+          .toList();
     } catch (IOException e) {
       throw new DatasetProblem("location " + dir + " could not be listed: " + e.getMessage());
     }

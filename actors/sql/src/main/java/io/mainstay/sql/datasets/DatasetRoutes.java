@@ -81,18 +81,20 @@ public final class DatasetRoutes extends AllDirectives {
   }
 
   private static CompletionStage<HttpResponse> register(RouteContext context, String name, String body) {
-    DatasetCatalog.Register register;
+    Body parsed;
     try {
-      register = parse(name, body);
+      parsed = parse(body);
     } catch (DatasetProblem problem) {
       return CompletableFuture.completedFuture(context.error(StatusCodes.BAD_REQUEST, problem.getMessage()));
     }
-    return askFor(context, replyTo -> new DatasetCatalog.Register(
-        register.name(), register.format(), register.location(), register.csv(), replyTo));
+    return askFor(context, replyTo -> new DatasetCatalog.Register(name, parsed.format(), parsed.location(), parsed.csv(), replyTo));
   }
 
-  /** The request body, checked field by field; the reply address is filled in by the ask. */
-  static DatasetCatalog.Register parse(String name, String body) {
+  /** What a registration's body says; {@code csv} is null for Parquet. */
+  record Body(Dataset.Format format, String location, Dataset.CsvOptions csv) {}
+
+  /** The request body, checked field by field. */
+  static Body parse(String body) {
     JsonNode json;
     try {
       json = STRICT_JSON.readTree(body);
@@ -122,7 +124,7 @@ public final class DatasetRoutes extends AllDirectives {
       if (header != null || delimiter != null) {
         throw new DatasetProblem("header and delimiter apply to csv only");
       }
-      return new DatasetCatalog.Register(name, f, location.asText(), null, null);
+      return new Body(f, location.asText(), null);
     }
     if (header != null && !header.isBoolean()) {
       throw new DatasetProblem("header must be true or false");
@@ -130,8 +132,8 @@ public final class DatasetRoutes extends AllDirectives {
     if (delimiter != null && (!delimiter.isTextual() || delimiter.asText().length() != 1)) {
       throw new DatasetProblem("delimiter must be one character");
     }
-    return new DatasetCatalog.Register(name, f, location.asText(),
-        new Dataset.CsvOptions(header == null || header.asBoolean(), delimiter == null ? "," : delimiter.asText()), null);
+    return new Body(f, location.asText(),
+        new Dataset.CsvOptions(header == null || header.asBoolean(), delimiter == null ? "," : delimiter.asText()));
   }
 
   private Route ask(RouteContext context, Function<ActorRef<DatasetReply>, DatasetCatalog.Command> command) {
