@@ -40,6 +40,11 @@ public final class DuckDbSandbox {
     return connection;
   }
 
+  /** A quoted SQL identifier: the name in double quotes, each quote doubled. */
+  public static String identifier(String name) {
+    return "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+
   /** A SQL string literal: the text in single quotes, each quote doubled. */
   public static String literal(String text) {
     return "'" + text.replace("'", "''") + "'";

@@ -1,0 +1,145 @@
+package io.mainstay.sql.jobs;
+
+import io.mainstay.sql.duckdb.DuckDbSandbox;
+import io.mainstay.sql.exchange.ExchangeInbox;
+import io.mainstay.sql.exchange.ExchangeKey;
+import io.mainstay.sql.planning.Column;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.arrow.c.ArrowArrayStream;
+import org.apache.arrow.c.Data;
+import org.apache.arrow.memory.BufferAllocator;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * A coordinator's DuckDB: each job has a schema of its own, holding one table per attempt of each fragment
+ * split it received and, once the final stage ran, its result. DuckDB keeps them in memory up to its memory
+ * limit and spills the rest under the coordinator's {@code paths.local}, so a large result never sits in the
+ * Java heap. Nothing here reads a file: the database has no dataset roots.
+ */
+public final class JobDatabase implements AutoCloseable {
+
+  private final DuckDBConnection base;
+  private final BufferAllocator allocator;
+
+  public JobDatabase(Path spill, String memoryLimit, BufferAllocator allocator) throws SQLException {
+    this.base = DuckDbSandbox.open(List.of(), spill, memoryLimit).unwrap(DuckDBConnection.class);
+    this.allocator = allocator;
+  }
+
+  /** Opens {@code job}'s schema; fragments' results may arrive from now on. */
+  public ExchangeInbox open(String job) throws SQLException {
+    try (Statement s = base.createStatement()) {
+      s.execute("CREATE SCHEMA " + schema(job));
+    }
+    return this::store;
+  }
+
+  private long store(ExchangeKey key, org.apache.arrow.vector.ipc.ArrowReader rows) throws SQLException {
+    // a connection of its own: the registered stream is a view of that connection only
+    String stream = "incoming";
+    try (ArrowArrayStream exported = ArrowArrayStream.allocateNew(allocator);
+        Connection c = base.duplicate();
+        Statement s = c.createStatement()) {
+      Data.exportArrayStream(allocator, rows, exported);
+      c.unwrap(DuckDBConnection.class).registerArrowStream(stream, exported);
+      s.execute("CREATE TABLE " + table(key) + " AS SELECT * FROM " + stream);
+      try (ResultSet count = s.executeQuery("SELECT count(*) FROM " + table(key))) {
+        count.next();
+        return count.getLong(1);
+      }
+    }
+  }
+
+  /**
+   * Runs the final stage over the accepted attempts: {@code inputs} names, per fragment input, the split
+   * attempts whose rows count. Answers the result's row count and columns (DuckDB's own types).
+   */
+  public Result finish(String job, Map<String, List<ExchangeKey>> inputs, String finalSql) throws SQLException {
+    try (Connection c = base.duplicate(); Statement s = c.createStatement()) {
+      for (Map.Entry<String, List<ExchangeKey>> input : inputs.entrySet()) {
+        s.execute("CREATE TEMP VIEW " + DuckDbSandbox.identifier(input.getKey()) + " AS "
+            + input.getValue().stream().map(k -> "SELECT * FROM " + table(k)).collect(Collectors.joining(" UNION ALL ")));
+      }
+      s.execute("CREATE TABLE " + result(job) + " AS " + finalSql);
+      for (List<ExchangeKey> attempts : inputs.values()) {
+        for (ExchangeKey k : attempts) {
+          s.execute("DROP TABLE IF EXISTS " + table(k) + " CASCADE");
+        }
+      }
+      try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + result(job))) {
+        rs.next();
+        long rows = rs.getLong(1);
+        return new Result(rows, columns(s, job));
+      }
+    }
+  }
+
+  /** Rows {@code offset} .. {@code offset + limit} of a finished job's result, in its order. */
+  public List<List<Object>> page(String job, long offset, int limit) throws SQLException {
+    try (Connection c = base.duplicate();
+        PreparedStatement p = c.prepareStatement("SELECT * FROM " + result(job) + " LIMIT ? OFFSET ?")) {
+      p.setInt(1, limit);
+      p.setLong(2, offset);
+      List<List<Object>> rows = new ArrayList<>();
+      try (ResultSet rs = p.executeQuery()) {
+        int n = rs.getMetaData().getColumnCount();
+        while (rs.next()) {
+          List<Object> row = new ArrayList<>(n);
+          for (int i = 1; i <= n; i++) {
+            row.add(JsonValues.of(rs.getObject(i)));
+          }
+          rows.add(row);
+        }
+      }
+      return rows;
+    }
+  }
+
+  /** Drops everything of {@code job}; nothing when it has nothing here. */
+  public void drop(String job) throws SQLException {
+    try (Statement s = base.createStatement()) {
+      s.execute("DROP SCHEMA IF EXISTS " + schema(job) + " CASCADE");
+    }
+  }
+
+  private static List<Column> columns(Statement s, String job) throws SQLException {
+    try (ResultSet rs = s.executeQuery("SELECT * FROM " + result(job) + " LIMIT 0")) {
+      ResultSetMetaData meta = rs.getMetaData();
+      List<Column> columns = new ArrayList<>();
+      for (int i = 1; i <= meta.getColumnCount(); i++) {
+        columns.add(new Column(meta.getColumnName(i), meta.getColumnTypeName(i)));
+      }
+      return columns;
+    }
+  }
+
+  private static String schema(String job) {
+    return DuckDbSandbox.identifier("job_" + job);
+  }
+
+  private static String table(ExchangeKey key) {
+    return schema(key.job()) + "." + DuckDbSandbox.identifier(key.table());
+  }
+
+  private static String result(String job) {
+    return schema(job) + ".result";
+  }
+
+  @Override
+  public void close() throws SQLException {
+    base.close();
+  }
+
+  /** A finished job's result: how many rows, which columns. */
+  public record Result(long rows, List<Column> columns) {}
+}
