@@ -2,14 +2,15 @@ package io.mainstay.sql;
 
 import io.mainstay.extension.Extension;
 import io.mainstay.extension.ExtensionRoutes;
+import io.mainstay.extension.ExecutorService;
 import io.mainstay.extension.MainService;
-import io.mainstay.sql.datasets.DatasetCatalog;
-import io.mainstay.sql.datasets.DatasetRoutes;
+import io.mainstay.sql.execution.FragmentRunner;
 import java.util.Optional;
 
 /**
- * SQL on the cluster, a built-in extension. Its routes are served at {@code /api/v1/datasets} (and under
- * {@code /api/v1/ext/sql/datasets} like any extension's); the main service keeps the datasets in the store.
+ * SQL on the cluster, a built-in extension. Its routes are served at {@code /api/v1/datasets}, {@code
+ * /api/v1/sql} and {@code /api/v1/jobs} (and under {@code /api/v1/ext/sql/} like any extension's); the main
+ * service keeps the datasets and the jobs and runs the queries, the executor service runs their fragments.
  */
 public final class SqlExtension implements Extension {
 
@@ -22,11 +23,16 @@ public final class SqlExtension implements Extension {
 
   @Override
   public Optional<MainService<?>> mainService() {
-    return Optional.of(new DatasetCatalog());
+    return Optional.of(new SqlMain());
+  }
+
+  @Override
+  public Optional<ExecutorService<?>> executorService() {
+    return Optional.of(new FragmentRunner());
   }
 
   @Override
   public Optional<ExtensionRoutes> routes() {
-    return Optional.of(new DatasetRoutes()::create);
+    return Optional.of(context -> new SqlRoutes().create(context));
   }
 }

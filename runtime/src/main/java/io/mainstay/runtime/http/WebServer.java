@@ -63,7 +63,9 @@ public final class WebServer extends AllDirectives {
             pathPrefix(CatalogExtension.NAME, () -> extensions.routesOf(CatalogExtension.NAME)),
             pathPrefix(ProbeExtension.NAME, () -> only(extensions.routesOf(ProbeExtension.NAME))),
             // SQL's resources sit at the top of the API, as in Dremio's; its routes match their own prefixes
-            pathPrefixTest("datasets", () -> extensions.routesOf(SqlExtension.NAME))))),
+            pathPrefixTest("datasets", () -> extensions.routesOf(SqlExtension.NAME)),
+            pathPrefixTest("sql", () -> extensions.routesOf(SqlExtension.NAME)),
+            pathPrefixTest("jobs", () -> extensions.routesOf(SqlExtension.NAME))))),
         complete(JsonResponses.error(StatusCodes.NOT_FOUND, "no such resource")));
   }
 

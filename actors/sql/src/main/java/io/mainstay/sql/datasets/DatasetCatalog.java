@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mainstay.actors.Failures;
 import io.mainstay.extension.ExtensionStore;
 import io.mainstay.extension.MainContext;
-import io.mainstay.extension.MainService;
+import io.mainstay.sql.SqlMain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,17 +21,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The datasets' main service: registers a dataset by scanning its files (off the actor, on the blocking
+ * The datasets, on the main: registers a dataset by scanning its files (off the actor, on the blocking
  * dispatcher) and storing what it found, and answers reads from its store table. Every answer goes from the
  * store's future straight to the caller, as the catalog's do, so a write in flight when a handover ends
  * this service is still answered once the store has committed or refused it.
  */
-public final class DatasetCatalog implements MainService<DatasetCatalog.Command> {
+public final class DatasetCatalog {
 
   private static final Logger log = LoggerFactory.getLogger(DatasetCatalog.class);
 
   /** The store table of the datasets, keyed by name. */
-  static final String TABLE = "datasets";
+  public static final String TABLE = "datasets";
 
   /** What this service did once per cluster, keyed by what: the sample's registration. */
   static final String ONCE_TABLE = "once";
@@ -41,7 +41,7 @@ public final class DatasetCatalog implements MainService<DatasetCatalog.Command>
 
   static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
-  public sealed interface Command {}
+  public sealed interface Command extends SqlMain.Command {}
 
   /** Register (or replace) {@code name}: scan {@code location} now. */
   public record Register(String name, Dataset.Format format, String location, Dataset.CsvOptions csv, ActorRef<DatasetReply> replyTo)
@@ -56,8 +56,9 @@ public final class DatasetCatalog implements MainService<DatasetCatalog.Command>
 
   public record Delete(String name, ActorRef<DatasetReply> replyTo) implements Command {}
 
-  @Override
-  public Behavior<Command> create(MainContext<Command> main) {
+  private DatasetCatalog() {}
+
+  public static Behavior<Command> create(MainContext<?> main) {
     return Behaviors.setup(ctx -> {
       DatasetRoots roots = DatasetRoots.from(main.config());
       Path spill = Files.createDirectories(Path.of(main.config().getString("paths.local"), "sql", "spill"));
@@ -154,7 +155,7 @@ public final class DatasetCatalog implements MainService<DatasetCatalog.Command>
     }
   }
 
-  static Dataset read(byte[] stored) {
+  public static Dataset read(byte[] stored) {
     try {
       return JSON.readValue(stored, Dataset.class);
     } catch (IOException e) {

@@ -67,6 +67,21 @@ public final class DatasetScanner {
     return "read_csv(" + list + ", header = " + csv.header() + ", delim = " + DuckDbSandbox.literal(csv.delimiter()) + ")";
   }
 
+  /**
+   * The reader of some of {@code dataset}'s files with the schema it was registered with: CSV types are not
+   * inferred again per split (a split's files alone could suggest other types than the whole dataset's).
+   */
+  public static String reader(Dataset dataset, List<Path> files) {
+    String reader = reader(dataset.format(), dataset.csv(), files);
+    if (dataset.format() == Dataset.Format.parquet) {
+      return reader;
+    }
+    String columns = dataset.columns().stream()
+        .map(c -> DuckDbSandbox.literal(c.name()) + ": " + DuckDbSandbox.literal(c.type()))
+        .collect(Collectors.joining(", ", "{", "}"));
+    return reader.substring(0, reader.length() - 1) + ", columns = " + columns + ")";
+  }
+
   private static String firstLine(String message) {
     int newline = message == null ? -1 : message.indexOf('\n');
     return newline < 0 ? String.valueOf(message) : message.substring(0, newline);

@@ -1,0 +1,63 @@
+package io.mainstay.sql;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The {@code sql.*} keys, read and checked once: a bad value fails the service's start with a message naming
+ * the key (the node's log shows it, and the supervisor's backoff keeps the node serving everything else).
+ */
+public record SqlSettings(
+    String memoryLimit, int exchangePort, Duration resultsRetention, int jobsKept, Duration executorWait, Path spill) {
+
+  public static final String MEMORY_LIMIT = "sql.memory-limit";
+  public static final String EXCHANGE_PORT = "sql.exchange.port";
+  public static final String RESULTS_RETENTION = "sql.jobs.results-retention";
+  public static final String JOBS_KEPT = "sql.jobs.kept";
+  public static final String EXECUTOR_WAIT = "sql.jobs.executor-wait";
+
+  private static final long MIN_MEMORY = 64L << 20;
+
+  public static SqlSettings from(Config config) {
+    try {
+      int port = config.getInt(EXCHANGE_PORT);
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException(EXCHANGE_PORT + ": " + port + " is not a port (0: any free port)");
+      }
+      int kept = config.getInt(JOBS_KEPT);
+      if (kept < 1) {
+        throw new IllegalArgumentException(JOBS_KEPT + ": must be at least 1, got " + kept);
+      }
+      return new SqlSettings(memoryLimit(config), port, positive(config, RESULTS_RETENTION), kept,
+          positive(config, EXECUTOR_WAIT), Path.of(config.getString("paths.local"), "sql", "spill"));
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  /** DuckDB's {@code memory_limit}, in bytes: the key's size, or a quarter of the machine's memory. */
+  private static String memoryLimit(Config config) {
+    long bytes;
+    if ("auto".equals(config.getString(MEMORY_LIMIT))) {
+      var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      bytes = os.getTotalMemorySize() / 4;
+    } else {
+      bytes = config.getBytes(MEMORY_LIMIT);
+    }
+    if (bytes < MIN_MEMORY) {
+      throw new IllegalArgumentException(MEMORY_LIMIT + ": at least 64 MiB, got " + bytes + " bytes");
+    }
+    return bytes + "B";
+  }
+
+  private static Duration positive(Config config, String key) {
+    Duration d = config.getDuration(key);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(key + ": must be positive, got " + config.getString(key));
+    }
+    return d;
+  }
+}

@@ -1,0 +1,150 @@
+package io.mainstay.sql.execution;
+
+import io.mainstay.actors.Failures;
+import io.mainstay.extension.ExecutorContext;
+import io.mainstay.extension.ExecutorService;
+import io.mainstay.sql.SqlSettings;
+import io.mainstay.sql.datasets.DatasetRoots;
+import io.mainstay.sql.duckdb.DuckDbSandbox;
+import io.mainstay.sql.exchange.ExchangeSender;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBResultSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An executor's half of a query: runs scan fragments in its embedded DuckDB (sandboxed to the dataset roots),
+ * at most {@code services.executor.slots} at once (the rest wait in order), and streams each one's rows to
+ * its coordinator as Arrow. The fragment's relation is a temporary view over exactly its split's files, on a
+ * connection of its own, so the fragment SQL cannot see any other file.
+ */
+public final class FragmentRunner implements ExecutorService<FragmentCommand> {
+
+  private static final Logger log = LoggerFactory.getLogger(FragmentRunner.class);
+
+  /** Rows per Arrow batch: DuckDB's vector size times a few, small enough for gRPC's flow control. */
+  static final int BATCH_ROWS = 16 * 1024;
+
+  @Override
+  public Class<FragmentCommand> commandType() {
+    return FragmentCommand.class;
+  }
+
+  @Override
+  public Behavior<FragmentCommand> create(ExecutorContext context) {
+    return Behaviors.setup(ctx -> {
+      SqlSettings settings = SqlSettings.from(context.config());
+      Files.createDirectories(settings.spill());
+      DuckDBConnection database = DuckDbSandbox.open(DatasetRoots.from(context.config()).roots(), settings.spill(),
+          settings.memoryLimit()).unwrap(DuckDBConnection.class);
+      BufferAllocator allocator = new RootAllocator();
+      ExchangeSender sender = new ExchangeSender(allocator);
+      AtomicInteger threads = new AtomicInteger();
+      java.util.concurrent.ExecutorService slots = Executors.newFixedThreadPool(context.slots(), r -> {
+        Thread t = new Thread(r, "sql-fragment-" + threads.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      });
+      Map<FragmentCommand.Run, Attempt> running = new ConcurrentHashMap<>();
+      log.info("node {}: SQL fragments run here, {} at once, DuckDB memory limit {}", context.node(), context.slots(),
+          settings.memoryLimit());
+      return Behaviors.receive(FragmentCommand.class)
+          .onMessage(FragmentCommand.Run.class, run -> {
+            Attempt attempt = new Attempt();
+            running.put(run, attempt);
+            slots.execute(() -> {
+              try {
+                run.replyTo().tell(attempt.run(context.node(), run, database, allocator, sender));
+              } finally {
+                running.remove(run);
+              }
+            });
+            return Behaviors.same();
+          })
+          .onMessage(FragmentCommand.Cancel.class, cancel -> {
+            running.forEach((run, attempt) -> {
+              if (run.key().job().equals(cancel.job())) {
+                attempt.cancel();
+              }
+            });
+            return Behaviors.same();
+          })
+          .onSignal(PostStop.class, stop -> {
+            running.values().forEach(Attempt::cancel);
+            slots.shutdownNow();
+            sender.close();
+            database.close();
+            allocator.close();
+            return Behaviors.same();
+          })
+          .build();
+    });
+  }
+
+  /** One attempt of one fragment split; canceled from the actor, run on a slot's thread. */
+  private static final class Attempt {
+    private volatile boolean canceled;
+    private volatile Statement statement;
+
+    void cancel() {
+      canceled = true;
+      Statement s = statement;
+      if (s != null) {
+        try {
+          s.cancel();
+        } catch (SQLException e) {
+          log.debug("cancel of a fragment failed", e);
+        }
+      }
+    }
+
+    FragmentReport run(String node, FragmentCommand.Run run, DuckDBConnection database, BufferAllocator allocator,
+        ExchangeSender sender) {
+      long started = System.nanoTime();
+      if (canceled) {
+        return new FragmentReport.Failed(run.key(), node, "canceled");
+      }
+      try (Connection c = database.duplicate(); Statement s = c.createStatement()) {
+        statement = s;
+        s.execute("CREATE TEMP VIEW " + DuckDbSandbox.identifier(run.dataset()) + " AS SELECT * FROM " + run.reader());
+        long rows;
+        try (ResultSet rs = s.executeQuery(run.sql());
+            ArrowReader reader = (ArrowReader) rs.unwrap(DuckDBResultSet.class).arrowExportStream(allocator, BATCH_ROWS)) {
+          rows = sender.send(run.to(), run.key(), reader, () -> canceled);
+        }
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        log.info("node {} epoch {}: fragment {} of job {} split {} attempt {}: {} rows in {} ms", node, run.epoch(),
+            run.key().input(), run.key().job(), run.key().split(), run.key().attempt(), rows, millis);
+        return new FragmentReport.Succeeded(run.key(), node, rows, millis);
+      } catch (Exception e) {
+        String why = canceled ? "canceled" : firstLine(Failures.unwrap(e));
+        log.info("node {} epoch {}: fragment {} of job {} split {} attempt {} failed: {}", node, run.epoch(),
+            run.key().input(), run.key().job(), run.key().split(), run.key().attempt(), why);
+        return new FragmentReport.Failed(run.key(), node, why);
+      } finally {
+        statement = null;
+      }
+    }
+
+    private static String firstLine(Throwable t) {
+      String message = String.valueOf(t.getMessage());
+      int newline = message.indexOf('\n');
+      return newline < 0 ? message : message.substring(0, newline);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package io.mainstay.sql.jobs;
+
+import io.mainstay.sql.planning.Column;
+import io.mainstay.sql.planning.SqlRejected;
+import java.util.List;
+
+/** What the job manager answers. */
+public sealed interface JobReply {
+
+  record Accepted(String id) implements JobReply {}
+
+  /** The statement was refused before it ran: a 400. */
+  record Rejected(SqlRejected.Kind kind, String message) implements JobReply {}
+
+  record Found(Job job) implements JobReply {}
+
+  record Listing(List<Job> jobs) implements JobReply {}
+
+  record Page(long rowCount, List<Column> schema, List<List<Object>> rows) implements JobReply {}
+
+  record NotFound(String message) implements JobReply {}
+
+  /** The job exists but cannot answer this now (results of an unfinished job, results expired): a 409. */
+  record Conflict(String message) implements JobReply {}
+
+  /** The store could not vouch for the answer (fenced, deposed, full): a 503. */
+  record Unavailable(String reason) implements JobReply {}
+}

@@ -1,0 +1,301 @@
+package io.mainstay.sql.jobs;
+
+import io.mainstay.actors.Failures;
+import io.mainstay.extension.ExecutorSlots;
+import io.mainstay.extension.MainContext;
+import io.mainstay.sql.datasets.Dataset;
+import io.mainstay.sql.datasets.DatasetScanner;
+import io.mainstay.sql.exchange.ExchangeKey;
+import io.mainstay.sql.exchange.ExchangeServer;
+import io.mainstay.sql.execution.FragmentCommand;
+import io.mainstay.sql.execution.FragmentReport;
+import io.mainstay.sql.planning.QueryPlan;
+import io.mainstay.sql.planning.ScanFragment;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running query on its coordinator: cuts each scan into splits, sends every split to an executor,
+ * sends a split again (next attempt) when its executor is lost (a scan only reads, so repeating it is safe,
+ * and each attempt lands in a table of its own), and once every split is in, runs the final stage. Waits for
+ * executors (up to {@code sql.jobs.executor-wait}) when none is registered yet, as after a failover.
+ */
+final class QueryRun {
+
+  private static final Logger log = LoggerFactory.getLogger(QueryRun.class);
+
+  /** How often a query waiting for executors asks the registry again (besides being told of joins). */
+  private static final Duration POLL = Duration.ofMillis(500);
+
+  sealed interface Command {}
+
+  record Reported(FragmentReport report) implements Command {}
+
+  record ExecutorLost(String node, String why) implements Command {}
+
+  record ExecutorJoined(ExecutorSlots executor) implements Command {}
+
+  record Cancel() implements Command {}
+
+  private record Registered(List<ExecutorSlots> executors, Throwable failure) implements Command {}
+
+  private record Poll() implements Command {}
+
+  private record WaitExpired() implements Command {}
+
+  private record Finished(JobDatabase.Result result, Throwable failure) implements Command {}
+
+  /** What the query needs from its manager. */
+  record Setting(MainContext<?> main, JobDatabase database, ExchangeServer exchange, Duration executorWait,
+      Executor blocking, ActorRef<JobManager.Command> manager) {}
+
+  /** One split of one scan, and its current attempt. */
+  private static final class Split {
+    final ScanFragment scan;
+    final Dataset dataset;
+    final int index;
+    final List<Dataset.DataFile> files;
+    String executor;
+    int attempt;
+    String state = "RUNNING";
+    Long rows;
+    Long millis;
+
+    Split(ScanFragment scan, Dataset dataset, int index, List<Dataset.DataFile> files) {
+      this.scan = scan;
+      this.dataset = dataset;
+      this.index = index;
+      this.files = files;
+    }
+
+    ExchangeKey key(String job) {
+      return new ExchangeKey(job, scan.input(), index, attempt);
+    }
+
+    Job.Fragment view() {
+      return new Job.Fragment(scan.input(), dataset.name(), index, files.size(), executor, attempt, state, rows, millis);
+    }
+  }
+
+  static Behavior<Command> create(Job submitted, QueryPlan plan, Map<String, Dataset> datasets, Setting setting) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new QueryRun(ctx, timers, submitted, plan, datasets, setting).waiting()));
+  }
+
+  private final ActorContext<Command> ctx;
+  private final TimerScheduler<Command> timers;
+  private final QueryPlan plan;
+  private final Map<String, Dataset> datasets;
+  private final Setting setting;
+  private final ActorRef<FragmentReport> reports;
+  private final List<Split> splits = new ArrayList<>();
+  private final Map<String, Integer> live = new LinkedHashMap<>();
+  private final Set<String> used = new LinkedHashSet<>();
+  private Job job;
+
+  private QueryRun(ActorContext<Command> ctx, TimerScheduler<Command> timers, Job submitted, QueryPlan plan,
+      Map<String, Dataset> datasets, Setting setting) throws Exception {
+    this.ctx = ctx;
+    this.timers = timers;
+    this.job = submitted;
+    this.plan = plan;
+    this.datasets = datasets;
+    this.setting = setting;
+    this.reports = ctx.messageAdapter(FragmentReport.class, Reported::new);
+    setting.exchange().open(job.id(), setting.database().open(job.id()));
+    timers.startSingleTimer(new WaitExpired(), setting.executorWait());
+    askRegistry();
+  }
+
+  private void askRegistry() {
+    ctx.pipeToSelf(setting.main().executors(), Registered::new);
+  }
+
+  private Behavior<Command> waiting() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Registered.class, r -> {
+          if (r.failure() != null || r.executors().isEmpty()) {
+            timers.startSingleTimer(new Poll(), POLL);
+            return Behaviors.same();
+          }
+          timers.cancelAll();
+          r.executors().forEach(e -> live.put(e.node(), e.slots()));
+          return start();
+        })
+        .onMessage(Poll.class, p -> {
+          askRegistry();
+          return Behaviors.same();
+        })
+        .onMessage(ExecutorJoined.class, j -> {
+          askRegistry();
+          return Behaviors.same();
+        })
+        .onMessage(WaitExpired.class, w -> end(job.ended(Job.State.FAILED, "no executor registered with the main within "
+            + setting.executorWait().toSeconds() + " s (sql.jobs.executor-wait)")))
+        .onMessage(Cancel.class, c -> end(job.ended(Job.State.CANCELED, "canceled")))
+        .onMessage(Reported.class, r -> Behaviors.same())
+        .onMessage(ExecutorLost.class, l -> Behaviors.same())
+        .build();
+  }
+
+  private Behavior<Command> start() {
+    int slots = live.values().stream().mapToInt(Integer::intValue).sum();
+    for (ScanFragment scan : plan.scans()) {
+      Dataset dataset = datasets.get(scan.dataset());
+      List<List<Dataset.DataFile>> cut = Splits.of(dataset.files(), slots);
+      for (int i = 0; i < cut.size(); i++) {
+        splits.add(new Split(scan, dataset, i, cut.get(i)));
+      }
+    }
+    for (Split split : splits) {
+      dispatch(split);
+    }
+    job = job.running(Job.State.RUNNING, Instant.now(), views());
+    log.info("node {} epoch {}: job {} running: {} scans in {} splits on {} executors", setting.main().node(),
+        setting.main().epoch(), job.id(), plan.scans().size(), splits.size(), live.size());
+    setting.manager().tell(new JobManager.Updated(job, true));
+    return running();
+  }
+
+  /** The split's next attempt, on the live executor with the fewest running splits per slot. */
+  private void dispatch(Split split) {
+    String executor = live.keySet().stream()
+        .min(Comparator.comparingDouble((String node) -> (double) runningOn(node) / live.get(node))
+            .thenComparing(Comparator.naturalOrder()))
+        .orElseThrow();
+    split.executor = executor;
+    split.attempt++;
+    split.state = "RUNNING";
+    used.add(executor);
+    List<Path> files = split.files.stream().map(f -> Path.of(f.path())).toList();
+    setting.main().tellExecutor(executor, new FragmentCommand.Run(split.key(job.id()), setting.main().epoch(),
+        split.dataset.name(), DatasetScanner.reader(split.dataset, files), split.scan.sql(), setting.exchange().address(),
+        reports));
+  }
+
+  private long runningOn(String node) {
+    return splits.stream().filter(s -> node.equals(s.executor) && "RUNNING".equals(s.state)).count();
+  }
+
+  private Behavior<Command> running() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Reported.class, r -> reported(r.report()))
+        .onMessage(ExecutorLost.class, this::lost)
+        .onMessage(ExecutorJoined.class, j -> {
+          live.put(j.executor().node(), j.executor().slots());
+          return Behaviors.same();
+        })
+        .onMessage(Cancel.class, c -> {
+          cancelFragments();
+          return end(job.ended(Job.State.CANCELED, "canceled"));
+        })
+        .onMessage(Finished.class, this::finished)
+        .onMessage(Registered.class, r -> Behaviors.same())
+        .onMessage(Poll.class, p -> Behaviors.same())
+        .onMessage(WaitExpired.class, w -> Behaviors.same())
+        .build();
+  }
+
+  private Behavior<Command> reported(FragmentReport report) {
+    Split split = current(report.key());
+    if (split == null) {
+      return Behaviors.same(); // an earlier attempt, already replaced
+    }
+    if (report instanceof FragmentReport.Failed failed) {
+      split.state = "FAILED";
+      cancelFragments();
+      return end(job.progress(views()).ended(Job.State.FAILED, "fragment " + split.scan.input() + " split "
+          + split.index + " failed on " + failed.executor() + ": " + failed.message()));
+    }
+    FragmentReport.Succeeded done = (FragmentReport.Succeeded) report;
+    split.state = "DONE";
+    split.rows = done.rows();
+    split.millis = done.millis();
+    job = job.progress(views());
+    setting.manager().tell(new JobManager.Updated(job, false));
+    if (splits.stream().allMatch(s -> "DONE".equals(s.state))) {
+      Map<String, List<ExchangeKey>> inputs = new LinkedHashMap<>();
+      for (Split s : splits) {
+        inputs.computeIfAbsent(s.scan.input(), k -> new ArrayList<>()).add(s.key(job.id()));
+      }
+      String id = job.id();
+      ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> {
+        try {
+          return setting.database().finish(id, inputs, plan.finalSql());
+        } catch (Exception e) {
+          throw new IllegalStateException(e.getMessage(), e);
+        }
+      }, setting.blocking()), Finished::new);
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> lost(ExecutorLost lost) {
+    live.remove(lost.node());
+    for (Split split : splits) {
+      if (lost.node().equals(split.executor) && "RUNNING".equals(split.state)) {
+        if (live.isEmpty()) {
+          cancelFragments();
+          return end(job.progress(views()).ended(Job.State.FAILED, "no live executor left to run fragment "
+              + split.scan.input() + " split " + split.index + " (" + lost.node() + " was lost: " + lost.why() + ")"));
+        }
+        dispatch(split);
+        log.info("node {} epoch {}: job {} fragment {} split {} sent again (attempt {}) to {}: {} was lost",
+            setting.main().node(), setting.main().epoch(), job.id(), split.scan.input(), split.index, split.attempt,
+            split.executor, lost.node());
+      }
+    }
+    job = job.progress(views());
+    setting.manager().tell(new JobManager.Updated(job, false));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> finished(Finished finished) {
+    if (finished.failure() != null) {
+      return end(job.ended(Job.State.FAILED, "the final stage failed: " + Failures.unwrap(finished.failure()).getMessage()));
+    }
+    return end(job.completed(finished.result().rows(), finished.result().columns()));
+  }
+
+  private Split current(ExchangeKey key) {
+    for (Split s : splits) {
+      if (s.scan.input().equals(key.input()) && s.index == key.split()) {
+        return s.attempt == key.attempt() && "RUNNING".equals(s.state) ? s : null;
+      }
+    }
+    return null;
+  }
+
+  private void cancelFragments() {
+    for (String executor : used) {
+      setting.main().tellExecutor(executor, new FragmentCommand.Cancel(job.id()));
+    }
+  }
+
+  private List<Job.Fragment> views() {
+    return splits.stream().map(Split::view).toList();
+  }
+
+  private Behavior<Command> end(Job ended) {
+    setting.exchange().close(ended.id());
+    setting.manager().tell(new JobManager.Ended(ended));
+    return Behaviors.stopped();
+  }
+}

@@ -1,0 +1,271 @@
+package io.mainstay.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mainstay.testkit.Await;
+import io.mainstay.testkit.node.HttpResult;
+import io.mainstay.testkit.node.MainstayNodeBuilder;
+import io.mainstay.testkit.node.MainstayNodeProcess;
+import io.mainstay.testkit.node.NodeHttp;
+import io.mainstay.testkit.node.Ping;
+import io.mainstay.testkit.process.ManagedProcesses;
+import io.mainstay.testkit.zookeeper.ZooKeeperProcess;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SQL on a real cluster: a main that only coordinates and two executors, datasets of Parquet and CSV files
+ * the test writes. Each query's answer, paged through the REST API, is compared with DuckDB running the same
+ * SQL over the same files; its fragments ran on both executors. Bad statements are one 400 each. An executor
+ * killed before its fragments answer: they run again on the other one, and the answer is the same.
+ */
+@ExtendWith(ManagedProcesses.Extension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SqlQueryIT {
+
+  private static final int SESSION_MS = 4000;
+  private static final Duration DEADLINE = Await.GENEROUS.multipliedBy(2);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The queries, each with whether its ORDER BY fixes the order of every row. */
+  private static final Map<String, Boolean> QUERIES = new TreeMap<>(Map.of(
+      "SELECT count(*), count(note), sum(amount), min(order_date), max(order_date) FROM orders", false,
+      "SELECT customer, count(*) AS n, sum(amount) AS total, avg(quantity) AS q FROM orders GROUP BY customer "
+          + "HAVING count(*) > 10 ORDER BY customer", true,
+      "SELECT c.region, count(*) AS n, sum(o.amount) AS total FROM orders o JOIN customers c ON o.customer = c.id "
+          + "WHERE o.order_date >= DATE '2024-03-01' GROUP BY c.region ORDER BY c.region", true,
+      "SELECT id, amount, note FROM orders WHERE note LIKE 'rush%' ORDER BY amount DESC, id LIMIT 25 OFFSET 5", true,
+      "SELECT id, customer FROM orders WHERE customer NOT IN (SELECT id FROM customers WHERE region = 'north')", false,
+      "SELECT id FROM orders WHERE amount < 0", false,
+      "SELECT EXTRACT(MONTH FROM order_date) AS m, CASE WHEN quantity > 5 THEN 'big' ELSE 'small' END AS size, count(*) "
+          + "FROM orders GROUP BY 1, 2 ORDER BY 1, 2", true,
+      "SELECT id, order_date + INTERVAL '7' DAY AS due FROM orders WHERE id < 1200", false));
+
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  static Path dir;
+
+  private static Path root;
+  private static ZooKeeperProcess zookeeper;
+  private static MainstayNodeProcess main;
+  private static MainstayNodeProcess exec1;
+  private static MainstayNodeProcess exec2;
+  private static NodeHttp http;
+
+  @BeforeAll
+  static void start() throws Exception {
+    root = Files.createDirectories(dir.resolve("datasets")).toRealPath();
+    Files.createDirectories(root.resolve("orders"));
+    Files.createDirectories(root.resolve("customers"));
+    Class.forName("org.duckdb.DuckDBDriver");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+      for (int part = 0; part < 6; part++) {
+        s.execute("COPY (SELECT i AS id, (i * 7919) % 50 AS customer, ((i * 37) % 1000 / 4.0)::DECIMAL(15,2) AS amount, "
+            + "(i % 9)::INTEGER AS quantity, DATE '2024-01-01' + (i % 150)::INTEGER AS order_date, "
+            + "CASE WHEN i % 4 = 0 THEN NULL WHEN i % 4 = 1 THEN 'rush ' || i ELSE 'regular' END AS note "
+            + "FROM range(" + part * 10_000 + ", " + (part + 1) * 10_000 + ") t(i)) TO '"
+            + root.resolve("orders/part-" + part + ".parquet") + "' (FORMAT PARQUET)");
+      }
+      for (int part = 0; part < 2; part++) {
+        s.execute("COPY (SELECT i AS id, CASE i % 3 WHEN 0 THEN 'north' WHEN 1 THEN 'south' ELSE 'east' END AS region "
+            + "FROM range(" + part * 25 + ", " + (part + 1) * 25 + ") t(i)) TO '"
+            + root.resolve("customers/part-" + part + ".csv") + "' (HEADER, DELIMITER ',')");
+      }
+    }
+    zookeeper = ZooKeeperProcess.standalone(dir.resolve("zookeeper")).start();
+    main = node("sql-main").executor(false).build().start();
+    exec1 = node("exec-1").coordinator(false).mainEligible(false).executor(true).build().start();
+    exec2 = node("exec-2").coordinator(false).mainEligible(false).executor(true).build().start();
+    main.awaitRole(Ping.MAIN, DEADLINE);
+    http = main.http();
+    Await.until("both executors registered with the main", DEADLINE,
+        () -> main.cluster().executors().keySet().equals(Set.of("exec-1", "exec-2")));
+    register("orders", "{\"format\": \"parquet\", \"location\": \"" + root.resolve("orders") + "\"}");
+    register("customers", "{\"format\": \"csv\", \"location\": \"" + root.resolve("customers") + "/*.csv\"}");
+  }
+
+  private static MainstayNodeBuilder node(String name) {
+    return MainstayNodeProcess.builder(dir, name)
+        .zookeeper(zookeeper.connectString())
+        .sessionTimeoutMs(SESSION_MS)
+        .extraConf("paths.datasets: [\"" + root + "\"]")
+        .extraConf("services.executor.slots: 2")
+        .httpTimeouts(new NodeHttp.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30)));
+  }
+
+  private static void register(String name, String body) {
+    HttpResult put = http.request("PUT", "/api/v1/datasets/" + name, body);
+    assertEquals(200, put.status(), put.body());
+  }
+
+  @Test
+  @Order(1)
+  void everyAnswerIsDuckDbsOverTheSameFilesAndTheFragmentsRanOnBothExecutors() throws Exception {
+    for (Map.Entry<String, Boolean> query : QUERIES.entrySet()) {
+      JsonNode job = run(query.getKey());
+      assertEquals("COMPLETED", job.get("state").asText(), query.getKey() + ": " + job);
+      List<List<String>> expected = oracle(query.getKey());
+      List<List<String>> actual = results(job.get("id").asText());
+      assertEquals(expected.size(), job.get("rowCount").asLong(), query.getKey());
+      if (query.getValue()) {
+        assertEquals(expected, actual, query.getKey());
+      } else {
+        assertEquals(sorted(expected), sorted(actual), query.getKey());
+      }
+      Set<String> executors = new HashSet<>();
+      job.get("fragments").forEach(f -> executors.add(f.get("executor").asText()));
+      if (query.getKey().contains("FROM orders")) {
+        assertEquals(Set.of("exec-1", "exec-2"), executors, query.getKey() + ": " + job);
+      }
+    }
+    JsonNode listed = http.request("GET", "/api/v1/jobs?limit=3", null).json();
+    assertEquals(3, listed.get("jobs").size(), listed.toString());
+  }
+
+  @Test
+  @Order(2)
+  void badStatementsAreOne400EachAndNothingButDatasetsIsReadable() {
+    assertRefused("SELECT id FROM orders WHERE", "line 1");
+    assertRefused("SELECT id FROM nowhere", "nowhere");
+    assertRefused("SELECT nothing FROM orders", "nothing");
+    assertRefused("SELECT * FROM read_csv('/etc/passwd')", "");
+    assertRefused("SELECT * FROM '/etc/passwd'", "");
+    assertRefused("COPY orders TO '/tmp/x.csv'", "");
+    assertRefused("ATTACH '/etc/passwd' AS p", "");
+    assertRefused("INSERT INTO orders VALUES (1)", "");
+    assertEquals(400, http.request("POST", "/api/v1/sql", "{\"query\": \"SELECT 1\"}").status());
+    assertEquals(400, http.request("POST", "/api/v1/sql", "not json").status());
+    assertEquals(404, http.request("GET", "/api/v1/jobs/no-such-job", null).status());
+    assertEquals(404, http.request("GET", "/api/v1/jobs/no-such-job/results", null).status());
+    String id = http.request("POST", "/api/v1/sql", "{\"sql\": \"SELECT id FROM orders\"}").json().get("id").asText();
+    assertEquals(400, http.request("GET", "/api/v1/jobs/" + id + "/results?limit=501", null).status());
+    assertEquals(400, http.request("GET", "/api/v1/jobs/" + id + "/results?offset=-1", null).status());
+  }
+
+  @Test
+  @Order(3)
+  void theFragmentsOfAKilledExecutorRunAgainOnTheOtherAndTheAnswerIsTheSame() throws Exception {
+    String sql = "SELECT customer, count(*) AS n, sum(amount) AS total FROM orders GROUP BY customer ORDER BY customer";
+    // killed before the query: the main still lists it until its session expires, so some splits go to it
+    exec2.kill9();
+    JsonNode job = run(sql);
+    assertEquals("COMPLETED", job.get("state").asText(), job.toString());
+    assertEquals(oracle(sql), results(job.get("id").asText()));
+    boolean repeated = false;
+    for (JsonNode fragment : job.get("fragments")) {
+      assertEquals("exec-1", fragment.get("executor").asText(), job.toString());
+      repeated |= fragment.get("attempts").asInt() > 1;
+    }
+    assertTrue(repeated, "a split sent to the killed executor ran again: " + job);
+  }
+
+  private static void assertRefused(String sql, String named) {
+    HttpResult answer = http.request("POST", "/api/v1/sql", body(sql));
+    assertEquals(400, answer.status(), sql + ": " + answer.body());
+    assertTrue(answer.json().get("error").asText().contains(named), sql + ": " + answer.body());
+  }
+
+  private static String body(String sql) {
+    try {
+      return JSON.writeValueAsString(Map.of("sql", sql));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Submits {@code sql} and waits until its job ended. */
+  private static JsonNode run(String sql) {
+    HttpResult submitted = http.request("POST", "/api/v1/sql", body(sql));
+    assertEquals(200, submitted.status(), sql + ": " + submitted.body());
+    String id = submitted.json().get("id").asText();
+    return Await.value("job " + id + " to end", DEADLINE, () -> {
+      JsonNode job = http.request("GET", "/api/v1/jobs/" + id, null).json();
+      String state = job.get("state").asText();
+      return Set.of("COMPLETED", "FAILED", "CANCELED").contains(state) ? job : null;
+    });
+  }
+
+  /** Every row of the job's result, a page of 500 at a time, as text. */
+  private static List<List<String>> results(String id) {
+    List<List<String>> rows = new ArrayList<>();
+    while (true) {
+      HttpResult page = http.request("GET", "/api/v1/jobs/" + id + "/results?offset=" + rows.size() + "&limit=500", null);
+      assertEquals(200, page.status(), page.body());
+      JsonNode json = page.json();
+      for (JsonNode row : json.get("rows")) {
+        List<String> values = new ArrayList<>();
+        row.forEach(v -> values.add(v.isNull() ? null : v.isNumber() ? number(v.decimalValue()) : v.asText()));
+        rows.add(values);
+      }
+      if (json.get("rows").size() < 500) {
+        assertEquals(json.get("rowCount").asLong(), rows.size());
+        return rows;
+      }
+    }
+  }
+
+  /** DuckDB's own answer, over views of the whole datasets. */
+  private static List<List<String>> oracle(String sql) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+      s.execute("CREATE VIEW orders AS SELECT * FROM read_parquet('" + root.resolve("orders") + "/*.parquet')");
+      s.execute("CREATE VIEW customers AS SELECT * FROM read_csv('" + root.resolve("customers") + "/*.csv')");
+      List<List<String>> rows = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery(sql)) {
+        int n = rs.getMetaData().getColumnCount();
+        while (rs.next()) {
+          List<String> row = new ArrayList<>();
+          for (int i = 1; i <= n; i++) {
+            Object v = rs.getObject(i);
+            row.add(v == null ? null : v instanceof Number num ? number(new BigDecimal(num.toString())) : text(v));
+          }
+          rows.add(row);
+        }
+      }
+      return rows;
+    }
+  }
+
+  private static String text(Object v) {
+    if (v instanceof java.sql.Date d) {
+      return d.toLocalDate().toString();
+    }
+    if (v instanceof java.sql.Timestamp t) {
+      return t.toLocalDateTime().toString();
+    }
+    return v.toString();
+  }
+
+  /** Numbers compared to 9 significant digits: sums of doubles may differ in the last bits by order. */
+  private static String number(BigDecimal d) {
+    return d.round(new java.math.MathContext(9)).stripTrailingZeros().toPlainString();
+  }
+
+  private static List<List<String>> sorted(List<List<String>> rows) {
+    List<List<String>> copy = new ArrayList<>(rows);
+    copy.sort((a, b) -> String.valueOf(a).compareTo(String.valueOf(b)));
+    return copy;
+  }
+}
