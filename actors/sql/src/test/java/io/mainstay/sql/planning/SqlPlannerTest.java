@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +86,7 @@ class SqlPlannerTest {
     for (ScanFragment scan : plan.scans()) {
       assertTrue(scan.sql().contains("FROM \"" + scan.dataset() + "\""), scan.sql());
     }
-    assertSameRows(cluster.oracle(sql), cluster.run(plan), sql.toUpperCase().contains("ORDER BY"),
+    RowsAssert.assertSameRows(cluster.oracle(sql), cluster.run(plan), sql.toUpperCase().contains("ORDER BY"),
         sql + "\n" + plan);
   }
 
@@ -128,52 +126,5 @@ class SqlPlannerTest {
     assertEquals("rich", ((PlannedStatement.CreateTableAs) create).name());
     assertEquals(new PlannedStatement.DropTable("rich"),
         new SqlPlanner().planStatement("DROP TABLE rich;", DATASETS));
-  }
-
-  static void assertSameRows(List<List<Object>> expected, List<List<Object>> actual,
-      boolean ordered, String context) {
-    List<List<Object>> e = normalise(expected, ordered);
-    List<List<Object>> a = normalise(actual, ordered);
-    assertEquals(e.size(), a.size(), "row count\n" + context + "\n" + e + "\n" + a);
-    for (int i = 0; i < e.size(); i++) {
-      List<Object> er = e.get(i);
-      List<Object> ar = a.get(i);
-      assertEquals(er.size(), ar.size(), context);
-      for (int j = 0; j < er.size(); j++) {
-        Object x = er.get(j);
-        Object y = ar.get(j);
-        if (x instanceof BigDecimal bx && y instanceof BigDecimal by) {
-          double dx = bx.doubleValue();
-          double dy = by.doubleValue();
-          assertTrue(Math.abs(dx - dy) <= 1e-9 * Math.max(Math.abs(dx), Math.abs(dy)) + 1e-12,
-              context + "\nrow " + i + ": " + er + " vs " + ar);
-        } else {
-          assertEquals(x, y, context + "\nrow " + i + ": " + er + " vs " + ar);
-        }
-      }
-    }
-  }
-
-  static List<List<Object>> normalise(List<List<Object>> rows, boolean ordered) {
-    List<List<Object>> out = new ArrayList<>();
-    for (List<Object> row : rows) {
-      List<Object> r = new ArrayList<>();
-      for (Object v : row) {
-        r.add(v instanceof Number n ? new BigDecimal(n.toString()) : v == null ? null : v.toString());
-      }
-      out.add(r);
-    }
-    if (!ordered) {
-      out.sort(Comparator.comparing(SqlPlannerTest::key));
-    }
-    return out;
-  }
-
-  static String key(List<Object> row) {
-    StringBuilder b = new StringBuilder();
-    for (Object v : row) {
-      b.append(v instanceof BigDecimal d ? String.format("%.6e", d.doubleValue()) : v).append('|');
-    }
-    return b.toString();
   }
 }
