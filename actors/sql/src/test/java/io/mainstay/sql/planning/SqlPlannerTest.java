@@ -80,6 +80,7 @@ class SqlPlannerTest {
       "SELECT * FROM emp WHERE id > 1000",
       "SELECT n.v, e.id FROM emp e LEFT JOIN nothing n ON e.id = n.id",
       "SELECT count(*) FROM emp",
+      "SELECT max(c) FROM (SELECT dept, count(*) c FROM emp GROUP BY dept)",
   })
   void matchesOracle(String sql) throws Exception {
     QueryPlan plan = new SqlPlanner().plan(sql, DATASETS);
