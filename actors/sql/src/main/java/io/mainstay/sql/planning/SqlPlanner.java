@@ -106,7 +106,7 @@ public final class SqlPlanner {
 
   private static SqlNode parse(String sql) {
     try {
-      return SqlParser.create(sql, PARSER).parseQuery();
+      return SqlParser.create(KeywordIdentifiers.quote(sql), PARSER).parseQuery();
     } catch (SqlParseException e) {
       QueryGuard.checkUnparsable(sql);
       String message = e.getMessage() == null ? "" : e.getMessage();

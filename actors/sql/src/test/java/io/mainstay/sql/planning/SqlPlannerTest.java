@@ -81,6 +81,8 @@ class SqlPlannerTest {
       "SELECT n.v, e.id FROM emp e LEFT JOIN nothing n ON e.id = n.id",
       "SELECT count(*) FROM emp",
       "SELECT max(c) FROM (SELECT dept, count(*) c FROM emp GROUP BY dept)",
+      "SELECT dept AS value, count(*) AS n FROM emp GROUP BY value -- value\n",
+      "SELECT 'value' AS v, \"value\" FROM (SELECT name AS value FROM emp) t",
   })
   void matchesOracle(String sql) throws Exception {
     QueryPlan plan = new SqlPlanner().plan(sql, DATASETS);
