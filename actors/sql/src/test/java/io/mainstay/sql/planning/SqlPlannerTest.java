@@ -107,6 +107,34 @@ class SqlPlannerTest {
   }
 
   @org.junit.jupiter.api.Test
+  void aggregatesPartiallyInTheFragment() {
+    QueryPlan plan = new SqlPlanner().plan(
+        "SELECT dept, count(*), sum(salary), min(hired), max(id), avg(salary) FROM emp GROUP BY dept",
+        DATASETS);
+    String fragment = plan.scans().get(0).sql();
+    assertTrue(fragment.contains("GROUP BY \"dept\""), fragment);
+    assertTrue(fragment.contains("COUNT(*)") && fragment.contains("SUM(\"salary\")")
+        && fragment.contains("MIN(\"hired\")") && fragment.contains("MAX(\"id\")"), fragment);
+    assertTrue(!fragment.contains("AVG("), "AVG travels as SUM and COUNT: " + fragment);
+    assertTrue(plan.finalSql().contains("GROUP BY \"dept\""), plan.finalSql());
+  }
+
+  @org.junit.jupiter.api.Test
+  void aggregatesWithoutGroupsPartiallyToo() {
+    String fragment = new SqlPlanner().plan("SELECT count(*) FROM emp WHERE id > 3", DATASETS)
+        .scans().get(0).sql();
+    assertTrue(fragment.contains("COUNT(*)") && fragment.contains("WHERE"), fragment);
+  }
+
+  @org.junit.jupiter.api.Test
+  void keepsDistinctAggregatesWhole() {
+    String fragment = new SqlPlanner().plan(
+        "SELECT dept, count(DISTINCT name), count(*) FROM emp GROUP BY dept", DATASETS)
+        .scans().get(0).sql();
+    assertTrue(!fragment.contains("COUNT(") && !fragment.contains("GROUP BY"), fragment);
+  }
+
+  @org.junit.jupiter.api.Test
   void namesProblems() {
     SqlRejected syntax = assertThrows(SqlRejected.class,
         () -> new SqlPlanner().plan("SELECT id\nFROM emp WHERE", DATASETS));

@@ -1,11 +1,13 @@
 package io.mainstay.sql.planning;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
@@ -43,7 +45,9 @@ class TpchPlannerTest {
     for (ScanFragment scan : plan.scans()) {
       assertTrue(scan.sql().contains("FROM \"" + scan.dataset() + "\""), scan.sql());
     }
-    RowsAssert.assertSameRows(cluster.oracle(sql), cluster.run(plan),
+    List<List<Object>> expected = cluster.oracle(sql);
+    assertFalse(expected.isEmpty(), "every query has an answer at this scale");
+    RowsAssert.assertSameRows(expected, cluster.run(plan),
         !PARTIAL_ORDER.contains(query), sql + "\n" + plan);
   }
 
