@@ -80,12 +80,15 @@ class SqlPlannerTest {
       "SELECT * FROM emp WHERE id > 1000",
       "SELECT n.v, e.id FROM emp e LEFT JOIN nothing n ON e.id = n.id",
       "SELECT count(*) FROM emp",
+      "SELECT avg(id), sum(id), avg(dept) FROM emp",
       "SELECT max(c) FROM (SELECT dept, count(*) c FROM emp GROUP BY dept)",
       "SELECT dept AS value, count(*) AS n FROM emp GROUP BY value -- value\n",
       "SELECT 'value' AS v, \"value\" FROM (SELECT name AS value FROM emp) t",
   })
   void matchesOracle(String sql) throws Exception {
     QueryPlan plan = new SqlPlanner().plan(sql, DATASETS);
+    assertEquals(cluster.oracleTypes(sql), plan.columns().stream().map(Column::type).toList(),
+        "column types\n" + plan);
     for (ScanFragment scan : plan.scans()) {
       assertTrue(scan.sql().contains("FROM \"" + scan.dataset() + "\""), scan.sql());
     }
@@ -132,6 +135,14 @@ class SqlPlannerTest {
         "SELECT dept, count(DISTINCT name), count(*) FROM emp GROUP BY dept", DATASETS)
         .scans().get(0).sql();
     assertTrue(!fragment.contains("COUNT(") && !fragment.contains("GROUP BY"), fragment);
+  }
+
+  @org.junit.jupiter.api.Test
+  void reportsDuckDbsResultTypes() {
+    QueryPlan plan = new SqlPlanner().plan(
+        "SELECT avg(id) a, sum(id) s, count(*) n, sum(salary) d FROM emp", DATASETS);
+    assertEquals(List.of(new Column("a", "DOUBLE"), new Column("s", "HUGEINT"),
+        new Column("n", "BIGINT"), new Column("d", "DOUBLE")), plan.columns());
   }
 
   @org.junit.jupiter.api.Test

@@ -1,5 +1,6 @@
 package io.mainstay.sql.planning;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,6 +43,8 @@ class TpchPlannerTest {
     String sql = text(query);
     Datasets datasets = name -> Optional.ofNullable(tables.schemas().get(name));
     QueryPlan plan = new SqlPlanner().plan(sql, datasets);
+    assertEquals(cluster.oracleTypes(sql), plan.columns().stream().map(Column::type).toList(),
+        "column types\n" + plan);
     for (ScanFragment scan : plan.scans()) {
       assertTrue(scan.sql().contains("FROM \"" + scan.dataset() + "\""), scan.sql());
     }
