@@ -1,7 +1,8 @@
 package io.mainstay.sql.planning;
 
+import io.mainstay.sql.duckdb.DuckDbSandbox;
+import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -19,10 +20,14 @@ import java.util.stream.Collectors;
  * outputs, so nothing is read.
  */
 final class ResultTypes {
+  /** Where DuckDB may spill, which it never needs to here: tables stay empty, queries are prepared. */
+  private static final Path SCRATCH = Path.of(System.getProperty("java.io.tmpdir"));
+
   private ResultTypes() {}
 
   static List<String> of(List<ScanFragment> scans, String finalSql, Datasets datasets) {
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+    // Like every DuckDB Mainstay opens, a sandboxed one; this one may read no file at all.
+    try (Connection c = DuckDbSandbox.open(List.of(), SCRATCH, "64MB");
         Statement st = c.createStatement()) {
       Set<String> created = new HashSet<>();
       for (ScanFragment scan : scans) {
