@@ -66,8 +66,12 @@ final class AggregateSplit {
    * field names and Calcite types, and with the values DuckDB's own aggregate would give.
    */
   static RelNode combine(Aggregate agg, RelNode partials) {
-    RexBuilder rex = agg.getCluster().getRexBuilder();
-    RelDataTypeFactory types = rex.getTypeFactory();
+    return finish(agg, combining(agg, partials));
+  }
+
+  /** Aggregates the partials per group: counts are summed, AVG's sum and count each summed. */
+  private static RelNode combining(Aggregate agg, RelNode partials) {
+    RelDataTypeFactory types = agg.getCluster().getTypeFactory();
     int groups = agg.getGroupCount();
     List<AggregateCall> combined = new ArrayList<>();
     int field = groups;
@@ -84,9 +88,15 @@ final class AggregateSplit {
         combined.add(typed(function, field++, call.getType(), combined));
       }
     }
-    RelNode aggregate = LogicalAggregate.create(partials, List.of(), ImmutableBitSet.range(groups),
-        null, combined);
+    return LogicalAggregate.create(partials, List.of(), ImmutableBitSet.range(groups), null,
+        combined);
+  }
 
+  /** Turns the combined columns back into the original aggregate's, by name and type. */
+  private static RelNode finish(Aggregate agg, RelNode aggregate) {
+    RexBuilder rex = agg.getCluster().getRexBuilder();
+    RelDataTypeFactory types = rex.getTypeFactory();
+    int groups = agg.getGroupCount();
     List<RexNode> exprs = new ArrayList<>();
     for (int i = 0; i < groups; i++) {
       exprs.add(rex.makeInputRef(aggregate, i));
