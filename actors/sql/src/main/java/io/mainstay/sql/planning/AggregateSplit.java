@@ -23,7 +23,7 @@ import org.apache.calcite.util.ImmutableBitSet;
  * Splits an aggregate into a partial one, run per split next to the scan, and one that combines
  * the partials on the coordinator, so that executors send one row per group instead of every row.
  * Valid for COUNT, SUM, MIN and MAX, and for AVG as a SUM and a COUNT; not for DISTINCT or ordered
- * aggregates, whose partials cannot be combined.
+ * aggregates, whose partials cannot be combined, nor for sums of integers (see below).
  */
 final class AggregateSplit {
   private static final Set<SqlKind> SPLITTABLE =
@@ -38,11 +38,23 @@ final class AggregateSplit {
     for (AggregateCall call : agg.getAggCallList()) {
       boolean plain = !call.isDistinct() && !call.hasFilter() && call.distinctKeys == null
           && call.getCollation().getFieldCollations().isEmpty() && call.rexList.isEmpty();
-      if (!plain || !SPLITTABLE.contains(call.getAggregation().getKind())) {
+      if (!plain || !SPLITTABLE.contains(call.getAggregation().getKind())
+          || sumsIntegers(agg, call)) {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * DuckDB sums integers as HUGEINT, which Parquet (how fragment results travel) only holds as
+   * DOUBLE: a partial sum would lose digits, so such an aggregate stays whole.
+   */
+  private static boolean sumsIntegers(Aggregate agg, AggregateCall call) {
+    SqlKind kind = call.getAggregation().getKind();
+    return (kind == SqlKind.SUM || kind == SqlKind.SUM0) && SqlTypeName.INT_TYPES.contains(
+        agg.getInput().getRowType().getFieldList().get(call.getArgList().get(0)).getType()
+            .getSqlTypeName());
   }
 
   /** The per-split aggregate: the group keys, then one partial per call (two for AVG). */

@@ -77,6 +77,7 @@ class SqlPlannerTest {
       "SELECT id FROM emp WHERE id < 5 UNION ALL SELECT id FROM dept",
       "WITH big AS (SELECT * FROM emp WHERE salary > 30) SELECT count(*) FROM big",
       "SELECT count(*), count(v), sum(id) FROM nothing",
+      "SELECT count(*), count(v), max(v), avg(id) FROM nothing",
       "SELECT * FROM emp WHERE id > 1000",
       "SELECT n.v, e.id FROM emp e LEFT JOIN nothing n ON e.id = n.id",
       "SELECT count(*) FROM emp",
@@ -135,6 +136,13 @@ class SqlPlannerTest {
         "SELECT dept, count(DISTINCT name), count(*) FROM emp GROUP BY dept", DATASETS)
         .scans().get(0).sql();
     assertTrue(!fragment.contains("COUNT(") && !fragment.contains("GROUP BY"), fragment);
+  }
+
+  @org.junit.jupiter.api.Test
+  void keepsIntegerSumsWhole() {
+    String fragment = new SqlPlanner().plan("SELECT dept, sum(id) FROM emp GROUP BY dept",
+        DATASETS).scans().get(0).sql();
+    assertTrue(!fragment.contains("SUM(") && !fragment.contains("GROUP BY"), fragment);
   }
 
   @org.junit.jupiter.api.Test
