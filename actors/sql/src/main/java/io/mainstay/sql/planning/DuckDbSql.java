@@ -7,7 +7,17 @@ import org.apache.calcite.sql.dialect.DuckDBSqlDialect;
 
 /** Writes plans back as DuckDB SQL, so that only SQL generated from a validated plan runs. */
 final class DuckDbSql {
-  private static final SqlDialect DIALECT = DuckDBSqlDialect.DEFAULT;
+  /**
+   * DuckDB refuses an aggregate inside an aggregate (MAX(SUM(x))), which the converter would
+   * otherwise write for an aggregate over an aggregate: say so, and it nests a sub-query instead.
+   */
+  private static final SqlDialect DIALECT =
+      new DuckDBSqlDialect(DuckDBSqlDialect.DEFAULT_CONTEXT) {
+        @Override
+        public boolean supportsNestedAggregations() {
+          return false;
+        }
+      };
 
   private DuckDbSql() {}
 

@@ -11,8 +11,8 @@ import org.apache.calcite.sql.dialect.DuckDBSqlDialect;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
- * Translates between DuckDB type names (how datasets describe columns) and Calcite types (how the
- * planner validates). Types without a faithful Calcite counterpart are refused rather than guessed.
+ * Translates DuckDB type names (how datasets describe columns) into Calcite types (how the planner
+ * validates). Types without a faithful Calcite counterpart are refused rather than guessed.
  */
 final class DuckDbTypes {
   private static final Pattern DECIMAL =
@@ -65,23 +65,6 @@ final class DuckDbTypes {
       case "BLOB", "BYTEA", "BINARY", "VARBINARY" -> f.createSqlType(SqlTypeName.VARBINARY);
       default -> throw new SqlRejected(
           SqlRejected.Kind.INVALID, "column type " + duckType + " is not supported in SQL queries");
-    };
-  }
-
-  /** The DuckDB name of a result column's Calcite type, reported to clients with the plan. */
-  static String toDuckDb(RelDataType type) {
-    SqlTypeName name = type.getSqlTypeName();
-    if (SqlTypeName.INTERVAL_TYPES.contains(name)) {
-      return "INTERVAL";
-    }
-    return switch (name) {
-      case DECIMAL -> "DECIMAL(" + type.getPrecision() + "," + type.getScale() + ")";
-      case CHAR, VARCHAR -> "VARCHAR";
-      case REAL -> "FLOAT";
-      case FLOAT, DOUBLE -> "DOUBLE";
-      case BINARY, VARBINARY -> "BLOB";
-      case TIMESTAMP -> "TIMESTAMP";
-      default -> name.getName();
     };
   }
 }

@@ -6,6 +6,7 @@ import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.prepare.RelOptTableImpl;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.TableScan;
@@ -18,7 +19,8 @@ import org.apache.calcite.util.Util;
  * Cuts an optimised plan at the top of every chain of filters and projections over one table scan.
  * Each chain is row-local, so running it per split and concatenating the results equals running it
  * over the whole dataset; it becomes a scan fragment and is replaced, in what remains for the
- * coordinator, by a scan of a relation named after the fragment's input.
+ * coordinator, by a scan of a relation named after the fragment's input. An aggregate right above
+ * such a chain is split when it can be: its partial joins the fragment, the coordinator combines.
  */
 final class FragmentCutter {
   /** One cut-out chain: the relation name standing in for it and the dataset it reads. */
@@ -40,6 +42,10 @@ final class FragmentCutter {
   private RelNode visit(RelNode node) {
     if (isRowLocalScan(node)) {
       return replace(node);
+    }
+    if (node instanceof Aggregate agg && isRowLocalScan(agg.getInput())
+        && AggregateSplit.applies(agg)) {
+      return AggregateSplit.combine(agg, replace(AggregateSplit.partial(agg)));
     }
     List<RelNode> inputs = new ArrayList<>();
     for (RelNode input : node.getInputs()) {

@@ -16,7 +16,6 @@ import org.apache.calcite.prepare.CalciteCatalogReader;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
 import org.apache.calcite.rel.core.RelFactories;
-import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.sql.SqlNode;
@@ -95,18 +94,18 @@ public final class SqlPlanner {
     for (FragmentCutter.Segment segment : cut.segments()) {
       scans.add(new ScanFragment(segment.input(), segment.dataset(), DuckDbSql.of(segment.rel())));
     }
+    String finalSql = DuckDbSql.of(cut.rest());
+    List<String> types = ResultTypes.of(scans, finalSql, datasets);
     List<Column> columns = new ArrayList<>();
-    List<RelDataTypeField> fields = optimised.getRowType().getFieldList();
-    for (int i = 0; i < fields.size(); i++) {
-      columns.add(new Column(root.fields.get(i).getValue(),
-          DuckDbTypes.toDuckDb(fields.get(i).getType())));
+    for (int i = 0; i < types.size(); i++) {
+      columns.add(new Column(root.fields.get(i).getValue(), types.get(i)));
     }
-    return new QueryPlan(scans, DuckDbSql.of(cut.rest()), columns);
+    return new QueryPlan(scans, finalSql, columns);
   }
 
   private static SqlNode parse(String sql) {
     try {
-      return SqlParser.create(sql, PARSER).parseQuery();
+      return SqlParser.create(KeywordIdentifiers.quote(sql), PARSER).parseQuery();
     } catch (SqlParseException e) {
       QueryGuard.checkUnparsable(sql);
       String message = e.getMessage() == null ? "" : e.getMessage();

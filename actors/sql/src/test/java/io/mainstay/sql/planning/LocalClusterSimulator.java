@@ -46,15 +46,33 @@ final class LocalClusterSimulator {
 
   /** The oracle: DuckDB running the user's SQL over views of the whole datasets. */
   List<List<Object>> oracle(String sql) throws SQLException {
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-        Statement st = c.createStatement()) {
+    try (Connection c = wholeDatasets(); Statement st = c.createStatement()) {
+      return rows(st, sql);
+    }
+  }
+
+  /** The type names DuckDB gives the columns of the user's SQL over the whole datasets. */
+  List<String> oracleTypes(String sql) throws SQLException {
+    try (Connection c = wholeDatasets(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      List<String> types = new ArrayList<>();
+      for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+        types.add(rs.getMetaData().getColumnTypeName(i));
+      }
+      return types;
+    }
+  }
+
+  private Connection wholeDatasets() throws SQLException {
+    Connection c = DriverManager.getConnection("jdbc:duckdb:");
+    try (Statement st = c.createStatement()) {
       for (Map.Entry<String, List<Path>> e : splits.entrySet()) {
         st.execute("CREATE VIEW \"" + e.getKey() + "\" AS SELECT * FROM read_parquet(["
             + e.getValue().stream().map(p -> "'" + p + "'").collect(Collectors.joining(","))
             + "])");
       }
-      return rows(st, sql);
     }
+    return c;
   }
 
   static List<List<Object>> rows(Statement st, String sql) throws SQLException {

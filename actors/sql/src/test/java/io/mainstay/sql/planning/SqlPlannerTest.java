@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,16 +77,23 @@ class SqlPlannerTest {
       "SELECT id FROM emp WHERE id < 5 UNION ALL SELECT id FROM dept",
       "WITH big AS (SELECT * FROM emp WHERE salary > 30) SELECT count(*) FROM big",
       "SELECT count(*), count(v), sum(id) FROM nothing",
+      "SELECT count(*), count(v), max(v), avg(id) FROM nothing",
       "SELECT * FROM emp WHERE id > 1000",
       "SELECT n.v, e.id FROM emp e LEFT JOIN nothing n ON e.id = n.id",
       "SELECT count(*) FROM emp",
+      "SELECT avg(id), sum(id), avg(dept) FROM emp",
+      "SELECT max(c) FROM (SELECT dept, count(*) c FROM emp GROUP BY dept)",
+      "SELECT dept AS value, count(*) AS n FROM emp GROUP BY value -- value\n",
+      "SELECT 'value' AS v, \"value\" FROM (SELECT name AS value FROM emp) t",
   })
   void matchesOracle(String sql) throws Exception {
     QueryPlan plan = new SqlPlanner().plan(sql, DATASETS);
+    assertEquals(cluster.oracleTypes(sql), plan.columns().stream().map(Column::type).toList(),
+        "column types\n" + plan);
     for (ScanFragment scan : plan.scans()) {
       assertTrue(scan.sql().contains("FROM \"" + scan.dataset() + "\""), scan.sql());
     }
-    assertSameRows(cluster.oracle(sql), cluster.run(plan), sql.toUpperCase().contains("ORDER BY"),
+    RowsAssert.assertSameRows(cluster.oracle(sql), cluster.run(plan), sql.toUpperCase().contains("ORDER BY"),
         sql + "\n" + plan);
   }
 
@@ -103,6 +108,49 @@ class SqlPlannerTest {
     SqlRejected e = assertThrows(SqlRejected.class, () -> new SqlPlanner().plan(sql, DATASETS));
     assertTrue(e.kind() == SqlRejected.Kind.FORBIDDEN || e.kind() == SqlRejected.Kind.UNKNOWN,
         e.kind() + ": " + e.getMessage());
+  }
+
+  @org.junit.jupiter.api.Test
+  void aggregatesPartiallyInTheFragment() {
+    QueryPlan plan = new SqlPlanner().plan(
+        "SELECT dept, count(*), sum(salary), min(hired), max(id), avg(salary) FROM emp GROUP BY dept",
+        DATASETS);
+    String fragment = plan.scans().get(0).sql();
+    assertTrue(fragment.contains("GROUP BY \"dept\""), fragment);
+    assertTrue(fragment.contains("COUNT(*)") && fragment.contains("SUM(\"salary\")")
+        && fragment.contains("MIN(\"hired\")") && fragment.contains("MAX(\"id\")"), fragment);
+    assertTrue(!fragment.contains("AVG("), "AVG travels as SUM and COUNT: " + fragment);
+    assertTrue(plan.finalSql().contains("GROUP BY \"dept\""), plan.finalSql());
+  }
+
+  @org.junit.jupiter.api.Test
+  void aggregatesWithoutGroupsPartiallyToo() {
+    String fragment = new SqlPlanner().plan("SELECT count(*) FROM emp WHERE id > 3", DATASETS)
+        .scans().get(0).sql();
+    assertTrue(fragment.contains("COUNT(*)") && fragment.contains("WHERE"), fragment);
+  }
+
+  @org.junit.jupiter.api.Test
+  void keepsDistinctAggregatesWhole() {
+    String fragment = new SqlPlanner().plan(
+        "SELECT dept, count(DISTINCT name), count(*) FROM emp GROUP BY dept", DATASETS)
+        .scans().get(0).sql();
+    assertTrue(!fragment.contains("COUNT(") && !fragment.contains("GROUP BY"), fragment);
+  }
+
+  @org.junit.jupiter.api.Test
+  void keepsIntegerSumsWhole() {
+    String fragment = new SqlPlanner().plan("SELECT dept, sum(id) FROM emp GROUP BY dept",
+        DATASETS).scans().get(0).sql();
+    assertTrue(!fragment.contains("SUM(") && !fragment.contains("GROUP BY"), fragment);
+  }
+
+  @org.junit.jupiter.api.Test
+  void reportsDuckDbsResultTypes() {
+    QueryPlan plan = new SqlPlanner().plan(
+        "SELECT avg(id) a, sum(id) s, count(*) n, sum(salary) d FROM emp", DATASETS);
+    assertEquals(List.of(new Column("a", "DOUBLE"), new Column("s", "HUGEINT"),
+        new Column("n", "BIGINT"), new Column("d", "DOUBLE")), plan.columns());
   }
 
   @org.junit.jupiter.api.Test
@@ -128,52 +176,5 @@ class SqlPlannerTest {
     assertEquals("rich", ((PlannedStatement.CreateTableAs) create).name());
     assertEquals(new PlannedStatement.DropTable("rich"),
         new SqlPlanner().planStatement("DROP TABLE rich;", DATASETS));
-  }
-
-  static void assertSameRows(List<List<Object>> expected, List<List<Object>> actual,
-      boolean ordered, String context) {
-    List<List<Object>> e = normalise(expected, ordered);
-    List<List<Object>> a = normalise(actual, ordered);
-    assertEquals(e.size(), a.size(), "row count\n" + context + "\n" + e + "\n" + a);
-    for (int i = 0; i < e.size(); i++) {
-      List<Object> er = e.get(i);
-      List<Object> ar = a.get(i);
-      assertEquals(er.size(), ar.size(), context);
-      for (int j = 0; j < er.size(); j++) {
-        Object x = er.get(j);
-        Object y = ar.get(j);
-        if (x instanceof BigDecimal bx && y instanceof BigDecimal by) {
-          double dx = bx.doubleValue();
-          double dy = by.doubleValue();
-          assertTrue(Math.abs(dx - dy) <= 1e-9 * Math.max(Math.abs(dx), Math.abs(dy)) + 1e-12,
-              context + "\nrow " + i + ": " + er + " vs " + ar);
-        } else {
-          assertEquals(x, y, context + "\nrow " + i + ": " + er + " vs " + ar);
-        }
-      }
-    }
-  }
-
-  static List<List<Object>> normalise(List<List<Object>> rows, boolean ordered) {
-    List<List<Object>> out = new ArrayList<>();
-    for (List<Object> row : rows) {
-      List<Object> r = new ArrayList<>();
-      for (Object v : row) {
-        r.add(v instanceof Number n ? new BigDecimal(n.toString()) : v == null ? null : v.toString());
-      }
-      out.add(r);
-    }
-    if (!ordered) {
-      out.sort(Comparator.comparing(SqlPlannerTest::key));
-    }
-    return out;
-  }
-
-  static String key(List<Object> row) {
-    StringBuilder b = new StringBuilder();
-    for (Object v : row) {
-      b.append(v instanceof BigDecimal d ? String.format("%.6e", d.doubleValue()) : v).append('|');
-    }
-    return b.toString();
   }
 }

@@ -1,0 +1,71 @@
+package io.mainstay.sql.planning;
+
+import io.mainstay.sql.duckdb.DuckDbSandbox;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Asks DuckDB which types the final SQL returns. Calcite's types differ from DuckDB's in places
+ * (AVG of an INTEGER, SUM of a BIGINT, decimal arithmetic), and the user gets DuckDB's. The
+ * statements are only prepared, over empty tables shaped like the datasets and the fragments'
+ * outputs, so nothing is read.
+ */
+final class ResultTypes {
+  /** Where DuckDB may spill, which it never needs to here: tables stay empty, queries are prepared. */
+  private static final Path SCRATCH = Path.of(System.getProperty("java.io.tmpdir"));
+
+  private ResultTypes() {}
+
+  static List<String> of(List<ScanFragment> scans, String finalSql, Datasets datasets) {
+    // Like every DuckDB Mainstay opens, a sandboxed one; this one may read no file at all.
+    try (Connection c = DuckDbSandbox.open(List.of(), SCRATCH, "64MB");
+        Statement st = c.createStatement()) {
+      Set<String> created = new HashSet<>();
+      for (ScanFragment scan : scans) {
+        if (created.add(scan.dataset())) {
+          st.execute(createTable(scan.dataset(), datasets.find(scan.dataset()).orElseThrow()
+              .columns()));
+        }
+        st.execute(createTable(scan.input(), columns(c, scan.sql())));
+      }
+      List<String> types = new ArrayList<>();
+      for (Column column : columns(c, finalSql)) {
+        types.add(column.type());
+      }
+      return types;
+    } catch (SQLException e) {
+      throw new SqlRejected(SqlRejected.Kind.INVALID,
+          "the query was planned into SQL that DuckDB refuses: " + e.getMessage());
+    }
+  }
+
+  private static List<Column> columns(Connection c, String sql) throws SQLException {
+    try (PreparedStatement prepared = c.prepareStatement(sql)) {
+      ResultSetMetaData meta = prepared.getMetaData();
+      List<Column> columns = new ArrayList<>();
+      for (int i = 1; i <= meta.getColumnCount(); i++) {
+        columns.add(new Column(meta.getColumnName(i), meta.getColumnTypeName(i)));
+      }
+      return columns;
+    }
+  }
+
+  private static String createTable(String name, List<Column> columns) {
+    return "CREATE TEMP TABLE " + quote(name) + " (" + columns.stream()
+        .map(column -> quote(column.name()) + " " + column.type())
+        .collect(Collectors.joining(", ")) + ")";
+  }
+
+  private static String quote(String name) {
+    return '"' + name.replace("\"", "\"\"") + '"';
+  }
+}
