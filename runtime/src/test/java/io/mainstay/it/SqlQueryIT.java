@@ -38,10 +38,12 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SQL on a real cluster: a main that only coordinates and two executors, datasets of Parquet and CSV files
- * the test writes. Each query's answer, paged through the REST API, is compared with DuckDB running the same
+ * SQL on a real cluster: a main and a standby that only coordinate and two executors, datasets of Parquet
+ * and CSV files the test writes. Each query's answer, paged through the REST API, is compared with DuckDB running the same
  * SQL over the same files; its fragments ran on both executors. Bad statements are one 400 each. An executor
- * killed before its fragments answer: they run again on the other one, and the answer is the same.
+ * killed before its fragments answer: they run again on the other one, and the answer is the same. With no
+ * executor a job waits (and can be canceled); the main killed under a waiting job: the new main records it
+ * FAILED, coordinator lost, and a job submitted before the executors came back waits for them.
  */
 @ExtendWith(ManagedProcesses.Extension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -71,6 +73,7 @@ class SqlQueryIT {
   private static Path root;
   private static ZooKeeperProcess zookeeper;
   private static MainstayNodeProcess main;
+  private static MainstayNodeProcess standby;
   private static MainstayNodeProcess exec1;
   private static MainstayNodeProcess exec2;
   private static NodeHttp http;
@@ -96,10 +99,12 @@ class SqlQueryIT {
       }
     }
     zookeeper = ZooKeeperProcess.standalone(dir.resolve("zookeeper")).start();
-    main = node("sql-main").executor(false).build().start();
+    Path store = dir.resolve("shared-store");
+    main = node("sql-main").sharedStore(store).executor(false).build().start();
     exec1 = node("exec-1").coordinator(false).mainEligible(false).executor(true).build().start();
     exec2 = node("exec-2").coordinator(false).mainEligible(false).executor(true).build().start();
     main.awaitRole(Ping.MAIN, DEADLINE);
+    standby = node("sql-standby").sharedStore(store).executor(false).build().start().awaitRole(Ping.STANDBY, DEADLINE);
     http = main.http();
     Await.until("both executors registered with the main", DEADLINE,
         () -> main.cluster().executors().keySet().equals(Set.of("exec-1", "exec-2")));
@@ -113,6 +118,7 @@ class SqlQueryIT {
         .sessionTimeoutMs(SESSION_MS)
         .extraConf("paths.datasets: [\"" + root + "\"]")
         .extraConf("services.executor.slots: 2")
+        .extraConf("sql.jobs.executor-wait: 120s")
         .httpTimeouts(new NodeHttp.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30)));
   }
 
@@ -182,6 +188,59 @@ class SqlQueryIT {
     assertTrue(repeated, "a split sent to the killed executor ran again: " + job);
   }
 
+  @Test
+  @Order(4)
+  void aJobWaitsForExecutorsCanBeCanceledAndANewMainFailsTheJobsItsPredecessorLeft() throws Exception {
+    exec1.kill9();
+    Await.until("the main lost both executors", DEADLINE, () -> main.cluster().executors().isEmpty());
+    String sql = "SELECT count(*) FROM orders";
+    String canceled = submit(sql);
+    assertEquals("ENQUEUED", job(canceled).get("state").asText(), "no executor: the job waits");
+    assertEquals(200, http.request("POST", "/api/v1/jobs/" + canceled + "/cancel", null).status());
+    JsonNode ended = Await.value("the job canceled", DEADLINE, () -> {
+      JsonNode job = job(canceled);
+      return "CANCELED".equals(job.get("state").asText()) ? job : null;
+    });
+    assertNotNull(ended.get("ended"), ended.toString());
+    assertEquals(409, http.request("POST", "/api/v1/jobs/" + canceled + "/cancel", null).status());
+
+    String orphan = submit(sql);
+    long epoch = main.ping().epoch();
+    main.kill9();
+    standby.awaitRole(Ping.MAIN, DEADLINE);
+    http = standby.http();
+    JsonNode failed = Await.value("the new main to fail the orphan", DEADLINE, () -> {
+      JsonNode job = job(orphan);
+      return "FAILED".equals(job.get("state").asText()) ? job : null;
+    });
+    assertTrue(failed.get("errorMessage").asText().contains("coordinator lost: the main sql-main of epoch " + epoch),
+        failed.toString());
+    assertEquals("CANCELED", job(canceled).get("state").asText(), "what ended stays as it ended");
+
+    // submitted before any executor registered with the new main: it waits for them, then answers
+    String waiting = submit(sql);
+    exec1.start();
+    exec2.start();
+    JsonNode done = Await.value("the waiting job to end", DEADLINE, () -> {
+      JsonNode job = job(waiting);
+      return Set.of("COMPLETED", "FAILED").contains(job.get("state").asText()) ? job : null;
+    });
+    assertEquals("COMPLETED", done.get("state").asText(), done.toString());
+    assertEquals(oracle(sql), results(waiting));
+  }
+
+  private static String submit(String sql) {
+    HttpResult submitted = http.request("POST", "/api/v1/sql", body(sql));
+    assertEquals(200, submitted.status(), sql + ": " + submitted.body());
+    return submitted.json().get("id").asText();
+  }
+
+  private static JsonNode job(String id) {
+    HttpResult job = http.request("GET", "/api/v1/jobs/" + id, null);
+    assertEquals(200, job.status(), job.body());
+    return job.json();
+  }
+
   private static void assertRefused(String sql, String named) {
     HttpResult answer = http.request("POST", "/api/v1/sql", body(sql));
     assertEquals(400, answer.status(), sql + ": " + answer.body());
@@ -198,11 +257,9 @@ class SqlQueryIT {
 
   /** Submits {@code sql} and waits until its job ended. */
   private static JsonNode run(String sql) {
-    HttpResult submitted = http.request("POST", "/api/v1/sql", body(sql));
-    assertEquals(200, submitted.status(), sql + ": " + submitted.body());
-    String id = submitted.json().get("id").asText();
+    String id = submit(sql);
     return Await.value("job " + id + " to end", DEADLINE, () -> {
-      JsonNode job = http.request("GET", "/api/v1/jobs/" + id, null).json();
+      JsonNode job = job(id);
       String state = job.get("state").asText();
       return Set.of("COMPLETED", "FAILED", "CANCELED").contains(state) ? job : null;
     });

@@ -25,6 +25,7 @@ public final class DuckDbSandbox {
    */
   public static Connection open(List<Path> roots, Path spill, String memoryLimit) throws SQLException {
     Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+    NativeCopy.unlinkOnce();
     try (Statement s = connection.createStatement()) {
       s.execute("SET autoinstall_known_extensions = false");
       s.execute("SET autoload_known_extensions = false");

@@ -1,11 +1,13 @@
 package io.mainstay.sql.exchange;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import org.apache.arrow.flight.AsyncPutListener;
+import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.BufferAllocator;
@@ -36,11 +38,16 @@ public final class ExchangeSender implements AutoCloseable {
   public long send(ExchangeAddress to, ExchangeKey key, ArrowReader rows, BooleanSupplier canceled) throws Exception {
     FlightClient client = clients.computeIfAbsent(to, a -> FlightClient.builder(allocator,
         Location.forGrpcInsecure(a.host(), a.port())).build());
-    FlightClient.ClientStreamListener put = client.startPut(key.descriptor(), rows.getVectorSchemaRoot(), new AsyncPutListener());
+    Ending ending = new Ending();
+    FlightClient.ClientStreamListener put = client.startPut(key.descriptor(), rows.getVectorSchemaRoot(), ending);
     long sent = 0;
     try {
       while (rows.loadNextBatch()) {
         while (!put.isReady()) {
+          if (ending.ended) {
+            put.getResult(); // the coordinator refused the stream: throws its error
+            throw new IllegalStateException("the coordinator ended the stream of " + key.table() + " early");
+          }
           if (canceled.getAsBoolean()) {
             throw new InterruptedException("canceled");
           }
@@ -60,6 +67,38 @@ public final class ExchangeSender implements AutoCloseable {
     put.completed();
     put.getResult();
     return sent;
+  }
+
+  /** Tells the sending loop when the call ended, which a refused stream does before it is ever ready. */
+  private static final class Ending implements FlightClient.PutListener {
+    private final CompletableFuture<Void> result = new CompletableFuture<>();
+    volatile boolean ended;
+
+    @Override
+    public void onNext(PutResult ack) {
+      ack.close();
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      ended = true;
+      result.completeExceptionally(t);
+    }
+
+    @Override
+    public void onCompleted() {
+      ended = true;
+      result.complete(null);
+    }
+
+    @Override
+    public void getResult() {
+      try {
+        result.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    }
   }
 
   @Override

@@ -29,7 +29,7 @@ class ExchangeRoundTripTest {
   private static final String ROWS = "SELECT i AS id, i % 7 = 0 AS flag, (i * 1.25)::DECIMAL(15,2) AS amount, "
       + "i / 3.0 AS ratio, DATE '2024-01-01' + (i % 400)::INTEGER AS day, "
       + "CASE WHEN i % 5 = 0 THEN NULL ELSE 'name-' || i END AS name, "
-      + "TIMESTAMP '2024-01-01 00:00:00' + INTERVAL (i) SECOND AS at FROM range(250000) t(i)";
+      + "TIMESTAMP '2024-01-01 00:00:00' + INTERVAL (i) SECOND AS moment FROM range(250000) t(i)";
 
   @TempDir Path dir;
   private BufferAllocator allocator;
@@ -64,8 +64,8 @@ class ExchangeRoundTripTest {
     assertEquals(200_000, send(first, ROWS + " WHERE i < 200000"));
     assertEquals(50_000, send(second, ROWS + " WHERE i >= 200000"));
 
-    String summary = "SELECT count(*), count(name), sum(amount), sum(ratio), min(day), max(at), "
-        + "count(*) FILTER (WHERE flag), typeof(any_value(amount)), typeof(any_value(day)), typeof(any_value(at)) FROM ";
+    String summary = "SELECT count(*), count(name), sum(amount), sum(ratio), min(day), max(moment), "
+        + "count(*) FILTER (WHERE flag), typeof(any_value(amount)), typeof(any_value(day)), typeof(any_value(moment)) FROM ";
     JobDatabase.Result result = coordinator.finish("j1", Map.of("scan_0", List.of(first, second)), summary + "scan_0");
     assertEquals(1, result.rows());
     try (Statement s = executor.createStatement(); ResultSet expected = s.executeQuery(summary + "(" + ROWS + ")")) {
