@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import io.mainstay.testkit.tpch.TpchFiles;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
@@ -24,13 +24,18 @@ class TpchPlannerTest {
   private static final Set<Integer> PARTIAL_ORDER = Set.of(3, 5, 10, 11, 18);
 
   @TempDir static Path dir;
-  static TpchData.Tables tables;
+  static final Map<String, DatasetSchema> schemas = new HashMap<>();
   static LocalClusterSimulator cluster;
 
   @BeforeAll
   static void generate() throws Exception {
-    tables = TpchData.write(SCALE, dir);
-    cluster = new LocalClusterSimulator(tables.splits(), dir);
+    Map<String, List<Path>> splits = new HashMap<>();
+    for (TpchFiles.Table table : TpchFiles.write(SCALE, 3, dir).values()) {
+      splits.put(table.name(), table.files());
+      schemas.put(table.name(), new DatasetSchema(table.name(),
+          table.columns().stream().map(c -> new Column(c.name(), c.type())).toList()));
+    }
+    cluster = new LocalClusterSimulator(splits, dir);
   }
 
   static IntStream queries() {
@@ -41,7 +46,7 @@ class TpchPlannerTest {
   @MethodSource("queries")
   void matchesOracle(int query) throws Exception {
     String sql = text(query);
-    Datasets datasets = name -> Optional.ofNullable(tables.schemas().get(name));
+    Datasets datasets = name -> Optional.ofNullable(schemas.get(name));
     QueryPlan plan = new SqlPlanner().plan(sql, datasets);
     assertEquals(cluster.oracleTypes(sql), plan.columns().stream().map(Column::type).toList(),
         "column types\n" + plan);
@@ -54,10 +59,7 @@ class TpchPlannerTest {
         !PARTIAL_ORDER.contains(query), sql + "\n" + plan);
   }
 
-  static String text(int query) throws IOException {
-    try (InputStream in = TpchPlannerTest.class.getResourceAsStream(
-        String.format("/tpch/q%02d.sql", query))) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+  static String text(int query) {
+    return TpchFiles.query(query);
   }
 }

@@ -1,10 +1,13 @@
-package io.mainstay.sql.planning;
+package io.mainstay.testkit.tpch;
 
 import io.trino.tpch.TpchColumn;
 import io.trino.tpch.TpchEntity;
 import io.trino.tpch.TpchTable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -16,31 +19,50 @@ import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
- * The eight TPC-H tables from the reference generator, each written as three Parquet files with
- * the types the specification asks for: money and quantities DECIMAL(15,2), dates DATE.
+ * The eight TPC-H tables from the reference generator (io.trino.tpch), each written as Parquet files with
+ * the types the specification asks for: money and quantities DECIMAL(15,2), dates DATE; and the 22 queries
+ * with the validation parameters (Q15's view written as WITH). For the planner's tests and the query benchmark.
  */
-final class TpchData {
-  static final int FILES_PER_TABLE = 3;
+public final class TpchFiles {
 
-  /** Each table's files (its splits) and its schema. */
-  record Tables(Map<String, List<Path>> splits, Map<String, DatasetSchema> schemas) {}
+  /** A table's files and its columns as DuckDB types. */
+  public record Table(String name, List<Path> files, List<Column> columns) {}
 
-  private TpchData() {}
+  public record Column(String name, String type) {}
 
-  static Tables write(double scale, Path dir) throws SQLException {
-    Map<String, List<Path>> splits = new HashMap<>();
-    Map<String, DatasetSchema> schemas = new HashMap<>();
+  private TpchFiles() {}
+
+  /** Writes every table as {@code filesPerTable} Parquet files under {@code dir}, by table name. */
+  public static Map<String, Table> write(double scale, int filesPerTable, Path dir) throws SQLException {
+    Map<String, Table> tables = new HashMap<>();
+    try {
+      Class.forName("org.duckdb.DuckDBDriver");
+    } catch (ClassNotFoundException e) {
+      throw new SQLException("DuckDB's JDBC driver is not on the class path", e);
+    }
     try (DuckDBConnection c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
         Statement st = c.createStatement()) {
       for (TpchTable<?> table : TpchTable.getTables()) {
-        splits.put(table.getTableName(), write(table, scale, c, st, dir));
-        schemas.put(table.getTableName(), schema(table));
+        tables.put(table.getTableName(), new Table(table.getTableName(), write(table, scale, filesPerTable, c, st, dir),
+            columns(table)));
       }
     }
-    return new Tables(splits, schemas);
+    return tables;
   }
 
-  private static <E extends TpchEntity> List<Path> write(TpchTable<E> table, double scale,
+  /** Query {@code n} (1..22), as text. */
+  public static String query(int n) {
+    try (InputStream in = TpchFiles.class.getResourceAsStream(String.format("q%02d.sql", n))) {
+      if (in == null) {
+        throw new IllegalArgumentException("no TPC-H query " + n);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static <E extends TpchEntity> List<Path> write(TpchTable<E> table, double scale, int filesPerTable,
       DuckDBConnection c, Statement st, Path dir) throws SQLException {
     String name = table.getTableName();
     List<String> staged = new ArrayList<>();
@@ -60,10 +82,10 @@ final class TpchData {
       }
     }
     List<Path> files = new ArrayList<>();
-    for (int k = 0; k < FILES_PER_TABLE; k++) {
+    for (int k = 0; k < filesPerTable; k++) {
       Path file = dir.resolve(name + "_" + k + ".parquet");
       st.execute("COPY (SELECT " + String.join(", ", typed) + " FROM " + name + " WHERE rowid % "
-          + FILES_PER_TABLE + " = " + k + ") TO '" + file + "' (FORMAT PARQUET)");
+          + filesPerTable + " = " + k + ") TO '" + file + "' (FORMAT PARQUET)");
       files.add(file);
     }
     return files;
@@ -107,11 +129,11 @@ final class TpchData {
     };
   }
 
-  private static DatasetSchema schema(TpchTable<?> table) {
+  private static List<Column> columns(TpchTable<?> table) {
     List<Column> columns = new ArrayList<>();
     for (TpchColumn<?> column : table.getColumns()) {
       columns.add(new Column(column.getColumnName(), type(column)));
     }
-    return new DatasetSchema(table.getTableName(), columns);
+    return columns;
   }
 }
