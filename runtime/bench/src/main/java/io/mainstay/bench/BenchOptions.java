@@ -38,7 +38,7 @@ record BenchOptions(int rounds, int executors, Duration sessionTimeout, Path out
       throw new UsageException("missing command: failover");
     }
     if (!args[0].equals("failover")) {
-      throw new UsageException("unknown command: " + args[0] + " (the commands are failover and store)");
+      throw new UsageException("unknown command: " + args[0] + " (the commands are failover, store and query)");
     }
     int rounds = 10;
     int executors = 2;

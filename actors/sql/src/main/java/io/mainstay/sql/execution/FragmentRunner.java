@@ -131,7 +131,8 @@ public final class FragmentRunner implements ExecutorService<FragmentCommand> {
         log.info("node {} epoch {}: fragment {} of job {} split {} attempt {}: {} rows in {} ms", node, run.epoch(),
             run.key().input(), run.key().job(), run.key().split(), run.key().attempt(), rows, millis);
         return new FragmentReport.Succeeded(run.key(), node, rows, millis);
-      } catch (Exception e) {
+      } catch (Exception | LinkageError | OutOfMemoryError e) {
+        // an Error too (a native library that fails to load): a fragment without an answer would hang its job
         String why = canceled ? "canceled" : firstLine(Failures.unwrap(e));
         log.info("node {} epoch {}: fragment {} of job {} split {} attempt {} failed: {}", node, run.epoch(),
             run.key().input(), run.key().job(), run.key().split(), run.key().attempt(), why);
