@@ -175,17 +175,26 @@ class SqlQueryIT {
   @Order(3)
   void theFragmentsOfAKilledExecutorRunAgainOnTheOtherAndTheAnswerIsTheSame() throws Exception {
     String sql = "SELECT customer, count(*) AS n, sum(amount) AS total FROM orders GROUP BY customer ORDER BY customer";
-    // killed before the query: the main still lists it until its session expires, so some splits go to it
-    exec2.kill9();
-    JsonNode job = run(sql);
-    assertEquals("COMPLETED", job.get("state").asText(), job.toString());
-    assertEquals(oracle(sql), results(job.get("id").asText()));
-    boolean repeated = false;
-    for (JsonNode fragment : job.get("fragments")) {
-      assertEquals("exec-1", fragment.get("executor").asText(), job.toString());
-      repeated |= fragment.get("attempts").asInt() > 1;
+    List<List<String>> expected = oracle(sql);
+    // killed just before the query: the main lists it until its heartbeats are 3 s overdue, so splits go to
+    // it and must run again; should the main drop it before the query is cut (a very slow machine), again
+    for (int round = 1; ; round++) {
+      exec2.kill9();
+      JsonNode job = run(sql);
+      assertEquals("COMPLETED", job.get("state").asText(), job.toString());
+      assertEquals(expected, results(job.get("id").asText()));
+      boolean repeated = false;
+      for (JsonNode fragment : job.get("fragments")) {
+        assertEquals("exec-1", fragment.get("executor").asText(), job.toString());
+        repeated |= fragment.get("attempts").asInt() > 1;
+      }
+      if (repeated) {
+        return;
+      }
+      assertTrue(round < 3, "in 3 rounds no split was sent to the killed executor before the main dropped it: " + job);
+      exec2.start();
+      Await.until("exec-2 registered again", DEADLINE, () -> main.cluster().executors().containsKey("exec-2"));
     }
-    assertTrue(repeated, "a split sent to the killed executor ran again: " + job);
   }
 
   @Test

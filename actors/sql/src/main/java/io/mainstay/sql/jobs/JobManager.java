@@ -297,7 +297,7 @@ public final class JobManager {
         job.state() != Job.State.COMPLETED
             ? "job " + job.id() + " is " + job.state() + ": it has no results"
             : job.coordinator().equals(main.node()) && job.epoch() == main.epoch()
-                ? "the results of job " + job.id() + " expired (sql.jobs.results-retention)"
+                ? "the results of job " + job.id() + " are gone: expired (sql.jobs.results-retention) or lost when the SQL service restarted"
                 : "the results of job " + job.id() + " were kept by " + job.coordinator() + " at epoch " + job.epoch()
                     + " and are no longer available"))
         .orElse(notFound(r.id()))));
