@@ -2,11 +2,9 @@ package io.mainstay.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mainstay.testkit.Directories;
 import io.mainstay.testkit.cluster.LocalCluster;
 import io.mainstay.testkit.node.HttpResult;
 import io.mainstay.testkit.node.NodeHttp;
-import io.mainstay.testkit.process.ManagedProcesses;
 import io.mainstay.testkit.tpch.TpchFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /**
  * {@code mainstay-bench query}: the 22 TPC-H queries on a local cluster (one main that only coordinates, N
@@ -61,27 +57,10 @@ final class QueryBenchmark {
     try {
       options = parse(args);
     } catch (BenchOptions.UsageException e) {
-      System.err.println("mainstay-bench: " + e.getMessage());
-      System.err.println(USAGE);
-      System.exit(64);
+      BenchRun.usage(e, USAGE);
       return;
     }
-    Path workDir = Files.createTempDirectory("mainstay-bench-query-");
-    int code;
-    try {
-      code = run(options, workDir);
-    } catch (Exception | AssertionError e) {
-      System.err.println("mainstay-bench: " + e.getMessage());
-      code = 1;
-    } finally {
-      ManagedProcesses.killAll();
-      if (options.keep()) {
-        System.err.println("mainstay-bench: kept " + workDir);
-      } else {
-        Directories.delete(workDir);
-      }
-    }
-    System.exit(code);
+    BenchRun.exit("query", options.keep(), workDir -> run(options, workDir));
   }
 
   private static int run(Options options, Path workDir) throws Exception {
@@ -98,11 +77,10 @@ final class QueryBenchmark {
         .start();
     NodeHttp http = cluster.main().http();
     for (TpchFiles.Table table : tables.values()) {
-      String files = table.files().stream().map(p -> "\"" + p + "\"").collect(Collectors.joining(","));
       HttpResult put = http.request("PUT", "/api/v1/datasets/" + table.name(),
           "{\"format\": \"parquet\", \"location\": \"" + root + "/" + table.name() + "_*.parquet\"}");
       if (put.status() != 200) {
-        throw new BenchmarkException("registering " + table.name() + " (" + files + "): " + put.body());
+        throw new BenchmarkException("registering " + table.name() + ": " + put.body());
       }
     }
     List<Timing> timings = new ArrayList<>();

@@ -4,12 +4,10 @@ import io.mainstay.runtime.zookeeper.CuratorClients;
 import io.mainstay.runtime.zookeeper.CuratorSettings;
 import io.mainstay.store.MetadataStore;
 import io.mainstay.store.StoreLock;
-import io.mainstay.testkit.Directories;
 import io.mainstay.testkit.cluster.LocalCluster;
 import io.mainstay.testkit.node.HttpResult;
 import io.mainstay.testkit.node.MainstayNodeProcess;
 import io.mainstay.testkit.node.NodeHttp;
-import io.mainstay.testkit.process.ManagedProcesses;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,27 +82,10 @@ final class StoreBenchmark {
     try {
       options = parse(args);
     } catch (BenchOptions.UsageException e) {
-      System.err.println("mainstay-bench: " + e.getMessage());
-      System.err.println(USAGE);
-      System.exit(64);
+      BenchRun.usage(e, USAGE);
       return;
     }
-    StoreBenchmark bench = new StoreBenchmark(options, Files.createTempDirectory("mainstay-bench-store-"));
-    int code;
-    try {
-      code = bench.run();
-    } catch (Exception | AssertionError e) {
-      System.err.println("mainstay-bench: " + e.getMessage());
-      code = 1;
-    } finally {
-      ManagedProcesses.killAll();
-      if (options.keep()) {
-        System.err.println("mainstay-bench: kept " + bench.workDir);
-      } else {
-        Directories.delete(bench.workDir);
-      }
-    }
-    System.exit(code);
+    BenchRun.exit("store", options.keep(), workDir -> new StoreBenchmark(options, workDir).run());
   }
 
   private int run() throws Exception {

@@ -22,11 +22,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -103,8 +101,8 @@ public final class JobManager {
   private final ExchangeServer exchange;
   private final Map<String, ActorRef<QueryRun.Command>> runs = new HashMap<>();
   private final Map<String, Job> live = new HashMap<>();
-  /** Completed jobs whose rows this coordinator still keeps. */
-  private final Set<String> kept = new HashSet<>();
+  /** Completed jobs whose rows this coordinator still keeps, as they ended (row count and schema for pages). */
+  private final Map<String, Job> kept = new HashMap<>();
 
   private JobManager(ActorContext<Command> ctx, TimerScheduler<Command> timers, MainContext<?> main) throws Exception {
     this.ctx = ctx;
@@ -250,7 +248,7 @@ public final class JobManager {
     log.info("node {} epoch {}: job {} {} in {} ms{}", main.node(), main.epoch(), job.id(), job.state(), millis,
         job.state() == Job.State.COMPLETED ? ", " + job.rowCount() + " rows" : ": " + job.errorMessage());
     if (job.state() == Job.State.COMPLETED) {
-      kept.add(job.id());
+      kept.put(job.id(), job);
       timers.startSingleTimer(new Expire(job.id()), settings.resultsRetention());
     } else {
       dropRows(job.id());
@@ -277,11 +275,11 @@ public final class JobManager {
   }
 
   private Behavior<Command> results(Results r) {
-    if (kept.contains(r.id())) {
-      answer(r.replyTo(), stored(r.id()).thenApplyAsync(job -> {
+    Job done = kept.get(r.id());
+    if (done != null) {
+      answer(r.replyTo(), CompletableFuture.supplyAsync(() -> {
         try {
-          Job j = job.orElseThrow();
-          return new JobReply.Page(j.rowCount(), j.schema(), database.page(r.id(), r.offset(), r.limit()));
+          return new JobReply.Page(done.rowCount(), done.schema(), database.page(r.id(), r.offset(), r.limit()));
         } catch (Exception e) {
           throw new IllegalStateException("the rows of job " + r.id() + " cannot be read: " + e.getMessage(), e);
         }
