@@ -16,7 +16,6 @@ import org.apache.arrow.vector.types.pojo.Schema;
 final class FlightStreamReader extends ArrowReader {
 
   private final FlightStream stream;
-  private long rows;
 
   FlightStreamReader(FlightStream stream, BufferAllocator allocator) {
     super(allocator);
@@ -30,14 +29,8 @@ final class FlightStreamReader extends ArrowReader {
     }
     try (ArrowRecordBatch batch = new VectorUnloader(stream.getRoot()).getRecordBatch()) {
       loadRecordBatch(batch);
-      rows += batch.getLength();
     }
     return true;
-  }
-
-  /** Rows handed to the reader's consumer so far. */
-  long rows() {
-    return rows;
   }
 
   @Override
