@@ -9,11 +9,16 @@ public final class ActorPaths {
   public static final String MAIN = "main";
   public static final String REGISTRY = "executors";
   public static final String EXECUTOR = "executor";
+  public static final String GATEWAY = "gateway";
 
   private ActorPaths() {}
 
   public static String registry(String pekkoAddress) {
     return pekkoAddress + "/user/" + MAIN + "/" + REGISTRY;
+  }
+
+  public static String gateway(String pekkoAddress) {
+    return pekkoAddress + "/user/" + GATEWAY;
   }
 
   public static String executor(String pekkoAddress) {

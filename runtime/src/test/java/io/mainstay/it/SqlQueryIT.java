@@ -15,6 +15,7 @@ import io.mainstay.testkit.node.Ping;
 import io.mainstay.testkit.process.ManagedProcesses;
 import io.mainstay.testkit.zookeeper.ZooKeeperProcess;
 import java.math.BigDecimal;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -38,12 +39,14 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SQL on a real cluster: a main and a standby that only coordinate and two executors, datasets of Parquet
- * and CSV files the test writes. Each query's answer, paged through the REST API, is compared with DuckDB running the same
+ * SQL on a real cluster: a main and a standby that only coordinate, a secondary coordinator and two
+ * executors, datasets of Parquet and CSV files the test writes. Each query's answer, paged through the REST API, is compared with DuckDB running the same
  * SQL over the same files; its fragments ran on both executors. Bad statements are one 400 each. An executor
  * killed before its fragments answer: they run again on the other one, and the answer is the same. With no
  * executor a job waits (and can be canceled); the main killed under a waiting job: the new main records it
- * FAILED, coordinator lost, and a job submitted before the executors came back waits for them.
+ * FAILED, coordinator lost, and a job submitted before the executors came back waits for them. The secondary
+ * coordinator plans and runs queries with the same answers, its jobs recorded by the main; killed, its
+ * unfinished jobs are recorded FAILED; its job survives a failover of the main; a standby plans nothing.
  */
 @ExtendWith(ManagedProcesses.Extension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -74,6 +77,7 @@ class SqlQueryIT {
   private static ZooKeeperProcess zookeeper;
   private static MainstayNodeProcess main;
   private static MainstayNodeProcess standby;
+  private static MainstayNodeProcess secondary;
   private static MainstayNodeProcess exec1;
   private static MainstayNodeProcess exec2;
   private static NodeHttp http;
@@ -105,6 +109,7 @@ class SqlQueryIT {
     exec2 = node("exec-2").coordinator(false).mainEligible(false).executor(true).build().start();
     main.awaitRole(Ping.MAIN, DEADLINE);
     standby = node("sql-standby").sharedStore(store).executor(false).build().start().awaitRole(Ping.STANDBY, DEADLINE);
+    secondary = node("sql-coord").mainEligible(false).executor(false).build().start();
     http = main.http();
     Await.until("both executors registered with the main", DEADLINE,
         () -> main.cluster().executors().keySet().equals(Set.of("exec-1", "exec-2")));
@@ -153,6 +158,33 @@ class SqlQueryIT {
 
   @Test
   @Order(2)
+  void aSecondaryCoordinatorPlansAndRunsQueriesItsJobsRecordedByTheMainAndAStandbyPlansNothing() throws Exception {
+    NodeHttp coord = secondary.http();
+    for (String sql : List.of(
+        "SELECT customer, count(*) AS n, sum(amount) AS total, avg(quantity) AS q FROM orders GROUP BY customer "
+            + "HAVING count(*) > 10 ORDER BY customer",
+        "SELECT c.region, count(*) AS n, sum(o.amount) AS total FROM orders o JOIN customers c ON o.customer = c.id "
+            + "WHERE o.order_date >= DATE '2024-03-01' GROUP BY c.region ORDER BY c.region")) {
+      String id = submitOn(coord, sql);
+      JsonNode job = Await.value("job " + id + " to end on the secondary", DEADLINE, () -> ended(job(coord, id)));
+      assertEquals("COMPLETED", job.get("state").asText(), job.toString());
+      assertEquals("sql-coord", job.get("coordinator").asText(), job.toString());
+      assertEquals(oracle(sql), results(coord, id), sql);
+      JsonNode recorded = Await.value("the main's ledger to hold the end of " + id, DEADLINE,
+          () -> ended(job(http, id)));
+      assertEquals("COMPLETED", recorded.get("state").asText(), recorded.toString());
+      HttpResult elsewhere = http.request("GET", "/api/v1/jobs/" + id + "/results", null);
+      assertEquals(409, elsewhere.status(), elsewhere.body());
+      assertTrue(elsewhere.body().contains("sql-coord"), elsewhere.body());
+    }
+    assertRefused(coord, "SELECT * FROM read_csv('/etc/passwd')", "");
+    HttpResult passive = standby.http().request("POST", "/api/v1/sql", body("SELECT count(*) FROM orders"));
+    assertEquals(503, passive.status(), passive.body());
+    assertTrue(passive.body().contains(":" + URI.create(main.http().baseUrl()).getPort()), "the main's URL: " + passive.body());
+  }
+
+  @Test
+  @Order(3)
   void badStatementsAreOne400EachAndNothingButDatasetsIsReadable() {
     assertRefused("SELECT id FROM orders WHERE", "line 1");
     assertRefused("SELECT id FROM nowhere", "nowhere");
@@ -172,7 +204,7 @@ class SqlQueryIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void theFragmentsOfAKilledExecutorRunAgainOnTheOtherAndTheAnswerIsTheSame() throws Exception {
     String sql = "SELECT customer, count(*) AS n, sum(amount) AS total FROM orders GROUP BY customer ORDER BY customer";
     List<List<String>> expected = oracle(sql);
@@ -198,7 +230,7 @@ class SqlQueryIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aJobWaitsForExecutorsCanBeCanceledAndANewMainFailsTheJobsItsPredecessorLeft() throws Exception {
     exec1.kill9();
     Await.until("the main lost both executors", DEADLINE, () -> main.cluster().executors().isEmpty());
@@ -213,6 +245,27 @@ class SqlQueryIT {
     assertNotNull(ended.get("ended"), ended.toString());
     assertEquals(409, http.request("POST", "/api/v1/jobs/" + canceled + "/cancel", null).status());
 
+    // a secondary's job, canceled through the main
+    NodeHttp coord = secondary.http();
+    String canceledThere = submitOn(coord, sql);
+    HttpResult cancel = http.request("POST", "/api/v1/jobs/" + canceledThere + "/cancel", null);
+    assertEquals(200, cancel.status(), cancel.body());
+    Await.until("the secondary's job canceled", DEADLINE, () -> "CANCELED".equals(job(coord, canceledThere).get("state").asText()));
+
+    // the secondary killed under a waiting job: the main records it FAILED
+    String lostThere = submitOn(coord, sql);
+    secondary.kill9();
+    JsonNode lost = Await.value("the main to fail the secondary's job", DEADLINE, () -> {
+      JsonNode job = job(lostThere);
+      return "FAILED".equals(job.get("state").asText()) ? job : null;
+    });
+    assertTrue(lost.get("errorMessage").asText().contains("coordinator lost: sql-coord"), lost.toString());
+
+    // restarted, its job waits through a failover of the main and completes with the new one
+    secondary.start();
+    NodeHttp restarted = secondary.http();
+    String survivor = submitOn(restarted, sql);
+
     String orphan = submit(sql);
     long epoch = main.ping().epoch();
     main.kill9();
@@ -222,7 +275,7 @@ class SqlQueryIT {
       JsonNode job = job(orphan);
       return "FAILED".equals(job.get("state").asText()) ? job : null;
     });
-    assertTrue(failed.get("errorMessage").asText().contains("coordinator lost: the main sql-main of epoch " + epoch),
+    assertTrue(failed.get("errorMessage").asText().contains("coordinator lost: sql-main (job of epoch " + epoch + ")"),
         failed.toString());
     assertEquals("CANCELED", job(canceled).get("state").asText(), "what ended stays as it ended");
 
@@ -236,6 +289,11 @@ class SqlQueryIT {
     });
     assertEquals("COMPLETED", done.get("state").asText(), done.toString());
     assertEquals(oracle(sql), results(waiting));
+    JsonNode survived = Await.value("the secondary's job to end", DEADLINE, () -> ended(job(restarted, survivor)));
+    assertEquals("COMPLETED", survived.get("state").asText(), survived.toString());
+    assertEquals(oracle(sql), results(restarted, survivor));
+    Await.until("the new main's ledger to hold the survivor's end", DEADLINE,
+        () -> "COMPLETED".equals(job(survivor).get("state").asText()));
   }
 
   private static String submit(String sql) {
@@ -244,14 +302,38 @@ class SqlQueryIT {
     return submitted.json().get("id").asText();
   }
 
+  /** Submits on {@code node}, which answers 503 until it follows the main (just started, or a failover). */
+  private static String submitOn(NodeHttp node, String sql) {
+    return Await.value("coordinator " + node.baseUrl() + " to take the query", DEADLINE, () -> {
+      HttpResult submitted = node.request("POST", "/api/v1/sql", body(sql));
+      if (submitted.status() == 503 || submitted.status() == -1) {
+        return null;
+      }
+      assertEquals(200, submitted.status(), sql + ": " + submitted.body());
+      return submitted.json().get("id").asText();
+    });
+  }
+
   private static JsonNode job(String id) {
-    HttpResult job = http.request("GET", "/api/v1/jobs/" + id, null);
+    return job(http, id);
+  }
+
+  private static JsonNode job(NodeHttp node, String id) {
+    HttpResult job = node.request("GET", "/api/v1/jobs/" + id, null);
     assertEquals(200, job.status(), job.body());
     return job.json();
   }
 
+  private static JsonNode ended(JsonNode job) {
+    return Set.of("COMPLETED", "FAILED", "CANCELED").contains(job.get("state").asText()) ? job : null;
+  }
+
   private static void assertRefused(String sql, String named) {
-    HttpResult answer = http.request("POST", "/api/v1/sql", body(sql));
+    assertRefused(http, sql, named);
+  }
+
+  private static void assertRefused(NodeHttp node, String sql, String named) {
+    HttpResult answer = node.request("POST", "/api/v1/sql", body(sql));
     assertEquals(400, answer.status(), sql + ": " + answer.body());
     assertTrue(answer.json().get("error").asText().contains(named), sql + ": " + answer.body());
   }
@@ -267,18 +349,18 @@ class SqlQueryIT {
   /** Submits {@code sql} and waits until its job ended. */
   private static JsonNode run(String sql) {
     String id = submit(sql);
-    return Await.value("job " + id + " to end", DEADLINE, () -> {
-      JsonNode job = job(id);
-      String state = job.get("state").asText();
-      return Set.of("COMPLETED", "FAILED", "CANCELED").contains(state) ? job : null;
-    });
+    return Await.value("job " + id + " to end", DEADLINE, () -> ended(job(id)));
   }
 
   /** Every row of the job's result, a page of 500 at a time, as text. */
   private static List<List<String>> results(String id) {
+    return results(http, id);
+  }
+
+  private static List<List<String>> results(NodeHttp node, String id) {
     List<List<String>> rows = new ArrayList<>();
     while (true) {
-      HttpResult page = http.request("GET", "/api/v1/jobs/" + id + "/results?offset=" + rows.size() + "&limit=500", null);
+      HttpResult page = node.request("GET", "/api/v1/jobs/" + id + "/results?offset=" + rows.size() + "&limit=500", null);
       assertEquals(200, page.status(), page.body());
       JsonNode json = page.json();
       for (JsonNode row : json.get("rows")) {

@@ -1,5 +1,6 @@
 package io.mainstay.sql;
 
+import io.mainstay.extension.CoordinatorService;
 import io.mainstay.extension.Extension;
 import io.mainstay.extension.ExtensionRoutes;
 import io.mainstay.extension.ExecutorService;
@@ -10,7 +11,8 @@ import java.util.Optional;
 /**
  * SQL on the cluster, a built-in extension. Its routes are served at {@code /api/v1/datasets}, {@code
  * /api/v1/sql} and {@code /api/v1/jobs} (and under {@code /api/v1/ext/sql/} like any extension's); the main
- * service keeps the datasets and the jobs and runs the queries, the executor service runs their fragments.
+ * service keeps the datasets and the jobs' records, every coordinator's service plans and runs queries, the
+ * executor service runs their fragments.
  */
 public final class SqlExtension implements Extension {
 
@@ -24,6 +26,11 @@ public final class SqlExtension implements Extension {
   @Override
   public Optional<MainService<?>> mainService() {
     return Optional.of(new SqlMain());
+  }
+
+  @Override
+  public Optional<CoordinatorService<?>> coordinatorService() {
+    return Optional.of(new SqlCoordinator());
   }
 
   @Override

@@ -11,13 +11,15 @@ import java.time.Duration;
  * the key (the node's log shows it, and the supervisor's backoff keeps the node serving everything else).
  */
 public record SqlSettings(
-    String memoryLimit, int exchangePort, Duration resultsRetention, int jobsKept, Duration executorWait, Path spill) {
+    String memoryLimit, int exchangePort, Duration resultsRetention, int jobsKept, Duration executorWait,
+    Duration coordinatorGrace, Path spill) {
 
   public static final String MEMORY_LIMIT = "sql.memory-limit";
   public static final String EXCHANGE_PORT = "sql.exchange.port";
   public static final String RESULTS_RETENTION = "sql.jobs.results-retention";
   public static final String JOBS_KEPT = "sql.jobs.kept";
   public static final String EXECUTOR_WAIT = "sql.jobs.executor-wait";
+  public static final String COORDINATOR_GRACE = "sql.jobs.coordinator-grace";
 
   private static final long MIN_MEMORY = 64L << 20;
 
@@ -32,7 +34,7 @@ public record SqlSettings(
         throw new IllegalArgumentException(JOBS_KEPT + ": must be at least 1, got " + kept);
       }
       return new SqlSettings(memoryLimit(config), port, positive(config, RESULTS_RETENTION), kept,
-          positive(config, EXECUTOR_WAIT), Path.of(config.getString("paths.local"), "sql", "spill"));
+          positive(config, EXECUTOR_WAIT), positive(config, COORDINATOR_GRACE), Path.of(config.getString("paths.local"), "sql", "spill"));
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }

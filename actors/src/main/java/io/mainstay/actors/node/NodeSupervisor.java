@@ -1,12 +1,12 @@
 package io.mainstay.actors.node;
 
-import com.typesafe.config.Config;
 import io.mainstay.actors.ActorPaths;
+
 import io.mainstay.actors.Failures;
 import io.mainstay.actors.ClassWarmUp;
+import io.mainstay.actors.extension.CoordinatorServices;
 import io.mainstay.actors.extension.Extensions;
 import io.mainstay.actors.extension.ServiceBoard;
-import io.mainstay.extension.CoordinatorContext;
 import io.mainstay.extension.Extension;
 import io.mainstay.actors.SerializationWarmUp;
 import io.mainstay.actors.coordination.ClusterCoordination;
@@ -25,7 +25,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -122,6 +121,7 @@ public final class NodeSupervisor {
   private final java.util.concurrent.Executor blocking;
   private final ServiceBoard board;
   private final ActorRef<RequestGateway.Command> gateway;
+  private final CoordinatorServices coordinatorServices;
   private final Optional<ActorRef<Executor.Command>> executor;
   /** A main-eligible node's watch for the main's death, from start until it is elected or stops. */
   private Optional<ActorRef<Succession.Command>> succession = Optional.empty();
@@ -159,10 +159,14 @@ public final class NodeSupervisor {
     this.settings = settings;
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     this.board = new ServiceBoard(settings.extensions().list());
-    Map<String, ActorRef<Object>> coordinatorServices = identity.coordinator() ? startCoordinatorServices() : Map.of();
+    this.coordinatorServices = identity.coordinator()
+        ? CoordinatorServices.start(context, identity.name(), settings.extensions(), board, settings.gateway().registryTimeout())
+        : CoordinatorServices.none(context, identity.name());
     this.gateway =
         watched(
-            context.spawn(RequestGateway.create(identity.name(), settings.gateway(), board, coordinatorServices), "gateway"),
+            context.spawn(
+                RequestGateway.create(identity.name(), settings.gateway(), board, coordinatorServices.refs()),
+                ActorPaths.GATEWAY),
             "request gateway");
     this.executor =
         identity.executor()
@@ -194,28 +198,6 @@ public final class NodeSupervisor {
     context.pipeToSelf(
         CompletableFuture.runAsync(() -> startCoordination(identity.mainEligible(), listener), blocking),
         (ok, failure) -> new Registered(Optional.ofNullable(failure).map(Failures::unwrap)));
-  }
-
-  /** Every extension's coordinator service, for the node's whole life, whatever its role; by extension. */
-  private Map<String, ActorRef<Object>> startCoordinatorServices() {
-    Config config = settings.extensions().config();
-    CoordinatorContext serviceContext = new CoordinatorContext() {
-      @Override
-      public String node() {
-        return identity.name();
-      }
-
-      @Override
-      public Config config() {
-        return config;
-      }
-    };
-    Map<String, ActorRef<Object>> started = new HashMap<>();
-    for (Extension extension : settings.extensions().list()) {
-      extension.coordinatorService().ifPresent(service -> started.put(extension.name(), settings.extensions().spawn(
-          context, "node " + identity.name(), extension, "coordinator", self -> service.create(serviceContext), board)));
-    }
-    return started;
   }
 
   private void startSuccession() {
@@ -526,6 +508,7 @@ public final class NodeSupervisor {
     context.unwatch(takeover);
     epoch = took.record().epoch();
     gateway.tell(new RequestGateway.MainPublished(Optional.of(took.record())));
+    coordinatorServices.mainChanged(Optional.of(took.record()));
     ActorRef<MainCoordinator.Command> main =
         context.spawn(
             MainCoordinator.create(
@@ -555,6 +538,7 @@ public final class NodeSupervisor {
   private Behavior<Command> onCoordination(CoordinationEvent event) {
     if (event instanceof CoordinationEvent.MainChanged changed) {
       gateway.tell(new RequestGateway.MainPublished(changed.main()));
+      coordinatorServices.mainChanged(changed.main());
       executor.ifPresent(e -> e.tell(new Executor.MainChanged(changed.main())));
       succession.ifPresent(s -> s.tell(new Succession.MainChanged(changed.main())));
       changed.main().ifPresent(main -> {

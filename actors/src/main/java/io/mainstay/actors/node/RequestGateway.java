@@ -1,6 +1,7 @@
 package io.mainstay.actors.node;
 
 import io.mainstay.actors.ActorPaths;
+import io.mainstay.actors.CborSerializable;
 import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.coordination.NodeRecord;
 import io.mainstay.actors.executor.ExecutorRegistry;
@@ -36,8 +37,12 @@ public final class RequestGateway {
   /** A request on the store (the epoch history): served when this node is the main, otherwise answered with where the main is. */
   public record ServeStore(StoreCommand command) implements Request {}
 
-  /** Where an extension's main service runs: on the main; anywhere else the answer names the main's URL. */
-  public record LocateMainService(String extension, ActorRef<ServiceLocation> replyTo) implements Request {}
+  /**
+   * Where an extension's main service runs: on the main; anywhere else the answer names the main's URL. Other
+   * nodes' coordinator services ask the main's gateway over the cluster.
+   */
+  public record LocateMainService(String extension, ActorRef<ServiceLocation> replyTo)
+      implements Request, CborSerializable {}
 
   /** Where an extension's coordinator service runs on this node, whatever its role. */
   public record LocateCoordinatorService(String extension, ActorRef<ServiceLocation> replyTo) implements Request {}

@@ -1,5 +1,6 @@
 package io.mainstay.sql.datasets;
 
+import io.mainstay.actors.CborSerializable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mainstay.actors.Failures;
 import io.mainstay.extension.ExtensionStore;
@@ -52,7 +53,8 @@ public final class DatasetCatalog {
 
   public record Get(String name, ActorRef<DatasetReply> replyTo) implements Command {}
 
-  public record ListAll(ActorRef<DatasetReply> replyTo) implements Command {}
+  /** Also asked by every coordinator's job manager, over the cluster, to plan a query. */
+  public record ListAll(ActorRef<DatasetReply> replyTo) implements Command, CborSerializable {}
 
   public record Delete(String name, ActorRef<DatasetReply> replyTo) implements Command {}
 

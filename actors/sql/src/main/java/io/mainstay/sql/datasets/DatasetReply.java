@@ -1,10 +1,11 @@
 package io.mainstay.sql.datasets;
 
+import io.mainstay.actors.CborSerializable;
 import java.time.Instant;
 import java.util.List;
 
 /** What the dataset catalog answers. */
-public sealed interface DatasetReply {
+public sealed interface DatasetReply extends CborSerializable {
 
   /** A dataset as stored, with the store entry's version and the epoch and time of the write. */
   record Found(Dataset dataset, long version, long epoch, Instant updated) implements DatasetReply {}

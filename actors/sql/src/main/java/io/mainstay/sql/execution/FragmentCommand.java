@@ -1,11 +1,19 @@
 package io.mainstay.sql.execution;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.mainstay.actors.CborSerializable;
 import io.mainstay.sql.exchange.ExchangeAddress;
 import io.mainstay.sql.exchange.ExchangeKey;
 import org.apache.pekko.actor.typed.ActorRef;
 
-/** What a coordinator's query asks of an executor's fragment runner; crosses nodes. */
+/**
+ * What a coordinator's query asks of an executor's fragment runner; crosses nodes. Typed in JSON because a
+ * coordinator's relay through the main carries it as this interface.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "command")
+@JsonSubTypes({@JsonSubTypes.Type(value = FragmentCommand.Run.class, name = "run"),
+    @JsonSubTypes.Type(value = FragmentCommand.Cancel.class, name = "cancel")})
 public sealed interface FragmentCommand extends CborSerializable {
 
   /**

@@ -1,64 +1,74 @@
 package io.mainstay.sql.jobs;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mainstay.actors.CborSerializable;
 import io.mainstay.actors.Failures;
-import io.mainstay.extension.ExecutorChange;
-import io.mainstay.extension.ExtensionStore;
-import io.mainstay.extension.MainContext;
+import io.mainstay.extension.CoordinatorContext;
+import io.mainstay.extension.ExecutorSlots;
+import io.mainstay.extension.MainChange;
 import io.mainstay.sql.SqlMain;
 import io.mainstay.sql.SqlSettings;
 import io.mainstay.sql.datasets.Dataset;
 import io.mainstay.sql.datasets.DatasetCatalog;
+import io.mainstay.sql.datasets.DatasetReply;
 import io.mainstay.sql.exchange.ExchangeServer;
+import io.mainstay.sql.execution.FragmentCommand;
 import io.mainstay.sql.planning.Column;
 import io.mainstay.sql.planning.DatasetSchema;
 import io.mainstay.sql.planning.PlannedStatement;
 import io.mainstay.sql.planning.SqlPlanner;
 import io.mainstay.sql.planning.SqlRejected;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.ChildFailed;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The queries of this coordinator: plans each statement against the stored datasets (a refusal is answered
- * at once), records the job in the store before answering its id, runs it as a {@link QueryRun}, records how
- * it ended, keeps its rows for {@code sql.jobs.results-retention}, and keeps at most {@code sql.jobs.kept}
- * jobs in the store. At start it fails the jobs an earlier main left unfinished: their coordinator is gone.
+ * The queries of one coordinator (the main, or a secondary coordinator), SQL's coordinator service. It
+ * follows the main (whose {@link CoordinatorHub} tells it the executors and sends its fragment commands on),
+ * plans each statement against the main's datasets (a refusal is answered at once), records the job in the
+ * main's {@link JobLedger} before answering its id, runs it as a {@link QueryRun}, records how it ended, and
+ * keeps its rows for {@code sql.jobs.results-retention}. A standby plans nothing: it answers with the main's
+ * URL, as the guide's standbys stay passive.
  */
 public final class JobManager {
 
   private static final Logger log = LoggerFactory.getLogger(JobManager.class);
 
-  /** The store table of the jobs, keyed by id (time-ordered). */
-  static final String TABLE = "jobs";
-
   /** The most rows one results page holds. */
   public static final int MAX_PAGE = 500;
 
-  static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
+  /** How long one ask of the main may take: a group commit, or a listing of the jobs. */
+  private static final Duration MAIN_TIMEOUT = Duration.ofSeconds(30);
 
-  public interface Command extends SqlMain.Command {}
+  /** The first wait before following the main again; doubled up to {@link #FOLLOW_RETRY_MAX}. */
+  private static final Duration FOLLOW_RETRY = Duration.ofMillis(100);
+
+  private static final Duration FOLLOW_RETRY_MAX = Duration.ofSeconds(2);
+
+  public interface Command {}
 
   public record Submit(String sql, ActorRef<JobReply> replyTo) implements Command {}
 
@@ -68,14 +78,32 @@ public final class JobManager {
 
   public record Results(String id, long offset, int limit, ActorRef<JobReply> replyTo) implements Command {}
 
-  public record Cancel(String id, ActorRef<JobReply> replyTo) implements Command {}
+  /** Cancel a job: from this node's routes, or from another coordinator's through the main. */
+  public record Cancel(String id, ActorRef<JobReply> replyTo) implements Command, CborSerializable {}
 
-  public record ExecutorsChanged(ExecutorChange change) implements Command {}
+  public record MainChanged(MainChange change) implements Command {}
 
-  /** A query's current state; {@code record}: write it to the store too. */
+  /** From the main's hub: an executor registered with the main this coordinator follows. */
+  public record ExecutorJoined(ExecutorSlots executor) implements Command, CborSerializable {}
+
+  /** From the main's hub: an executor left its registry. */
+  public record ExecutorLost(String node, String why) implements Command, CborSerializable {}
+
+  /** From a query: send {@code command} to {@code executor} through the main. */
+  record Relay(String executor, FragmentCommand command) implements Command {}
+
+  /** A query's current state; {@code record}: write it to the ledger too. */
   record Updated(Job job, boolean record) implements Command {}
 
   record Ended(Job job) implements Command {}
+
+  private record Followed(long attempt, CoordinatorHub.Following following, Throwable failure) implements Command {}
+
+  private record FollowAgain(long attempt) implements Command {}
+
+  private record MainGone(ActorRef<SqlMain.Command> main) implements Command {}
+
+  private record RunStopped(String id, String why) implements Command {}
 
   private record Planned(Submit submit, Job job, PlannedStatement statement, Map<String, Dataset> datasets, Throwable failure)
       implements Command {}
@@ -83,120 +111,233 @@ public final class JobManager {
   private record Recorded(Submit submit, Job job, PlannedStatement.Query query, Map<String, Dataset> datasets,
       Throwable failure) implements Command {}
 
+  private record EndRecorded(Job job, Throwable failure) implements Command {}
+
+  private record RecordEndAgain(String id) implements Command {}
+
   private record Expire(String id) implements Command {}
 
-  public static Behavior<Command> create(MainContext<?> main) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new JobManager(ctx, timers, main).behavior()));
+  public static Behavior<Command> create(CoordinatorContext context) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new JobManager(ctx, timers, context).behavior()));
   }
+
+  /** Where this coordinator's queries meet: one DuckDB for final stages and results, one Flight server. */
+  private record Engine(JobDatabase database, ExchangeServer exchange) {}
 
   private final ActorContext<Command> ctx;
   private final TimerScheduler<Command> timers;
-  private final MainContext<?> main;
-  private final ExtensionStore store;
+  private final CoordinatorContext context;
+  private final String node;
+  private final boolean mainCandidate;
   private final SqlSettings settings;
   private final Executor blocking;
   private final SqlPlanner planner = new SqlPlanner();
   private final BufferAllocator allocator = new RootAllocator();
-  private final JobDatabase database;
-  private final ExchangeServer exchange;
+  private Engine engine;
+  private MainChange main;
+  /** The main service this coordinator follows, and its epoch; empty until it answered. */
+  private Optional<ActorRef<SqlMain.Command>> following = Optional.empty();
+  private long epoch;
+  private long followAttempt;
+  private final Map<String, Integer> executors = new LinkedHashMap<>();
   private final Map<String, ActorRef<QueryRun.Command>> runs = new HashMap<>();
+  private final Map<ActorRef<?>, String> runIds = new HashMap<>();
   private final Map<String, Job> live = new HashMap<>();
+  /** Ended jobs the ledger has not taken yet (the main was away): sent again until it does. */
+  private final Map<String, Job> unrecorded = new HashMap<>();
   /** Completed jobs whose rows this coordinator still keeps, as they ended (row count and schema for pages). */
   private final Map<String, Job> kept = new HashMap<>();
 
-  private JobManager(ActorContext<Command> ctx, TimerScheduler<Command> timers, MainContext<?> main) throws Exception {
+  private JobManager(ActorContext<Command> ctx, TimerScheduler<Command> timers, CoordinatorContext context) {
     this.ctx = ctx;
     this.timers = timers;
-    this.main = main;
-    this.store = main.store();
-    this.settings = SqlSettings.from(main.config());
+    this.context = context;
+    this.node = context.node();
+    this.mainCandidate = context.config().getBoolean("services.coordinator.master.enabled");
+    this.settings = SqlSettings.from(context.config());
     this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
-    Files.createDirectories(settings.spill());
-    this.database = new JobDatabase(settings.spill(), settings.memoryLimit(), allocator);
-    this.exchange = new ExchangeServer(allocator, "0.0.0.0", main.config().getString("node.host"), settings.exchangePort());
-    log.info("node {} epoch {}: SQL jobs planned and finished here; fragment results arrive at {}:{}", main.node(),
-        main.epoch(), exchange.address().host(), exchange.address().port());
-    failOrphans();
-  }
-
-  /** The jobs an earlier main was running when it went: nobody will finish them. */
-  private void failOrphans() {
-    store.list(TABLE).thenCompose(entries -> {
-      List<CompletionStage<Long>> writes = new ArrayList<>();
-      for (ExtensionStore.Entry entry : entries) {
-        Job job = read(entry.value());
-        if (!job.state().finished() && job.epoch() < main.epoch()) {
-          writes.add(store.put(TABLE, job.id(), write(job.ended(Job.State.FAILED, "coordinator lost: the main "
-              + job.coordinator() + " of epoch " + job.epoch() + " was replaced by " + main.node() + " at epoch "
-              + main.epoch()))));
-        }
-      }
-      if (!writes.isEmpty()) {
-        log.info("node {} epoch {}: {} jobs of earlier mains marked FAILED (coordinator lost)", main.node(),
-            main.epoch(), writes.size());
-      }
-      return CompletableFuture.allOf(writes.stream().map(CompletionStage::toCompletableFuture).toArray(CompletableFuture[]::new));
-    }).whenComplete((ok, failure) -> {
-      if (failure != null) {
-        log.warn("node {} epoch {}: the unfinished jobs of earlier mains were not all marked FAILED: {}", main.node(),
-            main.epoch(), Failures.unwrap(failure).toString());
-      }
-    });
+    this.main = context.main();
+    follow();
   }
 
   private Behavior<Command> behavior() {
     return Behaviors.receive(Command.class)
+        .onMessage(MainChanged.class, c -> {
+          main = c.change();
+          if (!(main instanceof MainChange.Serving s && s.epoch() == epoch)) {
+            unfollow(describe(main));
+          }
+          follow();
+          return Behaviors.same();
+        })
+        .onMessage(FollowAgain.class, f -> {
+          if (f.attempt() == followAttempt) {
+            follow();
+          }
+          return Behaviors.same();
+        })
+        .onMessage(Followed.class, this::followed)
+        .onMessage(MainGone.class, g -> {
+          if (following.equals(Optional.of(g.main()))) {
+            unfollow("the main's SQL service stopped");
+            follow();
+          }
+          return Behaviors.same();
+        })
+        .onMessage(ExecutorJoined.class, j -> {
+          executors.put(j.executor().node(), j.executor().slots());
+          runs.values().forEach(run -> run.tell(new QueryRun.ExecutorJoined(j.executor())));
+          return Behaviors.same();
+        })
+        .onMessage(ExecutorLost.class, l -> {
+          executors.remove(l.node());
+          runs.values().forEach(run -> run.tell(new QueryRun.ExecutorLost(l.node(), l.why())));
+          return Behaviors.same();
+        })
+        .onMessage(Relay.class, r -> {
+          following.ifPresentOrElse(m -> m.tell(new CoordinatorHub.Relay(r.executor(), r.command())),
+              () -> log.warn("node {} epoch {}: no main followed; a fragment command for {} is dropped", node, epoch,
+                  r.executor()));
+          return Behaviors.same();
+        })
         .onMessage(Submit.class, this::submit)
         .onMessage(Planned.class, this::planned)
         .onMessage(Recorded.class, this::recorded)
         .onMessage(Updated.class, u -> {
           live.put(u.job().id(), u.job());
           if (u.record()) {
-            store.put(TABLE, u.job().id(), write(u.job()));
+            record(u.job()).whenComplete((r, failure) -> {
+              if (failure != null) {
+                log.warn("node {} epoch {}: job {} is {} but the ledger did not take it: {}", node, epoch, u.job().id(),
+                    u.job().state(), Failures.unwrap(failure).toString());
+              }
+            });
           }
           return Behaviors.same();
         })
         .onMessage(Ended.class, this::ended)
-        .onMessage(Get.class, g -> {
-          Job current = live.get(g.id());
-          if (current != null) {
-            g.replyTo().tell(new JobReply.Found(current));
-          } else {
-            answer(g.replyTo(), stored(g.id()).thenApply(job -> job
-                .<JobReply>map(JobReply.Found::new).orElse(notFound(g.id()))));
+        .onMessage(RunStopped.class, this::runStopped)
+        .onMessage(EndRecorded.class, this::endRecorded)
+        .onMessage(RecordEndAgain.class, again -> {
+          Job job = unrecorded.get(again.id());
+          if (job != null) {
+            recordEnd(job);
           }
           return Behaviors.same();
         })
+        .onMessage(Get.class, this::get)
         .onMessage(ListJobs.class, this::list)
         .onMessage(Results.class, this::results)
         .onMessage(Cancel.class, this::cancel)
-        .onMessage(ExecutorsChanged.class, c -> {
-          QueryRun.Command told = c.change() instanceof ExecutorChange.Lost lost
-              ? new QueryRun.ExecutorLost(lost.node(), lost.why())
-              : new QueryRun.ExecutorJoined(((ExecutorChange.Joined) c.change()).executor());
-          runs.values().forEach(run -> run.tell(told));
-          return Behaviors.same();
-        })
         .onMessage(Expire.class, e -> {
           kept.remove(e.id());
           dropRows(e.id());
           return Behaviors.same();
         })
+        .onSignal(Terminated.class, t -> {
+          // Terminated overtakes the run's last messages: look again once those are handled
+          String id = runIds.remove(t.getRef());
+          if (id != null) {
+            ctx.getSelf().tell(new RunStopped(id, t instanceof ChildFailed failed
+                ? String.valueOf(failed.getCause()) : "it stopped"));
+          }
+          return Behaviors.same();
+        })
         .onSignal(PostStop.class, stop -> {
-          exchange.close();
-          database.close();
+          if (engine != null) {
+            engine.exchange().close();
+            engine.database().close();
+          }
           allocator.close();
           return Behaviors.same();
         })
         .build();
   }
 
+  // ---- following the main
+
+  private void follow() {
+    if (!(main instanceof MainChange.Serving serving) || following.isPresent()) {
+      return;
+    }
+    long attempt = ++followAttempt;
+    List<String> running = new ArrayList<>(runs.keySet());
+    running.addAll(unrecorded.keySet());
+    ctx.pipeToSelf(context.<SqlMain.Command, CoordinatorHub.Following>askMain(
+            replyTo -> new CoordinatorHub.Follow(node, running, ctx.getSelf(), replyTo), MAIN_TIMEOUT),
+        (f, failure) -> new Followed(attempt, f, failure));
+    log.debug("node {}: following the main {} at epoch {} (attempt {})", node, serving.node(), serving.epoch(), attempt);
+  }
+
+  private Behavior<Command> followed(Followed f) {
+    if (f.attempt() != followAttempt || following.isPresent()) {
+      return Behaviors.same();
+    }
+    if (f.failure() != null) {
+      long retries = Math.min(f.attempt(), 5);
+      Duration wait = FOLLOW_RETRY.multipliedBy(1L << retries).compareTo(FOLLOW_RETRY_MAX) > 0
+          ? FOLLOW_RETRY_MAX : FOLLOW_RETRY.multipliedBy(1L << retries);
+      timers.startSingleTimer(new FollowAgain(f.attempt()), wait);
+      return Behaviors.same();
+    }
+    following = Optional.of(f.following().main());
+    epoch = f.following().epoch();
+    ctx.watchWith(f.following().main(), new MainGone(f.following().main()));
+    executors.clear();
+    f.following().executors().forEach(e -> executors.put(e.node(), e.slots()));
+    f.following().executors().forEach(e -> runs.values().forEach(run -> run.tell(new QueryRun.ExecutorJoined(e))));
+    log.info("node {} epoch {}: following the main {}; {} executors registered, {} jobs running here", node, epoch,
+        main instanceof MainChange.Serving s ? s.node() : "?", executors.size(), runs.size());
+    unrecorded.values().forEach(this::recordEnd);
+    return Behaviors.same();
+  }
+
+  private void unfollow(String why) {
+    following.ifPresent(m -> {
+      ctx.unwatch(m);
+      log.info("node {} epoch {}: no longer following the main: {}", node, epoch, why);
+    });
+    following = Optional.empty();
+    followAttempt++;
+  }
+
+  /** Asks the main service followed; fails when none is. */
+  private <R> CompletionStage<R> askFollowed(Function<ActorRef<R>, SqlMain.Command> message) {
+    if (following.isEmpty()) {
+      return CompletableFuture.failedFuture(new IllegalStateException(
+          "coordinator " + node + " does not follow a main yet (" + describe(main) + ")"));
+    }
+    return AskPattern.ask(following.get(), message::apply, MAIN_TIMEOUT, ctx.getSystem().scheduler());
+  }
+
+  private CompletionStage<JobLedger.Recorded> record(Job job) {
+    return this.<JobLedger.Recorded>askFollowed(replyTo -> new JobLedger.Record(job, replyTo)).thenApply(r -> {
+      if (r.failure() != null) {
+        throw new IllegalStateException(r.failure());
+      }
+      return r;
+    });
+  }
+
+  private static String describe(MainChange main) {
+    return main instanceof MainChange.Serving s ? "main " + s.node() + " at epoch " + s.epoch() : "no main published";
+  }
+
+  // ---- running queries
+
   private Behavior<Command> submit(Submit submit) {
-    Job job = new Job(JobIds.next(), submit.sql(), Job.State.PLANNING, main.node(), main.epoch(), Instant.now(), null,
-        null, null, null, null, null);
-    ctx.pipeToSelf(store.list(DatasetCatalog.TABLE).thenApplyAsync(entries -> {
+    if (standby()) {
+      submit.replyTo().tell(notHere());
+      return Behaviors.same();
+    }
+    Job job = new Job(JobIds.next(), submit.sql(), Job.State.PLANNING, node, epoch, Instant.now(), null, null, null,
+        null, null, null);
+    ctx.pipeToSelf(this.<DatasetReply>askFollowed(DatasetCatalog.ListAll::new).thenApplyAsync(reply -> {
+      if (!(reply instanceof DatasetReply.Listing listing)) {
+        throw new IllegalStateException("the main's catalog did not list its datasets: " + reply);
+      }
       Map<String, Dataset> datasets = new HashMap<>();
-      entries.forEach(e -> datasets.put(e.key(), DatasetCatalog.read(e.value())));
+      listing.datasets().forEach(found -> datasets.put(found.dataset().name(), found.dataset()));
       PlannedStatement statement = planner.planStatement(submit.sql(), name -> Optional.ofNullable(datasets.get(name))
           .map(d -> new DatasetSchema(d.name(), d.columns().stream().map(c -> new Column(c.name(), c.type())).toList())));
       return new Planned(submit, job, statement, datasets, null);
@@ -219,25 +360,49 @@ public final class JobManager {
       return Behaviors.same();
     }
     Job enqueued = planned.job().running(Job.State.ENQUEUED, null, List.of());
-    ctx.pipeToSelf(store.put(TABLE, enqueued.id(), write(enqueued)),
-        (version, failure) -> new Recorded(planned.submit(), enqueued, query, planned.datasets(), failure));
+    ctx.pipeToSelf(record(enqueued),
+        (recorded, failure) -> new Recorded(planned.submit(), enqueued, query, planned.datasets(), failure));
     return Behaviors.same();
   }
 
   private Behavior<Command> recorded(Recorded recorded) {
     if (recorded.failure() != null) {
-      recorded.submit().replyTo().tell(new JobReply.Unavailable(Failures.unwrap(recorded.failure()).getMessage()));
+      recorded.submit().replyTo().tell(new JobReply.Unavailable(
+          "the job was not recorded by the main: " + Failures.unwrap(recorded.failure()).getMessage()));
       return Behaviors.same();
     }
     Job job = recorded.job();
-    log.info("node {} epoch {}: job {} started: {}", main.node(), main.epoch(), job.id(), oneLine(job.sql()));
-    ActorRef<QueryRun.Command> run = ctx.spawn(QueryRun.create(job, recorded.query().plan(), recorded.datasets(),
-        new QueryRun.Setting(main, database, exchange, settings.executorWait(), blocking, ctx.getSelf())), "job-" + job.id());
+    log.info("node {} epoch {}: job {} started: {}", node, job.epoch(), job.id(), oneLine(job.sql()));
+    Engine engine = engine();
+    List<ExecutorSlots> now = new ArrayList<>();
+    executors.forEach((executor, slots) -> now.add(new ExecutorSlots(executor, slots)));
+    ActorRef<QueryRun.Command> run = ctx.spawn(QueryRun.create(job, recorded.query().plan(), recorded.datasets(), now,
+        new QueryRun.Setting(node, engine.database(), engine.exchange(), settings.executorWait(), blocking,
+            ctx.getSelf())), "job-" + job.id());
+    ctx.watch(run);
     runs.put(job.id(), run);
+    runIds.put(run, job.id());
     live.put(job.id(), job);
     recorded.submit().replyTo().tell(new JobReply.Accepted(job.id()));
-    pruneStored();
     return Behaviors.same();
+  }
+
+  /** Started with the first query, so that a standby holds no DuckDB and no Flight port. */
+  private Engine engine() {
+    if (engine == null) {
+      try {
+        Files.createDirectories(settings.spill());
+        JobDatabase database = new JobDatabase(settings.spill(), settings.memoryLimit(), allocator);
+        ExchangeServer exchange = new ExchangeServer(allocator, "0.0.0.0", context.config().getString("node.host"),
+            settings.exchangePort());
+        engine = new Engine(database, exchange);
+      } catch (Exception e) {
+        throw new IllegalStateException("the SQL engine of coordinator " + node + " did not start: " + e.getMessage(), e);
+      }
+      log.info("node {} epoch {}: SQL jobs planned and finished here; fragment results arrive at {}:{}", node, epoch,
+          engine.exchange().address().host(), engine.exchange().address().port());
+    }
+    return engine;
   }
 
   private Behavior<Command> ended(Ended ended) {
@@ -245,7 +410,7 @@ public final class JobManager {
     runs.remove(job.id());
     live.remove(job.id());
     long millis = job.started() == null ? 0 : Duration.between(job.started(), job.ended()).toMillis();
-    log.info("node {} epoch {}: job {} {} in {} ms{}", main.node(), main.epoch(), job.id(), job.state(), millis,
+    log.info("node {} epoch {}: job {} {} in {} ms{}", node, job.epoch(), job.id(), job.state(), millis,
         job.state() == Job.State.COMPLETED ? ", " + job.rowCount() + " rows" : ": " + job.errorMessage());
     if (job.state() == Job.State.COMPLETED) {
       kept.put(job.id(), job);
@@ -253,30 +418,74 @@ public final class JobManager {
     } else {
       dropRows(job.id());
     }
-    store.put(TABLE, job.id(), write(job)).whenComplete((v, failure) -> {
-      if (failure != null) {
-        log.warn("node {} epoch {}: how job {} ended was not recorded: {}", main.node(), main.epoch(), job.id(),
-            Failures.unwrap(failure).toString());
-      }
-    });
+    unrecorded.put(job.id(), job);
+    recordEnd(job);
+    return Behaviors.same();
+  }
+
+  /** A run that stopped without saying how its job ended: it failed (its actor threw). */
+  private Behavior<Command> runStopped(RunStopped stopped) {
+    Job job = live.get(stopped.id());
+    if (runs.containsKey(stopped.id()) && job != null) {
+      engine().exchange().close(job.id());
+      return ended(new Ended(job.ended(Job.State.FAILED, "the query failed on its coordinator " + node + ": "
+          + stopped.why())));
+    }
+    return Behaviors.same();
+  }
+
+  private void recordEnd(Job job) {
+    ctx.pipeToSelf(record(job), (r, failure) -> new EndRecorded(job, failure));
+  }
+
+  private Behavior<Command> endRecorded(EndRecorded r) {
+    if (r.failure() == null) {
+      unrecorded.remove(r.job().id());
+    } else {
+      log.warn("node {} epoch {}: how job {} ended is not recorded yet, trying again: {}", node, epoch, r.job().id(),
+          Failures.unwrap(r.failure()).toString());
+      timers.startSingleTimer(new RecordEndAgain(r.job().id()), FOLLOW_RETRY_MAX);
+    }
+    return Behaviors.same();
+  }
+
+  // ---- answering about jobs
+
+  private Optional<Job> local(String id) {
+    return Optional.ofNullable(live.get(id)).or(() -> Optional.ofNullable(unrecorded.get(id)))
+        .or(() -> Optional.ofNullable(kept.get(id)));
+  }
+
+  private Behavior<Command> get(Get g) {
+    if (standby()) {
+      g.replyTo().tell(notHere());
+    } else {
+      local(g.id()).ifPresentOrElse(job -> g.replyTo().tell(new JobReply.Found(job)),
+          () -> answer(g.replyTo(), askFollowed(replyTo -> new JobLedger.Get(g.id(), replyTo))));
+    }
     return Behaviors.same();
   }
 
   private Behavior<Command> list(ListJobs l) {
-    answer(l.replyTo(), store.list(TABLE).thenApply(entries -> {
-      List<Job> jobs = new ArrayList<>();
-      for (int i = entries.size() - 1; i >= 0 && jobs.size() < l.limit(); i--) {
-        Job stored = read(entries.get(i).value());
-        jobs.add(live.getOrDefault(stored.id(), stored));
-      }
-      return new JobReply.Listing(jobs);
-    }));
+    if (standby()) {
+      l.replyTo().tell(notHere());
+      return Behaviors.same();
+    }
+    answer(l.replyTo(), this.<JobReply>askFollowed(replyTo -> new JobLedger.ListJobs(l.limit(), replyTo))
+        .thenApply(reply -> reply instanceof JobReply.Listing listing
+            ? new JobReply.Listing(listing.jobs().stream().map(job -> local(job.id()).orElse(job)).toList())
+            : reply));
     return Behaviors.same();
   }
 
   private Behavior<Command> results(Results r) {
+    if (standby()) {
+      r.replyTo().tell(notHere());
+      return Behaviors.same();
+    }
     Job done = kept.get(r.id());
     if (done != null) {
+      JobDatabase database = engine().database();
       answer(r.replyTo(), CompletableFuture.supplyAsync(() -> {
         try {
           return new JobReply.Page(done.rowCount(), done.schema(), database.page(r.id(), r.offset(), r.limit()));
@@ -291,60 +500,69 @@ public final class JobManager {
       r.replyTo().tell(new JobReply.Conflict("job " + r.id() + " is " + current.state() + ": its results are not ready"));
       return Behaviors.same();
     }
-    answer(r.replyTo(), stored(r.id()).thenApply(found -> found.<JobReply>map(job -> new JobReply.Conflict(
-        job.state() != Job.State.COMPLETED
-            ? "job " + job.id() + " is " + job.state() + ": it has no results"
-            : job.coordinator().equals(main.node()) && job.epoch() == main.epoch()
-                ? "the results of job " + job.id() + " are gone: expired (sql.jobs.results-retention) or lost when the SQL service restarted"
-                : "the results of job " + job.id() + " were kept by " + job.coordinator() + " at epoch " + job.epoch()
-                    + " and are no longer available"))
-        .orElse(notFound(r.id()))));
+    answer(r.replyTo(), this.<JobReply>askFollowed(replyTo -> new JobLedger.Get(r.id(), replyTo)).thenApply(reply -> {
+      if (!(reply instanceof JobReply.Found found)) {
+        return reply;
+      }
+      Job job = found.job();
+      return new JobReply.Conflict(job.state() != Job.State.COMPLETED
+          ? "job " + job.id() + " is " + job.state() + ": it has no results"
+          : job.coordinator().equals(node)
+              ? "the results of job " + job.id() + " are gone: expired (sql.jobs.results-retention) or lost when the"
+                  + " SQL service restarted"
+              : "the results of job " + job.id() + " are kept by coordinator " + job.coordinator()
+                  + ": ask it there (while its sql.jobs.results-retention lasts)");
+    }));
     return Behaviors.same();
   }
 
   private Behavior<Command> cancel(Cancel c) {
+    if (standby()) {
+      c.replyTo().tell(notHere());
+      return Behaviors.same();
+    }
     ActorRef<QueryRun.Command> run = runs.get(c.id());
     if (run != null) {
       run.tell(new QueryRun.Cancel());
       c.replyTo().tell(new JobReply.Found(live.get(c.id())));
       return Behaviors.same();
     }
-    answer(c.replyTo(), stored(c.id()).thenApply(found -> found
-        .<JobReply>map(job -> new JobReply.Conflict("job " + job.id() + " already ended: " + job.state()))
-        .orElse(notFound(c.id()))));
+    answer(c.replyTo(), this.<JobReply>askFollowed(replyTo -> new JobLedger.Get(c.id(), replyTo)).thenCompose(reply -> {
+      if (!(reply instanceof JobReply.Found found)) {
+        return CompletableFuture.completedFuture(reply);
+      }
+      Job job = found.job();
+      if (job.state().finished() || job.coordinator().equals(node)) {
+        return CompletableFuture.completedFuture(
+            new JobReply.Conflict("job " + job.id() + " already ended: " + (job.state().finished() ? job.state() : "FAILED")));
+      }
+      return this.<JobReply>askFollowed(replyTo -> new CoordinatorHub.CancelOn(job.coordinator(), job.id(), replyTo));
+    }));
     return Behaviors.same();
   }
 
-  /** Beyond {@code sql.jobs.kept}, the oldest finished jobs leave the store. */
-  private void pruneStored() {
-    store.versions(TABLE).thenAccept(versions -> {
-      int excess = versions.size() - settings.jobsKept();
-      for (int i = 0; i < versions.size() && excess > 0; i++) {
-        String id = versions.get(i).key();
-        if (!runs.containsKey(id)) {
-          store.delete(TABLE, id);
-          excess--;
-        }
-      }
-    });
+  /** A main-eligible node that is not the main: it stays passive. */
+  private boolean standby() {
+    return mainCandidate && !(main instanceof MainChange.Serving s && s.here());
+  }
+
+  private JobReply notHere() {
+    return new JobReply.NotHere("node " + node + " is a standby: queries run on the main or a secondary coordinator",
+        main instanceof MainChange.Serving s ? Optional.of(s.webUrl()) : Optional.empty());
   }
 
   private void dropRows(String id) {
+    if (engine == null) {
+      return;
+    }
+    JobDatabase database = engine.database();
     CompletableFuture.runAsync(() -> {
       try {
         database.drop(id);
       } catch (Exception e) {
-        log.warn("node {} epoch {}: the rows of job {} were not dropped: {}", main.node(), main.epoch(), id, e.toString());
+        log.warn("node {} epoch {}: the rows of job {} were not dropped: {}", node, epoch, id, e.toString());
       }
     }, blocking);
-  }
-
-  private CompletionStage<Optional<Job>> stored(String id) {
-    return store.get(TABLE, id).thenApply(entry -> entry.map(e -> read(e.value())));
-  }
-
-  private static JobReply notFound(String id) {
-    return new JobReply.NotFound("no job with id '" + id + "'");
   }
 
   private static void answer(ActorRef<JobReply> replyTo, CompletionStage<? extends JobReply> reply) {
@@ -356,21 +574,5 @@ public final class JobManager {
   private static String oneLine(String sql) {
     String line = sql.replaceAll("\\s+", " ").trim();
     return line.length() > 200 ? line.substring(0, 200) + "..." : line;
-  }
-
-  static byte[] write(Job job) {
-    try {
-      return JSON.writeValueAsBytes(job);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static Job read(byte[] stored) {
-    try {
-      return JSON.readValue(stored, Job.class);
-    } catch (IOException e) {
-      throw new UncheckedIOException("a stored job is not readable: " + e.getMessage(), e);
-    }
   }
 }

@@ -1,11 +1,13 @@
 package io.mainstay.sql.jobs;
 
+import io.mainstay.actors.CborSerializable;
+import java.util.Optional;
 import io.mainstay.sql.planning.Column;
 import io.mainstay.sql.planning.SqlRejected;
 import java.util.List;
 
 /** What the job manager answers. */
-public sealed interface JobReply {
+public sealed interface JobReply extends CborSerializable {
 
   record Accepted(String id) implements JobReply {}
 
@@ -22,6 +24,9 @@ public sealed interface JobReply {
 
   /** The job exists but cannot answer this now (results of an unfinished job, results expired): a 409. */
   record Conflict(String message) implements JobReply {}
+
+  /** This node is a standby: the client goes to the main ({@code mainUrl}, when one is known). A 503. */
+  record NotHere(String reason, Optional<String> mainUrl) implements JobReply {}
 
   /** The store could not vouch for the answer (fenced, deposed, full): a 503. */
   record Unavailable(String reason) implements JobReply {}

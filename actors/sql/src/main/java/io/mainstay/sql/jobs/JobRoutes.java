@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.mainstay.extension.RouteContext;
+import io.mainstay.extension.NotMainException;
 import io.mainstay.extension.StoreUnavailableException;
 import io.mainstay.sql.planning.Column;
 import java.time.Duration;
@@ -37,7 +38,7 @@ public final class JobRoutes extends AllDirectives {
   /** Planning and the store's group commit, or one page read. */
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
-  private static final ObjectReader STRICT_JSON = JobManager.JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectReader STRICT_JSON = JobJson.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   record Accepted(String id) {}
 
@@ -129,7 +130,8 @@ public final class JobRoutes extends AllDirectives {
   }
 
   private static CompletionStage<HttpResponse> askFor(RouteContext context, Function<ActorRef<JobReply>, JobManager.Command> command) {
-    return context.<JobManager.Command, JobReply>askMain(command, REQUEST_TIMEOUT).thenApply(reply -> toResponse(context, reply));
+    return context.<JobManager.Command, JobReply>askCoordinator(command, REQUEST_TIMEOUT)
+        .thenApply(reply -> toResponse(context, reply));
   }
 
   private static HttpResponse toResponse(RouteContext context, JobReply reply) {
@@ -153,6 +155,9 @@ public final class JobRoutes extends AllDirectives {
     }
     if (reply instanceof JobReply.Conflict conflict) {
       return context.error(StatusCodes.CONFLICT, conflict.message());
+    }
+    if (reply instanceof JobReply.NotHere notHere) {
+      throw new NotMainException(notHere.reason(), notHere.mainUrl());
     }
     throw new StoreUnavailableException(((JobReply.Unavailable) reply).reason());
   }

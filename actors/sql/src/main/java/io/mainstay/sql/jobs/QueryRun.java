@@ -2,7 +2,6 @@ package io.mainstay.sql.jobs;
 
 import io.mainstay.actors.Failures;
 import io.mainstay.extension.ExecutorSlots;
-import io.mainstay.extension.MainContext;
 import io.mainstay.sql.datasets.Dataset;
 import io.mainstay.sql.datasets.DatasetScanner;
 import io.mainstay.sql.exchange.ExchangeKey;
@@ -41,9 +40,6 @@ final class QueryRun {
 
   private static final Logger log = LoggerFactory.getLogger(QueryRun.class);
 
-  /** How often a query waiting for executors asks the registry again (besides being told of joins). */
-  private static final Duration POLL = Duration.ofMillis(500);
-
   sealed interface Command {}
 
   record Reported(FragmentReport report) implements Command {}
@@ -54,16 +50,12 @@ final class QueryRun {
 
   record Cancel() implements Command {}
 
-  private record Registered(List<ExecutorSlots> executors, Throwable failure) implements Command {}
-
-  private record Poll() implements Command {}
-
   private record WaitExpired() implements Command {}
 
   private record Finished(JobDatabase.Result result, Throwable failure) implements Command {}
 
   /** What the query needs from its manager. */
-  record Setting(MainContext<?> main, JobDatabase database, ExchangeServer exchange, Duration executorWait,
+  record Setting(String node, JobDatabase database, ExchangeServer exchange, Duration executorWait,
       Executor blocking, ActorRef<JobManager.Command> manager) {}
 
   /** One split of one scan, and its current attempt. */
@@ -94,9 +86,14 @@ final class QueryRun {
     }
   }
 
-  static Behavior<Command> create(Job submitted, QueryPlan plan, Map<String, Dataset> datasets, Setting setting) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new QueryRun(ctx, timers, submitted, plan, datasets, setting).waiting()));
+  /** @param executors those registered now; with none, the query waits for one */
+  static Behavior<Command> create(Job submitted, QueryPlan plan, Map<String, Dataset> datasets,
+      List<ExecutorSlots> executors, Setting setting) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      QueryRun run = new QueryRun(ctx, timers, submitted, plan, datasets, setting);
+      executors.forEach(e -> run.live.put(e.node(), e.slots()));
+      return run.live.isEmpty() ? run.waiting() : run.start();
+    }));
   }
 
   private final ActorContext<Command> ctx;
@@ -120,32 +117,15 @@ final class QueryRun {
     this.setting = setting;
     this.reports = ctx.messageAdapter(FragmentReport.class, Reported::new);
     setting.exchange().open(job.id(), setting.database().open(job.id()));
-    timers.startSingleTimer(new WaitExpired(), setting.executorWait());
-    askRegistry();
-  }
-
-  private void askRegistry() {
-    ctx.pipeToSelf(setting.main().executors(), Registered::new);
   }
 
   private Behavior<Command> waiting() {
+    timers.startSingleTimer(new WaitExpired(), setting.executorWait());
     return Behaviors.receive(Command.class)
-        .onMessage(Registered.class, r -> {
-          if (r.failure() != null || r.executors().isEmpty()) {
-            timers.startSingleTimer(new Poll(), POLL);
-            return Behaviors.same();
-          }
-          timers.cancelAll();
-          r.executors().forEach(e -> live.put(e.node(), e.slots()));
-          return start();
-        })
-        .onMessage(Poll.class, p -> {
-          askRegistry();
-          return Behaviors.same();
-        })
         .onMessage(ExecutorJoined.class, j -> {
-          askRegistry();
-          return Behaviors.same();
+          timers.cancelAll();
+          live.put(j.executor().node(), j.executor().slots());
+          return start();
         })
         .onMessage(WaitExpired.class, w -> end(job.ended(Job.State.FAILED, "no executor registered with the main within "
             + setting.executorWait().toSeconds() + " s (sql.jobs.executor-wait)")))
@@ -168,8 +148,8 @@ final class QueryRun {
       dispatch(split);
     }
     job = job.running(Job.State.RUNNING, Instant.now(), views());
-    log.info("node {} epoch {}: job {} running: {} scans in {} splits on {} executors", setting.main().node(),
-        setting.main().epoch(), job.id(), plan.scans().size(), splits.size(), live.size());
+    log.info("node {} epoch {}: job {} running: {} scans in {} splits on {} executors", setting.node(),
+        job.epoch(), job.id(), plan.scans().size(), splits.size(), live.size());
     setting.manager().tell(new JobManager.Updated(job, true));
     return running();
   }
@@ -185,9 +165,9 @@ final class QueryRun {
     split.state = "RUNNING";
     used.add(executor);
     List<Path> files = split.files.stream().map(f -> Path.of(f.path())).toList();
-    setting.main().tellExecutor(executor, new FragmentCommand.Run(split.key(job.id()), setting.main().epoch(),
+    setting.manager().tell(new JobManager.Relay(executor, new FragmentCommand.Run(split.key(job.id()), job.epoch(),
         split.dataset.name(), DatasetScanner.reader(split.dataset, files), split.scan.sql(), setting.exchange().address(),
-        reports));
+        reports)));
   }
 
   private long runningOn(String node) {
@@ -207,8 +187,6 @@ final class QueryRun {
           return end(job.ended(Job.State.CANCELED, "canceled"));
         })
         .onMessage(Finished.class, this::finished)
-        .onMessage(Registered.class, r -> Behaviors.same())
-        .onMessage(Poll.class, p -> Behaviors.same())
         .onMessage(WaitExpired.class, w -> Behaviors.same())
         .build();
   }
@@ -258,7 +236,7 @@ final class QueryRun {
         }
         dispatch(split);
         log.info("node {} epoch {}: job {} fragment {} split {} sent again (attempt {}) to {}: {} was lost",
-            setting.main().node(), setting.main().epoch(), job.id(), split.scan.input(), split.index, split.attempt,
+            setting.node(), job.epoch(), job.id(), split.scan.input(), split.index, split.attempt,
             split.executor, lost.node());
       }
     }
@@ -285,7 +263,7 @@ final class QueryRun {
 
   private void cancelFragments() {
     for (String executor : used) {
-      setting.main().tellExecutor(executor, new FragmentCommand.Cancel(job.id()));
+      setting.manager().tell(new JobManager.Relay(executor, new FragmentCommand.Cancel(job.id())));
     }
   }
 

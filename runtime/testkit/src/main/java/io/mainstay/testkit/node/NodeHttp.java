@@ -112,6 +112,11 @@ public final class NodeHttp {
     return send(request(rawPath, timeouts.write()).header("Content-Type", "application/json").method(method, publisher));
   }
 
+  /** Where this client sends its requests, {@code http://host:port}. */
+  public String baseUrl() {
+    return baseUrl;
+  }
+
   private static String catalog(String name) {
     return "/api/v1/catalog/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
   }
