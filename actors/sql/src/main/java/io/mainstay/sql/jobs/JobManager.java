@@ -68,6 +68,9 @@ public final class JobManager {
 
   private static final Duration FOLLOW_RETRY_MAX = Duration.ofSeconds(2);
 
+  /** At most this many statements wait for the main to be followed; more are refused at once. */
+  private static final int MAX_WAITING = 1000;
+
   public interface Command {}
 
   public record Submit(String sql, ActorRef<JobReply> replyTo) implements Command {}
@@ -143,6 +146,8 @@ public final class JobManager {
   private final Map<String, ActorRef<QueryRun.Command>> runs = new HashMap<>();
   private final Map<ActorRef<?>, String> runIds = new HashMap<>();
   private final Map<String, Job> live = new HashMap<>();
+  /** Statements that came before this coordinator followed the main: planned once it does. */
+  private final List<Submit> waiting = new ArrayList<>();
   /** Ended jobs the ledger has not taken yet (the main was away): sent again until it does. */
   private final Map<String, Job> unrecorded = new HashMap<>();
   /** Completed jobs whose rows this coordinator still keeps, as they ended (row count and schema for pages). */
@@ -289,6 +294,8 @@ public final class JobManager {
     log.info("node {} epoch {}: following the main {}; {} executors registered, {} jobs running here", node, epoch,
         main instanceof MainChange.Serving s ? s.node() : "?", executors.size(), runs.size());
     unrecorded.values().forEach(this::recordEnd);
+    waiting.forEach(ctx.getSelf()::tell);
+    waiting.clear();
     return Behaviors.same();
   }
 
@@ -328,6 +335,10 @@ public final class JobManager {
   private Behavior<Command> submit(Submit submit) {
     if (standby()) {
       submit.replyTo().tell(notHere());
+      return Behaviors.same();
+    }
+    if (following.isEmpty() && main instanceof MainChange.Serving && waiting.size() < MAX_WAITING) {
+      waiting.add(submit); // just started, or the main just changed: it follows in a moment
       return Behaviors.same();
     }
     Job job = new Job(JobIds.next(), submit.sql(), Job.State.PLANNING, node, epoch, Instant.now(), null, null, null,
