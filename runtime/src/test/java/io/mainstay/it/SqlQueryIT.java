@@ -185,6 +185,49 @@ class SqlQueryIT {
 
   @Test
   @Order(3)
+  void createTableAsWritesADatasetAndDropTableRemovesItAndOnlyTheFilesItCreated() throws Exception {
+    String select = "SELECT id, customer, amount FROM orders WHERE amount > 200";
+    JsonNode created = run("CREATE TABLE big_orders AS " + select);
+    assertEquals("COMPLETED", created.get("state").asText(), created.toString());
+    List<List<String>> summary = results(created.get("id").asText());
+    assertEquals(1, summary.size(), summary.toString());
+    assertEquals("big_orders", summary.get(0).get(0));
+    assertEquals(String.valueOf(oracle(select).size()), summary.get(0).get(1));
+    Path written = Path.of(summary.get(0).get(2));
+    assertTrue(written.startsWith(root), written + " lies in the dataset root");
+    JsonNode dataset = http.request("GET", "/api/v1/datasets/big_orders", null).json();
+    assertEquals(1, dataset.get("files").size(), dataset.toString());
+
+    String check = "SELECT count(*), sum(amount), count(DISTINCT customer) FROM ";
+    assertEquals(oracle(check + "(" + select + ")"), results(run(check + "big_orders").get("id").asText()));
+    assertRefused("CREATE TABLE big_orders AS SELECT id FROM orders", "already exists");
+    assertRefused("DROP TABLE nowhere", "nowhere");
+
+    // made on the secondary, read on the main
+    String totals = "SELECT customer, sum(amount) AS total FROM orders GROUP BY customer";
+    String onSecondary = submitOn(secondary.http(), "CREATE TABLE customer_totals AS " + totals);
+    JsonNode there = Await.value("the secondary's CREATE TABLE to end", DEADLINE, () -> ended(job(secondary.http(), onSecondary)));
+    assertEquals("COMPLETED", there.get("state").asText(), there.toString());
+    String sorted = "SELECT customer, total FROM customer_totals ORDER BY customer";
+    assertEquals(oracle(totals.replace("GROUP BY customer", "GROUP BY customer ORDER BY customer")),
+        results(run(sorted).get("id").asText()));
+
+    JsonNode dropped = run("DROP TABLE big_orders");
+    assertEquals("COMPLETED", dropped.get("state").asText(), dropped.toString());
+    assertEquals(404, http.request("GET", "/api/v1/datasets/big_orders", null).status());
+    assertTrue(Files.notExists(written), "the directory CREATE TABLE wrote is gone: " + written);
+
+    // a registered dataset: DROP TABLE unregisters it, its files stay
+    register("customers_copy", "{\"format\": \"csv\", \"location\": \"" + root.resolve("customers") + "/*.csv\"}");
+    JsonNode unregistered = run("DROP TABLE customers_copy");
+    assertEquals("COMPLETED", unregistered.get("state").asText(), unregistered.toString());
+    assertEquals(404, http.request("GET", "/api/v1/datasets/customers_copy", null).status());
+    assertTrue(Files.exists(root.resolve("customers/part-0.csv")), "files it did not create stay");
+    assertEquals(200, http.request("GET", "/api/v1/datasets/customers", null).status());
+  }
+
+  @Test
+  @Order(4)
   void badStatementsAreOne400EachAndNothingButDatasetsIsReadable() {
     assertRefused("SELECT id FROM orders WHERE", "line 1");
     assertRefused("SELECT id FROM nowhere", "nowhere");
@@ -204,7 +247,7 @@ class SqlQueryIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void theFragmentsOfAKilledExecutorRunAgainOnTheOtherAndTheAnswerIsTheSame() throws Exception {
     String sql = "SELECT customer, count(*) AS n, sum(amount) AS total FROM orders GROUP BY customer ORDER BY customer";
     List<List<String>> expected = oracle(sql);
@@ -230,7 +273,7 @@ class SqlQueryIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aJobWaitsForExecutorsCanBeCanceledAndANewMainFailsTheJobsItsPredecessorLeft() throws Exception {
     exec1.kill9();
     Await.until("the main lost both executors", DEADLINE, () -> main.cluster().executors().isEmpty());

@@ -1,5 +1,9 @@
 package io.mainstay.sql;
 
+import io.mainstay.sql.datasets.DatasetRoots;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.lang.management.ManagementFactory;
@@ -12,7 +16,7 @@ import java.time.Duration;
  */
 public record SqlSettings(
     String memoryLimit, int exchangePort, Duration resultsRetention, int jobsKept, Duration executorWait,
-    Duration coordinatorGrace, Path spill) {
+    Duration coordinatorGrace, Path spill, Path scratch) {
 
   public static final String MEMORY_LIMIT = "sql.memory-limit";
   public static final String EXCHANGE_PORT = "sql.exchange.port";
@@ -20,6 +24,7 @@ public record SqlSettings(
   public static final String JOBS_KEPT = "sql.jobs.kept";
   public static final String EXECUTOR_WAIT = "sql.jobs.executor-wait";
   public static final String COORDINATOR_GRACE = "sql.jobs.coordinator-grace";
+  public static final String SCRATCH = "paths.scratch";
 
   private static final long MIN_MEMORY = 64L << 20;
 
@@ -34,10 +39,34 @@ public record SqlSettings(
         throw new IllegalArgumentException(JOBS_KEPT + ": must be at least 1, got " + kept);
       }
       return new SqlSettings(memoryLimit(config), port, positive(config, RESULTS_RETENTION), kept,
-          positive(config, EXECUTOR_WAIT), positive(config, COORDINATOR_GRACE), Path.of(config.getString("paths.local"), "sql", "spill"));
+          positive(config, EXECUTOR_WAIT), positive(config, COORDINATOR_GRACE),
+          Path.of(config.getString("paths.local"), "sql", "spill"), scratch(config));
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * Where CREATE TABLE AS writes: the key's directory (relative: to {@code paths.local}), or {@code scratch} in
+   * the first dataset root. It must lie in a dataset root, so that the tables it holds can be read.
+   */
+  private static Path scratch(Config config) {
+    List<Path> roots = DatasetRoots.from(config).roots();
+    String configured = config.hasPath(SCRATCH) ? config.getString(SCRATCH) : "";
+    Path scratch = configured.isEmpty()
+        ? roots.get(0).resolve("scratch")
+        : Path.of(config.getString("paths.local")).resolve(configured).toAbsolutePath().normalize();
+    try {
+      scratch = Files.createDirectories(scratch).toRealPath();
+    } catch (IOException e) {
+      throw new IllegalArgumentException(SCRATCH + ": " + scratch + " is not a usable directory: " + e.getMessage(), e);
+    }
+    Path real = scratch;
+    if (roots.stream().noneMatch(real::startsWith)) {
+      throw new IllegalArgumentException(SCRATCH + ": " + scratch + " is outside every directory of "
+          + DatasetRoots.KEY + " " + roots + ", so the tables written there could not be read");
+    }
+    return scratch;
   }
 
   /** DuckDB's {@code memory_limit}, in bytes: the key's size, or a quarter of the machine's memory. */

@@ -7,9 +7,12 @@ import java.util.List;
  * from them and the files found at the last scan.
  *
  * @param rows the sum of the files' rows, or null when some file's count is not cheap to know (CSV)
+ * @param created the files {@code CREATE TABLE AS} wrote for it, which {@code DROP TABLE} deletes; empty for a
+ *     registered dataset, whose files are never deleted
  */
 public record Dataset(
-    String name, Format format, String location, CsvOptions csv, List<Column> columns, List<DataFile> files, Long rows) {
+    String name, Format format, String location, CsvOptions csv, List<Column> columns, List<DataFile> files, Long rows,
+    List<String> created) {
 
   public enum Format { parquet, csv }
 
@@ -25,5 +28,10 @@ public record Dataset(
   public Dataset {
     columns = List.copyOf(columns);
     files = List.copyOf(files);
+    created = created == null ? List.of() : List.copyOf(created);
+  }
+
+  Dataset created(List<String> written) {
+    return new Dataset(name, format, location, csv, columns, files, rows, written);
   }
 }

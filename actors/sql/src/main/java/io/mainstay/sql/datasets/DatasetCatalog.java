@@ -11,6 +11,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -58,6 +61,18 @@ public final class DatasetCatalog {
 
   public record Delete(String name, ActorRef<DatasetReply> replyTo) implements Command {}
 
+  /**
+   * CREATE TABLE AS, from the query's coordinator: register the Parquet files it wrote under {@code location}
+   * as {@code name}, refused when {@code name} exists (or is being created).
+   */
+  public record Create(String name, String location, List<String> written, ActorRef<DatasetReply> replyTo)
+      implements Command, CborSerializable {}
+
+  /** DROP TABLE: unregister {@code name} and delete the files CREATE TABLE AS wrote for it, never others. */
+  public record Drop(String name, ActorRef<DatasetReply> replyTo) implements Command, CborSerializable {}
+
+  private record Settled(String name) implements Command {}
+
   private DatasetCatalog() {}
 
   public static Behavior<Command> create(MainContext<?> main) {
@@ -70,7 +85,33 @@ public final class DatasetCatalog {
       if (main.config().getBoolean(SAMPLE_KEY)) {
         offerSample(main, store, blocking, roots, spill, scanner);
       }
+      Set<String> creating = new HashSet<>();
       return Behaviors.receive(Command.class)
+          .onMessage(Create.class, c -> {
+            if (!creating.add(c.name())) {
+              c.replyTo().tell(new DatasetReply.Refused("dataset " + c.name() + " is being created by another statement"));
+              return Behaviors.same();
+            }
+            CompletionStage<DatasetReply> created = store.get(TABLE, c.name()).thenCompose(found -> found.isPresent()
+                ? CompletableFuture.completedFuture(new DatasetReply.Refused("dataset " + c.name() + " already exists"))
+                : register(main, store, blocking,
+                    () -> scanner.scan(c.name(), Dataset.Format.parquet, c.location(), null).created(c.written())));
+            created.whenComplete((reply, failure) -> ctx.getSelf().tell(new Settled(c.name())));
+            return answer(c.replyTo(), created);
+          })
+          .onMessage(Settled.class, s -> {
+            creating.remove(s.name());
+            return Behaviors.same();
+          })
+          .onMessage(Drop.class, d -> answer(d.replyTo(), store.get(TABLE, d.name()).thenCompose(found -> found
+              .map(entry -> store.delete(TABLE, d.name()).thenApplyAsync(existed -> {
+                Dataset dropped = read(entry.value());
+                int deleted = deleteCreated(dropped);
+                log.info("node {} epoch {}: dataset {} dropped, {} files it was created with deleted", main.node(),
+                    main.epoch(), d.name(), deleted);
+                return (DatasetReply) new DatasetReply.Dropped(d.name(), deleted);
+              }, blocking))
+              .orElseGet(() -> CompletableFuture.completedFuture(new DatasetReply.NotFound(d.name()))))))
           .onMessage(Register.class, r -> answer(r.replyTo(),
               register(main, store, blocking, () -> scanner.scan(r.name(), r.format(), r.location(), r.csv()))))
           .onMessage(Refresh.class, r -> answer(r.replyTo(), store.get(TABLE, r.name()).thenCompose(found -> found
@@ -114,6 +155,27 @@ public final class DatasetCatalog {
                 SampleDataset.NAME, Failures.unwrap(failure).toString());
           }
         });
+  }
+
+  /** The files CREATE TABLE AS wrote, and their directory once empty; what else is there stays. */
+  private static int deleteCreated(Dataset dataset) {
+    int deleted = 0;
+    for (String file : dataset.created()) {
+      try {
+        deleted += Files.deleteIfExists(Path.of(file)) ? 1 : 0;
+      } catch (IOException e) {
+        throw new UncheckedIOException("dataset " + dataset.name() + " is dropped but " + file + " was not deleted: "
+            + e.getMessage(), e);
+      }
+    }
+    try {
+      if (!dataset.created().isEmpty()) {
+        Files.deleteIfExists(Path.of(dataset.location()));
+      }
+    } catch (IOException e) {
+      // not empty (someone put files there): they stay, and so does the directory
+    }
+    return deleted;
   }
 
   private interface Scan {

@@ -16,6 +16,9 @@ public sealed interface DatasetReply extends CborSerializable {
 
   record NotFound(String name) implements DatasetReply {}
 
+  /** DROP TABLE: the dataset is gone, and so are the {@code deleted} files CREATE TABLE AS wrote for it. */
+  record Dropped(String name, int deleted) implements DatasetReply {}
+
   /** The request cannot be served as asked (bad location, unreadable files): a 400. */
   record Refused(String reason) implements DatasetReply {}
 

@@ -50,7 +50,7 @@ public final class DatasetScanner {
         }
         files.add(new Dataset.DataFile(path.toString(), Files.size(path), rows));
       }
-      return new Dataset(name, format, location, csv, columns, files, total);
+      return new Dataset(name, format, location, csv, columns, files, total, List.of());
     } catch (SQLException e) {
       throw new DatasetProblem("the files of " + location + " cannot be read as " + format + ": " + firstLine(e.getMessage()));
     } catch (IOException e) {

@@ -24,15 +24,17 @@ import org.duckdb.DuckDBConnection;
  * A coordinator's DuckDB: each job has a schema of its own, holding one table per attempt of each fragment
  * split it received and, once the final stage ran, its result. DuckDB keeps them in memory up to its memory
  * limit and spills the rest under the coordinator's {@code paths.local}, so a large result never sits in the
- * Java heap. Nothing here reads a file: the database has no dataset roots.
+ * Java heap. Nothing here reads a dataset's file: the only directory it may reach is the one CREATE TABLE AS
+ * writes to.
  */
 public final class JobDatabase implements AutoCloseable {
 
   private final DuckDBConnection base;
   private final BufferAllocator allocator;
 
-  public JobDatabase(Path spill, String memoryLimit, BufferAllocator allocator) throws SQLException {
-    this.base = DuckDbSandbox.open(List.of(), spill, memoryLimit).unwrap(DuckDBConnection.class);
+  /** @param scratch where CREATE TABLE AS writes its files */
+  public JobDatabase(Path spill, String memoryLimit, Path scratch, BufferAllocator allocator) throws SQLException {
+    this.base = DuckDbSandbox.open(List.of(scratch), spill, memoryLimit).unwrap(DuckDBConnection.class);
     this.allocator = allocator;
   }
 
@@ -77,6 +79,35 @@ public final class JobDatabase implements AutoCloseable {
         long rows = rs.getLong(1);
         return new Result(rows, columns(s, job));
       }
+    }
+  }
+
+  /** Writes a finished job's result as Parquet into {@code directory} (new, empty); answers the files written. */
+  public List<Path> export(String job, Path directory) throws SQLException {
+    Path file = directory.resolve("part-0.parquet");
+    try (Connection c = base.duplicate(); Statement s = c.createStatement()) {
+      s.execute("COPY " + result(job) + " TO " + DuckDbSandbox.literal(file.toString()) + " (FORMAT PARQUET)");
+    }
+    return List.of(file);
+  }
+
+  /**
+   * Makes {@code values} (in order; texts, whole numbers, booleans) the one row of {@code job}'s result, in
+   * place of any: what a statement that returns no rows of its own answers (CREATE TABLE AS, DROP TABLE).
+   */
+  public Result summary(String job, Map<String, Object> values) throws SQLException {
+    String columns = values.keySet().stream().map(name -> "? AS " + DuckDbSandbox.identifier(name))
+        .collect(Collectors.joining(", "));
+    try (Connection c = base.duplicate(); Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA IF NOT EXISTS " + schema(job));
+      try (PreparedStatement p = c.prepareStatement("CREATE OR REPLACE TABLE " + result(job) + " AS SELECT " + columns)) {
+        int i = 1;
+        for (Object value : values.values()) {
+          p.setObject(i++, value);
+        }
+        p.execute();
+      }
+      return new Result(1, columns(s, job));
     }
   }
 

@@ -2,6 +2,7 @@ package io.mainstay.sql.jobs;
 
 import io.mainstay.actors.CborSerializable;
 import io.mainstay.actors.Failures;
+import io.mainstay.actors.catalog.CatalogExtension;
 import io.mainstay.extension.CoordinatorContext;
 import io.mainstay.extension.ExecutorSlots;
 import io.mainstay.extension.MainChange;
@@ -15,6 +16,7 @@ import io.mainstay.sql.execution.FragmentCommand;
 import io.mainstay.sql.planning.Column;
 import io.mainstay.sql.planning.DatasetSchema;
 import io.mainstay.sql.planning.PlannedStatement;
+import io.mainstay.sql.planning.QueryPlan;
 import io.mainstay.sql.planning.SqlPlanner;
 import io.mainstay.sql.planning.SqlRejected;
 import java.nio.file.Files;
@@ -92,6 +94,10 @@ public final class JobManager {
   /** From the main's hub: an executor left its registry. */
   public record ExecutorLost(String node, String why) implements Command, CborSerializable {}
 
+  /** From a query, or a table statement: ask the main's dataset catalog. */
+  record AskCatalog(Function<ActorRef<DatasetReply>, SqlMain.Command> message, ActorRef<DatasetReply> replyTo)
+      implements Command {}
+
   /** From a query: send {@code command} to {@code executor} through the main. */
   record Relay(String executor, FragmentCommand command) implements Command {}
 
@@ -111,8 +117,10 @@ public final class JobManager {
   private record Planned(Submit submit, Job job, PlannedStatement statement, Map<String, Dataset> datasets, Throwable failure)
       implements Command {}
 
-  private record Recorded(Submit submit, Job job, PlannedStatement.Query query, Map<String, Dataset> datasets,
+  private record Recorded(Submit submit, Job job, PlannedStatement statement, Map<String, Dataset> datasets,
       Throwable failure) implements Command {}
+
+  private record Dropped(Job job, JobDatabase.Result summary, Throwable failure) implements Command {}
 
   private record EndRecorded(Job job, Throwable failure) implements Command {}
 
@@ -136,6 +144,7 @@ public final class JobManager {
   private final Executor blocking;
   private final SqlPlanner planner = new SqlPlanner();
   private final BufferAllocator allocator = new RootAllocator();
+  private final CatalogAsk catalog;
   private Engine engine;
   private MainChange main;
   /** The main service this coordinator follows, and its epoch; empty until it answered. */
@@ -162,6 +171,8 @@ public final class JobManager {
     this.settings = SqlSettings.from(context.config());
     this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     this.main = context.main();
+    this.catalog = message -> AskPattern.ask(ctx.getSelf(), replyTo -> new AskCatalog(message, replyTo), MAIN_TIMEOUT,
+        ctx.getSystem().scheduler());
     follow();
   }
 
@@ -199,6 +210,13 @@ public final class JobManager {
           runs.values().forEach(run -> run.tell(new QueryRun.ExecutorLost(l.node(), l.why())));
           return Behaviors.same();
         })
+        .onMessage(AskCatalog.class, a -> {
+          answerCatalog(a.replyTo(), askFollowed(a.message()));
+          return Behaviors.same();
+        })
+        .onMessage(Dropped.class, d -> ended(new Ended(d.failure() != null
+            ? d.job().ended(Job.State.FAILED, Failures.unwrap(d.failure()).getMessage())
+            : d.job().completed(d.summary().rows(), d.summary().columns()))))
         .onMessage(Relay.class, r -> {
           following.ifPresentOrElse(m -> m.tell(new CoordinatorHub.Relay(r.executor(), r.command())),
               () -> log.warn("node {} epoch {}: no main followed; a fragment command for {} is dropped", node, epoch,
@@ -365,14 +383,14 @@ public final class JobManager {
           : new JobReply.Unavailable(String.valueOf(cause.getMessage())));
       return Behaviors.same();
     }
-    if (!(planned.statement() instanceof PlannedStatement.Query query)) {
-      replyTo.tell(new JobReply.Rejected(SqlRejected.Kind.FORBIDDEN,
-          "CREATE TABLE AS and DROP TABLE are not supported yet: only queries run"));
+    Optional<String> refusal = refusal(planned.statement(), planned.datasets());
+    if (refusal.isPresent()) {
+      replyTo.tell(new JobReply.Rejected(SqlRejected.Kind.INVALID, refusal.get()));
       return Behaviors.same();
     }
     Job enqueued = planned.job().running(Job.State.ENQUEUED, null, List.of());
     ctx.pipeToSelf(record(enqueued),
-        (recorded, failure) -> new Recorded(planned.submit(), enqueued, query, planned.datasets(), failure));
+        (recorded, failure) -> new Recorded(planned.submit(), enqueued, planned.statement(), planned.datasets(), failure));
     return Behaviors.same();
   }
 
@@ -385,17 +403,44 @@ public final class JobManager {
     Job job = recorded.job();
     log.info("node {} epoch {}: job {} started: {}", node, job.epoch(), job.id(), oneLine(job.sql()));
     Engine engine = engine();
+    live.put(job.id(), job);
+    recorded.submit().replyTo().tell(new JobReply.Accepted(job.id()));
+    if (recorded.statement() instanceof PlannedStatement.DropTable drop) {
+      Job running = job.running(Job.State.RUNNING, Instant.now(), List.of());
+      live.put(job.id(), running);
+      ctx.pipeToSelf(TableDrop.run(job.id(), drop.name(), engine.database(), blocking, catalog),
+          (summary, failure) -> new Dropped(running, summary, failure));
+      return Behaviors.same();
+    }
+    PlannedStatement.CreateTableAs create = recorded.statement() instanceof PlannedStatement.CreateTableAs c ? c : null;
+    QueryPlan plan = create != null ? create.plan() : ((PlannedStatement.Query) recorded.statement()).plan();
     List<ExecutorSlots> now = new ArrayList<>();
     executors.forEach((executor, slots) -> now.add(new ExecutorSlots(executor, slots)));
-    ActorRef<QueryRun.Command> run = ctx.spawn(QueryRun.create(job, recorded.query().plan(), recorded.datasets(), now,
+    ActorRef<QueryRun.Command> run = ctx.spawn(QueryRun.create(job, plan, recorded.datasets(), now,
+        Optional.ofNullable(create).map(PlannedStatement.CreateTableAs::name),
         new QueryRun.Setting(node, engine.database(), engine.exchange(), settings.executorWait(), blocking,
-            ctx.getSelf())), "job-" + job.id());
+            ctx.getSelf(), settings.scratch(), catalog)), "job-" + job.id());
     ctx.watch(run);
     runs.put(job.id(), run);
     runIds.put(run, job.id());
-    live.put(job.id(), job);
-    recorded.submit().replyTo().tell(new JobReply.Accepted(job.id()));
     return Behaviors.same();
+  }
+
+  /** Why a table statement cannot run as the catalog is now; the catalog checks again when it runs. */
+  private static Optional<String> refusal(PlannedStatement statement, Map<String, Dataset> datasets) {
+    if (statement instanceof PlannedStatement.CreateTableAs create) {
+      if (!CatalogExtension.isValidEntryName(create.name())) {
+        return Optional.of("CREATE TABLE " + create.name() + ": invalid dataset name: must match "
+            + CatalogExtension.ENTRY_NAME.pattern());
+      }
+      if (datasets.containsKey(create.name())) {
+        return Optional.of("CREATE TABLE " + create.name() + ": dataset " + create.name() + " already exists");
+      }
+    }
+    if (statement instanceof PlannedStatement.DropTable drop && !datasets.containsKey(drop.name())) {
+      return Optional.of("DROP TABLE " + drop.name() + ": no dataset named " + drop.name());
+    }
+    return Optional.empty();
   }
 
   /** Started with the first query, so that a standby holds no DuckDB and no Flight port. */
@@ -403,7 +448,7 @@ public final class JobManager {
     if (engine == null) {
       try {
         Files.createDirectories(settings.spill());
-        JobDatabase database = new JobDatabase(settings.spill(), settings.memoryLimit(), allocator);
+        JobDatabase database = new JobDatabase(settings.spill(), settings.memoryLimit(), settings.scratch(), allocator);
         ExchangeServer exchange = new ExchangeServer(allocator, "0.0.0.0", context.config().getString("node.host"),
             settings.exchangePort());
         engine = new Engine(database, exchange);
@@ -574,6 +619,12 @@ public final class JobManager {
         log.warn("node {} epoch {}: the rows of job {} were not dropped: {}", node, epoch, id, e.toString());
       }
     }, blocking);
+  }
+
+  private static void answerCatalog(ActorRef<DatasetReply> replyTo, CompletionStage<DatasetReply> reply) {
+    reply.whenComplete((value, failure) -> replyTo.tell(failure == null
+        ? value
+        : new DatasetReply.Unavailable(String.valueOf(Failures.unwrap(failure).getMessage()))));
   }
 
   private static void answer(ActorRef<JobReply> replyTo, CompletionStage<? extends JobReply> reply) {

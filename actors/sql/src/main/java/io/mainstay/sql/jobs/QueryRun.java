@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -54,9 +55,11 @@ final class QueryRun {
 
   private record Finished(JobDatabase.Result result, Throwable failure) implements Command {}
 
+  private record Created(JobDatabase.Result summary, Throwable failure) implements Command {}
+
   /** What the query needs from its manager. */
   record Setting(String node, JobDatabase database, ExchangeServer exchange, Duration executorWait,
-      Executor blocking, ActorRef<JobManager.Command> manager) {}
+      Executor blocking, ActorRef<JobManager.Command> manager, Path scratch, CatalogAsk catalog) {}
 
   /** One split of one scan, and its current attempt. */
   private static final class Split {
@@ -86,11 +89,14 @@ final class QueryRun {
     }
   }
 
-  /** @param executors those registered now; with none, the query waits for one */
+  /**
+   * @param executors those registered now; with none, the query waits for one
+   * @param createAs the table CREATE TABLE AS makes of the result; empty for a query
+   */
   static Behavior<Command> create(Job submitted, QueryPlan plan, Map<String, Dataset> datasets,
-      List<ExecutorSlots> executors, Setting setting) {
+      List<ExecutorSlots> executors, Optional<String> createAs, Setting setting) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      QueryRun run = new QueryRun(ctx, timers, submitted, plan, datasets, setting);
+      QueryRun run = new QueryRun(ctx, timers, submitted, plan, datasets, createAs, setting);
       executors.forEach(e -> run.live.put(e.node(), e.slots()));
       return run.live.isEmpty() ? run.waiting() : run.start();
     }));
@@ -99,6 +105,7 @@ final class QueryRun {
   private final ActorContext<Command> ctx;
   private final TimerScheduler<Command> timers;
   private final QueryPlan plan;
+  private final Optional<String> createAs;
   private final Map<String, Dataset> datasets;
   private final Setting setting;
   private final ActorRef<FragmentReport> reports;
@@ -108,11 +115,12 @@ final class QueryRun {
   private Job job;
 
   private QueryRun(ActorContext<Command> ctx, TimerScheduler<Command> timers, Job submitted, QueryPlan plan,
-      Map<String, Dataset> datasets, Setting setting) throws Exception {
+      Map<String, Dataset> datasets, Optional<String> createAs, Setting setting) throws Exception {
     this.ctx = ctx;
     this.timers = timers;
     this.job = submitted;
     this.plan = plan;
+    this.createAs = createAs;
     this.datasets = datasets;
     this.setting = setting;
     this.reports = ctx.messageAdapter(FragmentReport.class, Reported::new);
@@ -249,7 +257,18 @@ final class QueryRun {
     if (finished.failure() != null) {
       return end(job.ended(Job.State.FAILED, "the final stage failed: " + Failures.unwrap(finished.failure()).getMessage()));
     }
-    return end(job.completed(finished.result().rows(), finished.result().columns()));
+    if (createAs.isEmpty()) {
+      return end(job.completed(finished.result().rows(), finished.result().columns()));
+    }
+    ctx.pipeToSelf(TableCreation.finish(job.id(), createAs.get(), finished.result().rows(), setting.scratch(),
+        setting.database(), setting.blocking(), setting.catalog()), Created::new);
+    // too late to cancel: the files are being written, and the table registered
+    return Behaviors.receive(Command.class)
+        .onMessage(Created.class, c -> c.failure() != null
+            ? end(job.ended(Job.State.FAILED, Failures.unwrap(c.failure()).getMessage()))
+            : end(job.completed(c.summary().rows(), c.summary().columns())))
+        .onAnyMessage(other -> Behaviors.same())
+        .build();
   }
 
   private Split current(ExchangeKey key) {

@@ -43,7 +43,7 @@ class ExchangeRoundTripTest {
     allocator = new RootAllocator();
     server = new ExchangeServer(allocator, "127.0.0.1", "127.0.0.1", 0);
     sender = new ExchangeSender(allocator);
-    coordinator = new JobDatabase(dir, "512MB", allocator);
+    coordinator = new JobDatabase(dir, "512MB", dir, allocator);
     executor = DuckDbSandbox.open(List.of(dir.toRealPath()), dir, "512MB");
   }
 
