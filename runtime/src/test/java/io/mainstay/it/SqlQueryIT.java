@@ -197,6 +197,7 @@ class SqlQueryIT {
     assertTrue(written.startsWith(root), written + " lies in the dataset root");
     JsonNode dataset = http.request("GET", "/api/v1/datasets/big_orders", null).json();
     assertEquals(1, dataset.get("files").size(), dataset.toString());
+    assertEquals(dataset.get("files").get(0).get("path").asText(), dataset.get("created").get(0).asText(), dataset.toString());
 
     String check = "SELECT count(*), sum(amount), count(DISTINCT customer) FROM ";
     assertEquals(oracle(check + "(" + select + ")"), results(run(check + "big_orders").get("id").asText()));

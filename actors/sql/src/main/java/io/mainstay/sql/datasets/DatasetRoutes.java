@@ -42,12 +42,12 @@ public final class DatasetRoutes extends AllDirectives {
   /** A dataset as the API shows it. */
   record View(
       String name, String format, String location, Dataset.CsvOptions csv, List<Dataset.Column> schema,
-      List<Dataset.DataFile> files, Long rows, long version, long epoch, Instant updated) {
+      List<Dataset.DataFile> files, Long rows, List<String> created, long version, long epoch, Instant updated) {
 
     static View of(DatasetReply.Found found) {
       Dataset d = found.dataset();
       return new View(d.name(), d.format().name(), d.location(), d.csv(), d.columns(), d.files(), d.rows(),
-          found.version(), found.epoch(), found.updated());
+          d.created(), found.version(), found.epoch(), found.updated());
     }
   }
 
