@@ -14,8 +14,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -54,12 +52,7 @@ public final class FragmentRunner implements ExecutorService<FragmentCommand> {
           settings.memoryLimit()).unwrap(DuckDBConnection.class);
       BufferAllocator allocator = new RootAllocator();
       ExchangeSender sender = new ExchangeSender(allocator);
-      AtomicInteger threads = new AtomicInteger();
-      java.util.concurrent.ExecutorService slots = Executors.newFixedThreadPool(context.slots(), r -> {
-        Thread t = new Thread(r, "sql-fragment-" + threads.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
+      FairSlots slots = new FairSlots(context.slots(), "sql-fragment");
       Map<FragmentCommand.Run, Attempt> running = new ConcurrentHashMap<>();
       log.info("node {}: SQL fragments run here, {} at once, DuckDB memory limit {}", context.node(), context.slots(),
           settings.memoryLimit());
@@ -67,7 +60,7 @@ public final class FragmentRunner implements ExecutorService<FragmentCommand> {
           .onMessage(FragmentCommand.Run.class, run -> {
             Attempt attempt = new Attempt();
             running.put(run, attempt);
-            slots.execute(() -> {
+            slots.submit(run.key().job(), () -> {
               try {
                 run.replyTo().tell(attempt.run(context.node(), run, database, allocator, sender));
               } finally {
@@ -86,7 +79,8 @@ public final class FragmentRunner implements ExecutorService<FragmentCommand> {
           })
           .onSignal(PostStop.class, stop -> {
             running.values().forEach(Attempt::cancel);
-            slots.shutdownNow();
+            // canceled, those that never had a slot answer at once instead of leaving their jobs waiting
+            slots.shutdown().forEach(Runnable::run);
             sender.close();
             database.close();
             allocator.close();
