@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.apache.arrow.c.ArrowArrayStream;
 import org.apache.arrow.c.Data;
@@ -31,6 +32,8 @@ public final class JobDatabase implements AutoCloseable {
 
   private final DuckDBConnection base;
   private final BufferAllocator allocator;
+  /** The final stage running for each job, to cancel. */
+  private final Map<String, Statement> finalStages = new ConcurrentHashMap<>();
 
   /** @param scratch where CREATE TABLE AS writes its files */
   public JobDatabase(Path spill, String memoryLimit, Path scratch, BufferAllocator allocator) throws SQLException {
@@ -64,6 +67,7 @@ public final class JobDatabase implements AutoCloseable {
    */
   public Result finish(String job, Map<String, List<ExchangeKey>> inputs, String finalSql) throws SQLException {
     try (Connection c = base.duplicate(); Statement s = c.createStatement()) {
+      finalStages.put(job, s);
       for (Map.Entry<String, List<ExchangeKey>> input : inputs.entrySet()) {
         s.execute("CREATE TEMP VIEW " + DuckDbSandbox.identifier(input.getKey()) + " AS "
             + input.getValue().stream().map(k -> "SELECT * FROM " + table(k)).collect(Collectors.joining(" UNION ALL ")));
@@ -78,6 +82,20 @@ public final class JobDatabase implements AutoCloseable {
         rs.next();
         long rows = rs.getLong(1);
         return new Result(rows, columns(s, job));
+      }
+    } finally {
+      finalStages.remove(job);
+    }
+  }
+
+  /** Stops {@code job}'s final stage if it runs: {@link #finish} then fails. */
+  public void cancel(String job) {
+    Statement running = finalStages.get(job);
+    if (running != null) {
+      try {
+        running.cancel();
+      } catch (SQLException e) {
+        throw new IllegalStateException("the final stage of job " + job + " was not stopped: " + e.getMessage(), e);
       }
     }
   }

@@ -106,6 +106,9 @@ final class QueryRun {
   private final TimerScheduler<Command> timers;
   private final QueryPlan plan;
   private final Optional<String> createAs;
+  /** The final stage runs; a cancel waits for it to stop. */
+  private boolean finalStage;
+  private boolean canceled;
   private final Map<String, Dataset> datasets;
   private final Setting setting;
   private final ActorRef<FragmentReport> reports;
@@ -191,6 +194,12 @@ final class QueryRun {
           return Behaviors.same();
         })
         .onMessage(Cancel.class, c -> {
+          if (finalStage) {
+            // its statement stops; the job ends when it returns, so no result table outlives it
+            canceled = true;
+            setting.database().cancel(job.id());
+            return Behaviors.same();
+          }
           cancelFragments();
           return end(job.ended(Job.State.CANCELED, "canceled"));
         })
@@ -222,6 +231,7 @@ final class QueryRun {
         inputs.computeIfAbsent(s.scan.input(), k -> new ArrayList<>()).add(s.key(job.id()));
       }
       String id = job.id();
+      finalStage = true;
       ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> {
         try {
           return setting.database().finish(id, inputs, plan.finalSql());
@@ -254,6 +264,9 @@ final class QueryRun {
   }
 
   private Behavior<Command> finished(Finished finished) {
+    if (canceled) {
+      return end(job.ended(Job.State.CANCELED, "canceled during the final stage"));
+    }
     if (finished.failure() != null) {
       return end(job.ended(Job.State.FAILED, "the final stage failed: " + Failures.unwrap(finished.failure()).getMessage()));
     }
