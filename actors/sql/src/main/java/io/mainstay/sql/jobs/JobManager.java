@@ -308,7 +308,7 @@ public final class JobManager {
     ctx.watchWith(f.following().main(), new MainGone(f.following().main()));
     executors.clear();
     f.following().executors().forEach(e -> executors.put(e.node(), e.slots()));
-    f.following().executors().forEach(e -> runs.values().forEach(run -> run.tell(new QueryRun.ExecutorJoined(e))));
+    runs.values().forEach(run -> run.tell(new QueryRun.NewMain(f.following().executors())));
     log.info("node {} epoch {}: following the main {}; {} executors registered, {} jobs running here", node, epoch,
         main instanceof MainChange.Serving s ? s.node() : "?", executors.size(), runs.size());
     unrecorded.values().forEach(this::recordEnd);

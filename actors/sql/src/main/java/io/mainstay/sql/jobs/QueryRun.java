@@ -51,6 +51,15 @@ final class QueryRun {
 
   record Cancel() implements Command {}
 
+  /**
+   * Its coordinator follows a new main, whose registry lists {@code executors}: one running a split but not
+   * listed gets {@code sql.jobs.executor-wait} to register there (executors follow a new main in seconds),
+   * then counts as lost, as the new main will never say it left.
+   */
+  record NewMain(List<ExecutorSlots> executors) implements Command {}
+
+  private record Unregistered(String node) implements Command {}
+
   private record WaitExpired() implements Command {}
 
   private record Finished(JobDatabase.Result result, Throwable failure) implements Command {}
@@ -138,6 +147,15 @@ final class QueryRun {
           live.put(j.executor().node(), j.executor().slots());
           return start();
         })
+        .onMessage(NewMain.class, m -> {
+          if (m.executors().isEmpty()) {
+            return Behaviors.same();
+          }
+          timers.cancelAll();
+          m.executors().forEach(e -> live.put(e.node(), e.slots()));
+          return start();
+        })
+        .onMessage(Unregistered.class, u -> Behaviors.same())
         .onMessage(WaitExpired.class, w -> end(job.ended(Job.State.FAILED, "no executor registered with the main within "
             + setting.executorWait().toSeconds() + " s (sql.jobs.executor-wait)")))
         .onMessage(Cancel.class, c -> end(job.ended(Job.State.CANCELED, "canceled")))
@@ -191,8 +209,20 @@ final class QueryRun {
         .onMessage(ExecutorLost.class, this::lost)
         .onMessage(ExecutorJoined.class, j -> {
           live.put(j.executor().node(), j.executor().slots());
+          timers.cancel(new Unregistered(j.executor().node()));
           return Behaviors.same();
         })
+        .onMessage(NewMain.class, m -> {
+          live.clear();
+          m.executors().forEach(e -> live.put(e.node(), e.slots()));
+          splits.stream().filter(s -> "RUNNING".equals(s.state) && !live.containsKey(s.executor))
+              .map(s -> s.executor).distinct()
+              .forEach(node -> timers.startSingleTimer(new Unregistered(node), setting.executorWait()));
+          return Behaviors.same();
+        })
+        .onMessage(Unregistered.class, u -> live.containsKey(u.node()) ? Behaviors.same()
+            : lost(new ExecutorLost(u.node(), "it did not register with the new main within "
+                + setting.executorWait().toSeconds() + " s (sql.jobs.executor-wait)")))
         .onMessage(Cancel.class, c -> {
           if (finalStage) {
             // its statement stops; the job ends when it returns, so no result table outlives it
