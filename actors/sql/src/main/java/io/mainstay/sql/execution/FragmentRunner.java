@@ -7,7 +7,10 @@ import io.mainstay.sql.SqlSettings;
 import io.mainstay.sql.datasets.DatasetRoots;
 import io.mainstay.sql.duckdb.DuckDbSandbox;
 import io.mainstay.sql.exchange.ExchangeSender;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -116,11 +119,7 @@ public final class FragmentRunner implements ExecutorService<FragmentCommand> {
       try (Connection c = database.duplicate(); Statement s = c.createStatement()) {
         statement = s;
         s.execute("CREATE TEMP VIEW " + DuckDbSandbox.identifier(run.dataset()) + " AS SELECT * FROM " + run.reader());
-        long rows;
-        try (ResultSet rs = s.executeQuery(run.sql());
-            ArrowReader reader = (ArrowReader) rs.unwrap(DuckDBResultSet.class).arrowExportStream(allocator, BATCH_ROWS)) {
-          rows = sender.send(run.to(), run.key(), reader, () -> canceled);
-        }
+        long rows = run.writeTo() != null ? write(s, run) : stream(s, run, allocator, sender);
         long millis = (System.nanoTime() - started) / 1_000_000;
         log.info("node {} epoch {}: fragment {} of job {} split {} attempt {}: {} rows in {} ms", node, run.epoch(),
             run.key().input(), run.key().job(), run.key().split(), run.key().attempt(), rows, millis);
@@ -134,6 +133,27 @@ public final class FragmentRunner implements ExecutorService<FragmentCommand> {
       } finally {
         statement = null;
       }
+    }
+
+    private long stream(Statement s, FragmentCommand.Run run, BufferAllocator allocator, ExchangeSender sender)
+        throws Exception {
+      try (ResultSet rs = s.executeQuery(run.sql());
+          ArrowReader reader = (ArrowReader) rs.unwrap(DuckDBResultSet.class).arrowExportStream(allocator, BATCH_ROWS)) {
+        return sender.send(run.to(), run.key(), reader, () -> canceled);
+      }
+    }
+
+    /**
+     * Writes a hidden file of this attempt, then renames it into place: a reader of the directory never sees a
+     * partial file, and two attempts of one split write the same rows, so the last rename is as good as the first.
+     */
+    private static long write(Statement s, FragmentCommand.Run run) throws SQLException, IOException {
+      Path file = Path.of(run.writeTo());
+      Path partial = file.resolveSibling("." + file.getFileName() + "." + run.key().attempt() + ".partial");
+      long rows = s.executeLargeUpdate("COPY (" + run.sql() + ") TO " + DuckDbSandbox.literal(partial.toString())
+          + " (FORMAT PARQUET)");
+      Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return rows;
     }
 
     private static String firstLine(Throwable t) {

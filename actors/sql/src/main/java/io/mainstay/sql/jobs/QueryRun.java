@@ -10,6 +10,8 @@ import io.mainstay.sql.execution.FragmentCommand;
 import io.mainstay.sql.execution.FragmentReport;
 import io.mainstay.sql.planning.QueryPlan;
 import io.mainstay.sql.planning.ScanFragment;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -115,6 +118,8 @@ final class QueryRun {
   private final TimerScheduler<Command> timers;
   private final QueryPlan plan;
   private final Optional<String> createAs;
+  /** Where executors write a CREATE TABLE AS split by split, when the final stage only gathers them. */
+  private final Optional<Path> writeDir;
   /** The final stage runs; a cancel waits for it to stop. */
   private boolean finalStage;
   private boolean canceled;
@@ -133,6 +138,8 @@ final class QueryRun {
     this.job = submitted;
     this.plan = plan;
     this.createAs = createAs;
+    this.writeDir = createAs.filter(name -> plan.gatherOnly())
+        .map(name -> TableCreation.directory(setting.scratch(), name, submitted.id()));
     this.datasets = datasets;
     this.setting = setting;
     this.reports = ctx.messageAdapter(FragmentReport.class, Reported::new);
@@ -165,6 +172,14 @@ final class QueryRun {
   }
 
   private Behavior<Command> start() {
+    if (writeDir.isPresent()) {
+      try {
+        Files.createDirectories(writeDir.get());
+      } catch (IOException e) {
+        return end(job.ended(Job.State.FAILED, "CREATE TABLE " + createAs.get() + ": " + writeDir.get()
+            + " cannot be created: " + e.getMessage()));
+      }
+    }
     int slots = live.values().stream().mapToInt(Integer::intValue).sum();
     for (ScanFragment scan : plan.scans()) {
       Dataset dataset = datasets.get(scan.dataset());
@@ -196,7 +211,26 @@ final class QueryRun {
     List<Path> files = split.files.stream().map(f -> Path.of(f.path())).toList();
     setting.manager().tell(new JobManager.Relay(executor, new FragmentCommand.Run(split.key(job.id()), job.epoch(),
         split.dataset.name(), DatasetScanner.reader(split.dataset, files), split.scan.sql(), setting.exchange().address(),
-        reports)));
+        writeDir.map(dir -> part(dir, split).toString()).orElse(null), reports)));
+  }
+
+  /** The parts executors wrote for a table that will not be: nothing else is in its own directory. */
+  private void removeWritten(Path dir) {
+    CompletableFuture.runAsync(() -> {
+      try (Stream<Path> parts = Files.list(dir)) {
+        for (Path part : parts.toList()) {
+          Files.deleteIfExists(part);
+        }
+        Files.deleteIfExists(dir);
+      } catch (IOException e) {
+        log.warn("node {} epoch {}: the parts written for job {} were not all removed from {}: {}", setting.node(),
+            job.epoch(), job.id(), dir, e.toString());
+      }
+    }, setting.blocking());
+  }
+
+  private static Path part(Path dir, Split split) {
+    return dir.resolve("part-" + split.index + ".parquet");
   }
 
   private long runningOn(String node) {
@@ -261,6 +295,13 @@ final class QueryRun {
         inputs.computeIfAbsent(s.scan.input(), k -> new ArrayList<>()).add(s.key(job.id()));
       }
       String id = job.id();
+      if (writeDir.isPresent()) {
+        long rows = splits.stream().mapToLong(s -> s.rows).sum();
+        List<Path> parts = splits.stream().map(s -> part(writeDir.get(), s)).toList();
+        ctx.pipeToSelf(TableCreation.register(id, createAs.get(), rows, writeDir.get(), parts, setting.database(),
+            setting.blocking(), setting.catalog()), Created::new);
+        return creating();
+      }
       finalStage = true;
       ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> {
         try {
@@ -305,7 +346,11 @@ final class QueryRun {
     }
     ctx.pipeToSelf(TableCreation.finish(job.id(), createAs.get(), finished.result().rows(), setting.scratch(),
         setting.database(), setting.blocking(), setting.catalog()), Created::new);
-    // too late to cancel: the files are being written, and the table registered
+    return creating();
+  }
+
+  /** Too late to cancel: the files are written, and the table is being registered. */
+  private Behavior<Command> creating() {
     return Behaviors.receive(Command.class)
         .onMessage(Created.class, c -> c.failure() != null
             ? end(job.ended(Job.State.FAILED, Failures.unwrap(c.failure()).getMessage()))
@@ -335,6 +380,9 @@ final class QueryRun {
 
   private Behavior<Command> end(Job ended) {
     setting.exchange().close(ended.id());
+    if (writeDir.isPresent() && ended.state() != Job.State.COMPLETED) {
+      removeWritten(writeDir.get());
+    }
     setting.manager().tell(new JobManager.Ended(ended));
     return Behaviors.stopped();
   }

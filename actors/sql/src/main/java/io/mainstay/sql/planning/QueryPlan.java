@@ -5,8 +5,11 @@ import java.util.List;
 /**
  * A query cut for the cluster: the scans to run on executors, and the SQL that the coordinator
  * runs over their results (reading relations named after each scan's {@code input}).
+ *
+ * @param gatherOnly the final stage only concatenates the one scan's splits, in no order: each split's
+ *     rows are part of the answer as they are (so CREATE TABLE AS can have executors write them)
  */
-public record QueryPlan(List<ScanFragment> scans, String finalSql, List<Column> columns) {
+public record QueryPlan(List<ScanFragment> scans, String finalSql, List<Column> columns, boolean gatherOnly) {
   public QueryPlan {
     scans = List.copyOf(scans);
     columns = List.copyOf(columns);

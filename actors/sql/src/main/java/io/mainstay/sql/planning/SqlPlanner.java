@@ -16,6 +16,7 @@ import org.apache.calcite.prepare.CalciteCatalogReader;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
 import org.apache.calcite.rel.core.RelFactories;
+import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.sql.SqlNode;
@@ -100,7 +101,7 @@ public final class SqlPlanner {
     for (int i = 0; i < types.size(); i++) {
       columns.add(new Column(root.fields.get(i).getValue(), types.get(i)));
     }
-    return new QueryPlan(scans, finalSql, columns);
+    return new QueryPlan(scans, finalSql, columns, cut.rest() instanceof TableScan);
   }
 
   private static SqlNode parse(String sql) {
