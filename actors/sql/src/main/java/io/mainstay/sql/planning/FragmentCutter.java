@@ -9,6 +9,7 @@ import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.logical.LogicalTableScan;
 import org.apache.calcite.rex.RexOver;
@@ -19,8 +20,9 @@ import org.apache.calcite.util.Util;
  * Cuts an optimised plan at the top of every chain of filters and projections over one table scan.
  * Each chain is row-local, so running it per split and concatenating the results equals running it
  * over the whole dataset; it becomes a scan fragment and is replaced, in what remains for the
- * coordinator, by a scan of a relation named after the fragment's input. An aggregate right above
- * such a chain is split when it can be: its partial joins the fragment, the coordinator combines.
+ * coordinator, by a scan of a relation named after the fragment's input. An aggregate or a top-N
+ * right above such a chain is split when it can be: its partial joins the fragment, the coordinator
+ * combines.
  */
 final class FragmentCutter {
   /** One cut-out chain: the relation name standing in for it and the dataset it reads. */
@@ -46,6 +48,9 @@ final class FragmentCutter {
     if (node instanceof Aggregate agg && isRowLocalScan(agg.getInput())
         && AggregateSplit.applies(agg)) {
       return AggregateSplit.combine(agg, replace(AggregateSplit.partial(agg)));
+    }
+    if (node instanceof Sort sort && isRowLocalScan(sort.getInput()) && TopNSplit.applies(sort)) {
+      return TopNSplit.combine(sort, replace(TopNSplit.partial(sort)));
     }
     List<RelNode> inputs = new ArrayList<>();
     for (RelNode input : node.getInputs()) {

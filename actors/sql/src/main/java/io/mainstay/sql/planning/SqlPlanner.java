@@ -86,7 +86,9 @@ public final class SqlPlanner {
             .withExpand(false)
             .withInSubQueryThreshold(Integer.MAX_VALUE));
     RelRoot root = converter.convertQuery(validated, false, true);
-    RelBuilder relBuilder = RelFactories.LOGICAL_BUILDER.create(cluster, catalog);
+    // LIMIT 0 stays a sort: as an empty VALUES it would be written back without its column types.
+    RelBuilder relBuilder = RelFactories.LOGICAL_BUILDER.create(cluster, catalog)
+        .transform(config -> config.withSimplifyLimit(false));
     RelNode optimised = PlanOptimizer.optimise(root.project(), relBuilder);
 
     FragmentCutter.Cut cut = FragmentCutter.cut(optimised);

@@ -85,6 +85,18 @@ class SqlPlannerTest {
       "SELECT max(c) FROM (SELECT dept, count(*) c FROM emp GROUP BY dept)",
       "SELECT dept AS value, count(*) AS n FROM emp GROUP BY value -- value\n",
       "SELECT 'value' AS v, \"value\" FROM (SELECT name AS value FROM emp) t",
+      "SELECT id, name FROM emp ORDER BY name DESC NULLS FIRST, id LIMIT 4 OFFSET 2",
+      "SELECT dept, id FROM emp ORDER BY dept DESC, id DESC LIMIT 20",
+      "SELECT dept, id FROM emp ORDER BY dept, id LIMIT 10 OFFSET 50",
+      "SELECT dept, id FROM emp ORDER BY dept DESC, id LIMIT 5 OFFSET 50",
+      "SELECT upper(name) AS u, id FROM emp WHERE dept < 3 ORDER BY u NULLS FIRST, id LIMIT 3",
+      "SELECT id FROM emp ORDER BY id LIMIT 5 OFFSET 100",
+      "SELECT id FROM emp ORDER BY id LIMIT 0",
+      "SELECT id FROM emp ORDER BY id OFFSET 55",
+      "SELECT count(*) FROM (SELECT id FROM emp WHERE id > 10 LIMIT 7)",
+      "SELECT count(*) FROM (SELECT id FROM emp LIMIT 5 OFFSET 57)",
+      "SELECT count(*) FROM (SELECT * FROM emp LIMIT 0)",
+      "SELECT id FROM nothing ORDER BY id LIMIT 3",
   })
   void matchesOracle(String sql) throws Exception {
     QueryPlan plan = new SqlPlanner().plan(sql, DATASETS);
@@ -128,6 +140,22 @@ class SqlPlannerTest {
     String fragment = new SqlPlanner().plan("SELECT count(*) FROM emp WHERE id > 3", DATASETS)
         .scans().get(0).sql();
     assertTrue(fragment.contains("COUNT(*)") && fragment.contains("WHERE"), fragment);
+  }
+
+  @org.junit.jupiter.api.Test
+  void keepsOnlyEachSplitsTopRows() {
+    QueryPlan plan = new SqlPlanner().plan(
+        "SELECT id, salary FROM emp WHERE dept = 1 ORDER BY salary DESC, id LIMIT 5 OFFSET 3",
+        DATASETS);
+    String fragment = plan.scans().get(0).sql();
+    assertTrue(fragment.contains("WHERE") && fragment.endsWith(
+        "ORDER BY \"salary\" DESC, \"id\"\nFETCH NEXT 8 ROWS ONLY"), fragment);
+    assertTrue(plan.finalSql().endsWith(
+        "ORDER BY \"salary\" DESC, \"id\"\nOFFSET 3 ROWS\nFETCH NEXT 5 ROWS ONLY"), plan.finalSql());
+    String limitOnly = new SqlPlanner().plan(
+        "SELECT count(*) FROM (SELECT id FROM emp LIMIT 5 OFFSET 2)", DATASETS).scans().get(0).sql();
+    assertTrue(limitOnly.endsWith("FETCH NEXT 7 ROWS ONLY") && !limitOnly.contains("ORDER BY"),
+        limitOnly);
   }
 
   @org.junit.jupiter.api.Test
