@@ -45,9 +45,13 @@ final class FragmentCutter {
     if (isRowLocalScan(node)) {
       return replace(node);
     }
-    if (node instanceof Aggregate agg && isRowLocalScan(agg.getInput())
-        && AggregateSplit.applies(agg)) {
-      return AggregateSplit.combine(agg, replace(AggregateSplit.partial(agg)));
+    if (node instanceof Aggregate agg && isRowLocalScan(agg.getInput())) {
+      if (AggregateSplit.applies(agg)) {
+        return AggregateSplit.combine(agg, replace(AggregateSplit.partial(agg)));
+      }
+      if (DistinctSplit.applies(agg)) {
+        return DistinctSplit.combine(agg, replace(DistinctSplit.partial(agg)));
+      }
     }
     if (node instanceof Sort sort && isRowLocalScan(sort.getInput()) && TopNSplit.applies(sort)) {
       return TopNSplit.combine(sort, replace(TopNSplit.partial(sort)));

@@ -97,6 +97,16 @@ class SqlPlannerTest {
       "SELECT count(*) FROM (SELECT id FROM emp LIMIT 5 OFFSET 57)",
       "SELECT count(*) FROM (SELECT * FROM emp LIMIT 0)",
       "SELECT id FROM nothing ORDER BY id LIMIT 3",
+      "SELECT dept, count(DISTINCT name), count(*), count(name), min(salary), max(name),"
+          + " avg(salary) FROM emp GROUP BY dept",
+      "SELECT count(DISTINCT dept), sum(DISTINCT dept), avg(DISTINCT dept), min(DISTINCT id),"
+          + " count(DISTINCT name) FROM emp",
+      "SELECT dept % 2 AS parity, count(DISTINCT dept), sum(DISTINCT salary), max(hired) FROM emp"
+          + " GROUP BY 1",
+      "SELECT count(DISTINCT name) FROM emp WHERE dept IS NULL OR name IS NULL",
+      "SELECT count(DISTINCT name) FILTER (WHERE id > 10), count(DISTINCT dept) FROM emp",
+      "SELECT count(DISTINCT v), count(*), sum(DISTINCT id), avg(DISTINCT id) FROM nothing",
+      "SELECT v, count(DISTINCT id) FROM nothing GROUP BY v",
   })
   void matchesOracle(String sql) throws Exception {
     QueryPlan plan = new SqlPlanner().plan(sql, DATASETS);
@@ -159,11 +169,24 @@ class SqlPlannerTest {
   }
 
   @org.junit.jupiter.api.Test
-  void keepsDistinctAggregatesWhole() {
-    String fragment = new SqlPlanner().plan(
-        "SELECT dept, count(DISTINCT name), count(*) FROM emp GROUP BY dept", DATASETS)
-        .scans().get(0).sql();
-    assertTrue(!fragment.contains("COUNT(") && !fragment.contains("GROUP BY"), fragment);
+  void deduplicatesDistinctArgumentsInTheFragment() {
+    QueryPlan plan = new SqlPlanner().plan(
+        "SELECT dept, count(DISTINCT name), count(*) FROM emp GROUP BY dept", DATASETS);
+    String fragment = plan.scans().get(0).sql();
+    assertTrue(fragment.contains("GROUP BY \"dept\", \"name\"") && fragment.contains("COUNT(*)")
+        && !fragment.contains("DISTINCT"), fragment);
+    assertTrue(plan.finalSql().contains("COUNT(DISTINCT \"name\")")
+        && plan.finalSql().contains("GROUP BY \"dept\""), plan.finalSql());
+  }
+
+  @org.junit.jupiter.api.Test
+  void keepsDistinctAggregatesWholeBesideCallsThatCannotSplit() {
+    for (String sql : List.of(
+        "SELECT dept, count(DISTINCT name), sum(id) FROM emp GROUP BY dept",
+        "SELECT count(DISTINCT name) FILTER (WHERE id > 10) FROM emp")) {
+      String fragment = new SqlPlanner().plan(sql, DATASETS).scans().get(0).sql();
+      assertTrue(!fragment.contains("COUNT(") && !fragment.contains("GROUP BY"), fragment);
+    }
   }
 
   @org.junit.jupiter.api.Test
