@@ -198,7 +198,8 @@ public final class JobManager {
       Map<String, Dataset> datasets = new HashMap<>();
       entries.forEach(e -> datasets.put(e.key(), DatasetCatalog.read(e.value())));
       PlannedStatement statement = planner.planStatement(submit.sql(), name -> Optional.ofNullable(datasets.get(name))
-          .map(d -> new DatasetSchema(d.name(), d.columns().stream().map(c -> new Column(c.name(), c.type())).toList())));
+          .map(d -> new DatasetSchema(d.name(), d.columns().stream().map(c -> new Column(c.name(), c.type())).toList(),
+              d.files().stream().mapToLong(Dataset.DataFile::size).sum())));
       return new Planned(submit, job, statement, datasets, null);
     }, blocking), (planned, failure) -> failure == null ? planned : new Planned(submit, job, null, null, failure));
     return Behaviors.same();
