@@ -215,10 +215,11 @@ class SqlPlannerTest {
     String fragment = plan.scans().get(0).sql();
     assertTrue(fragment.contains("WHERE") && fragment.endsWith(
         "ORDER BY \"salary\" DESC, \"id\"\nFETCH NEXT 8 ROWS ONLY"), fragment);
-    assertTrue(plan.finalSql().endsWith(
-        "ORDER BY \"salary\" DESC, \"id\"\nOFFSET 3 ROWS\nFETCH NEXT 5 ROWS ONLY"), plan.finalSql());
-    String limitOnly = new SqlPlanner().plan(
-        "SELECT count(*) FROM (SELECT id FROM emp LIMIT 5 OFFSET 2)", DATASETS).scans().get(0).sql();
+    assertTrue(plan.finalSql().endsWith("ORDER BY \"salary\" DESC, \"id\"\nOFFSET 3 ROWS\n"
+        + "FETCH NEXT 5 ROWS ONLY"), plan.finalSql());
+    String limitOnly = new SqlPlanner()
+        .plan("SELECT count(*) FROM (SELECT id FROM emp LIMIT 5 OFFSET 2)", DATASETS)
+        .scans().get(0).sql();
     assertTrue(limitOnly.endsWith("FETCH NEXT 7 ROWS ONLY") && !limitOnly.contains("ORDER BY"),
         limitOnly);
   }

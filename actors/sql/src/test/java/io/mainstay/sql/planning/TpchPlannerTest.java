@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -55,7 +56,8 @@ class TpchPlannerTest {
 
   static Stream<Arguments> queries() {
     return Stream.of(0L, DIMENSIONS, ALL_BUT_LINEITEM)
-        .flatMap(threshold -> IntStream.rangeClosed(1, 22).mapToObj(q -> Arguments.of(q, threshold)));
+        .flatMap(threshold -> IntStream.rangeClosed(1, 22)
+            .mapToObj(query -> Arguments.of(query, threshold)));
   }
 
   @ParameterizedTest(name = "Q{0}, broadcasting up to {1} bytes")
@@ -78,6 +80,40 @@ class TpchPlannerTest {
     assertFalse(expected.isEmpty(), "every query has an answer at this scale");
     RowsAssert.assertSameRows(expected, cluster.run(plan),
         !PARTIAL_ORDER.contains(query), sql + "\n" + plan);
+  }
+
+  @Test
+  void q5JoinsEveryOtherTableInsideTheLineitemFragmentWhenTheyAreSmall() {
+    QueryPlan plan = new SqlPlanner(ALL_BUT_LINEITEM).plan(text(5), datasets);
+    assertEquals(List.of("lineitem[customer, orders, supplier, nation, region]"), shape(plan));
+    String fragment = plan.scans().get(0).sql();
+    for (String table : List.of("lineitem", "customer", "orders", "supplier", "nation", "region")) {
+      // Each table once, as its own SELECT ... FROM ... WHERE: no nesting for trimmed columns.
+      assertEquals(1, fragment.split("FROM \"" + table + "\"", -1).length - 1, fragment);
+    }
+    assertTrue(Pattern.compile("GROUP BY \"\\w+\"\\.\"n_name\"$").matcher(fragment).find(),
+        fragment);
+    assertEquals("SELECT \"n_name\", SUM(\"partial$0\") AS \"revenue\"\nFROM \"scan_0\"\n"
+        + "GROUP BY \"n_name\"\nORDER BY 2 DESC", plan.finalSql());
+    assertEquals(List.of("orders[customer]", "lineitem[]", "supplier[]", "nation[]", "region[]"),
+        shape(new SqlPlanner(DIMENSIONS).plan(text(5), datasets)));
+    assertEquals(List.of("customer[]", "orders[]", "lineitem[]", "supplier[]", "nation[]",
+        "region[]"), shape(new SqlPlanner(0).plan(text(5), datasets)));
+  }
+
+  @Test
+  void q16CountsDistinctSuppliersPartiallyInsideThePartsuppFragment() {
+    QueryPlan plan = new SqlPlanner(DIMENSIONS).plan(text(16), datasets);
+    assertEquals(List.of("partsupp[part, supplier]"), shape(plan));
+    assertTrue(plan.scans().get(0).sql().endsWith("\"ps_suppkey\""), plan.scans().get(0).sql());
+    assertTrue(plan.finalSql().startsWith("SELECT \"p_brand\", \"p_type\", \"p_size\","
+        + " COUNT(DISTINCT \"ps_suppkey\") AS \"supplier_cnt\"\nFROM \"scan_0\"\n"),
+        plan.finalSql());
+  }
+
+  /** A plan's fragments as {@code dataset[broadcast, ...]}, in input order. */
+  static List<String> shape(QueryPlan plan) {
+    return plan.scans().stream().map(scan -> scan.dataset() + scan.broadcast()).toList();
   }
 
   static String text(int query) {
