@@ -368,7 +368,8 @@ public final class JobManager {
       Map<String, Dataset> datasets = new HashMap<>();
       listing.datasets().forEach(found -> datasets.put(found.dataset().name(), found.dataset()));
       PlannedStatement statement = planner.planStatement(submit.sql(), name -> Optional.ofNullable(datasets.get(name))
-          .map(d -> new DatasetSchema(d.name(), d.columns().stream().map(c -> new Column(c.name(), c.type())).toList())));
+          .map(d -> new DatasetSchema(d.name(), d.columns().stream().map(c -> new Column(c.name(), c.type())).toList(),
+              d.files().stream().mapToLong(Dataset.DataFile::size).sum())));
       return new Planned(submit, job, statement, datasets, null);
     }, blocking), (planned, failure) -> failure == null ? planned : new Planned(submit, job, null, null, failure));
     return Behaviors.same();

@@ -23,10 +23,13 @@ import org.apache.calcite.util.ImmutableBitSet;
  * Splits an aggregate into a partial one, run per split next to the scan, and one that combines
  * the partials on the coordinator, so that executors send one row per group instead of every row.
  * Valid for COUNT, SUM, MIN and MAX, and for AVG as a SUM and a COUNT; not for DISTINCT or ordered
- * aggregates, whose partials cannot be combined, nor for sums of integers (see below).
+ * aggregates, whose partials cannot be combined, nor for sums of integers (see below). The partial
+ * may group by more keys than the aggregate: a DISTINCT call whose arguments are among them is
+ * computed again on the coordinator over the partial's rows ({@link DistinctSplit}).
  */
 final class AggregateSplit {
-  private static final Set<SqlKind> SPLITTABLE =
+  /** The functions whose partials combine; with DISTINCT, those {@link DistinctSplit} takes. */
+  static final Set<SqlKind> SPLITTABLE =
       Set.of(SqlKind.COUNT, SqlKind.SUM, SqlKind.SUM0, SqlKind.MIN, SqlKind.MAX, SqlKind.AVG);
 
   private AggregateSplit() {}
@@ -36,14 +39,23 @@ final class AggregateSplit {
       return false;
     }
     for (AggregateCall call : agg.getAggCallList()) {
-      boolean plain = !call.isDistinct() && !call.hasFilter() && call.distinctKeys == null
-          && call.getCollation().getFieldCollations().isEmpty() && call.rexList.isEmpty();
-      if (!plain || !SPLITTABLE.contains(call.getAggregation().getKind())
-          || sumsIntegers(agg, call)) {
+      if (call.isDistinct() || !splittable(agg, call)) {
         return false;
       }
     }
     return true;
+  }
+
+  /** Whether a call without DISTINCT has partials that can be combined. */
+  static boolean splittable(Aggregate agg, AggregateCall call) {
+    return plain(call) && SPLITTABLE.contains(call.getAggregation().getKind())
+        && !sumsIntegers(agg, call);
+  }
+
+  /** No FILTER, WITHIN GROUP or WITHIN DISTINCT: only the function, its arguments, DISTINCT. */
+  static boolean plain(AggregateCall call) {
+    return !call.hasFilter() && call.distinctKeys == null
+        && call.getCollation().getFieldCollations().isEmpty() && call.rexList.isEmpty();
   }
 
   /**
@@ -59,10 +71,21 @@ final class AggregateSplit {
 
   /** The per-split aggregate: the group keys, then one partial per call (two for AVG). */
   static RelNode partial(Aggregate agg) {
+    return partial(agg, agg.getGroupSet());
+  }
+
+  /**
+   * The per-split aggregate grouped by {@code keys} (the group keys and maybe more): the keys,
+   * then one partial per call without DISTINCT (two for AVG).
+   */
+  static RelNode partial(Aggregate agg, ImmutableBitSet keys) {
     RelNode input = agg.getInput();
-    int groups = agg.getGroupCount();
+    int groups = keys.cardinality();
     List<AggregateCall> partials = new ArrayList<>();
     for (AggregateCall call : agg.getAggCallList()) {
+      if (call.isDistinct()) {
+        continue;
+      }
       if (call.getAggregation().getKind() == SqlKind.AVG) {
         partials.add(derived(SqlStdOperatorTable.SUM, call.getArgList(), groups, input, partials));
         partials.add(derived(SqlStdOperatorTable.COUNT, call.getArgList(), groups, input, partials));
@@ -70,7 +93,7 @@ final class AggregateSplit {
         partials.add(derived(call.getAggregation(), call.getArgList(), groups, input, partials));
       }
     }
-    return LogicalAggregate.create(input, List.of(), agg.getGroupSet(), null, partials);
+    return LogicalAggregate.create(input, List.of(), keys, null, partials);
   }
 
   /**
@@ -78,18 +101,29 @@ final class AggregateSplit {
    * field names and Calcite types, and with the values DuckDB's own aggregate would give.
    */
   static RelNode combine(Aggregate agg, RelNode partials) {
-    return finish(agg, combining(agg, partials));
+    return combine(agg, agg.getGroupSet(), partials);
   }
 
-  /** Aggregates the partials per group: counts are summed, AVG's sum and count each summed. */
-  private static RelNode combining(Aggregate agg, RelNode partials) {
+  /** Combines partials grouped by {@code keys}, as {@link #partial(Aggregate, ImmutableBitSet)}. */
+  static RelNode combine(Aggregate agg, ImmutableBitSet keys, RelNode partials) {
+    return finish(agg, combining(agg, keys, partials));
+  }
+
+  /**
+   * Aggregates the partials per group: counts are summed, AVG's sum and count each summed, and
+   * DISTINCT calls computed again over the keys they read.
+   */
+  private static RelNode combining(Aggregate agg, ImmutableBitSet keys, RelNode partials) {
     RelDataTypeFactory types = agg.getCluster().getTypeFactory();
-    int groups = agg.getGroupCount();
     List<AggregateCall> combined = new ArrayList<>();
-    int field = groups;
+    int field = keys.cardinality();
     for (AggregateCall call : agg.getAggCallList()) {
       SqlKind kind = call.getAggregation().getKind();
-      if (kind == SqlKind.AVG) {
+      if (call.isDistinct()) {
+        List<Integer> args = call.getArgList().stream().map(keys::indexOf).toList();
+        combined.add(AggregateCall.create(call.getAggregation(), true, false, false, List.of(),
+            args, -1, null, RelCollations.EMPTY, call.getType(), "combined$" + combined.size()));
+      } else if (kind == SqlKind.AVG) {
         RelDataType sum = partials.getRowType().getFieldList().get(field).getType();
         combined.add(typed(SqlStdOperatorTable.SUM, field++, sum, combined));
         combined.add(typed(SqlStdOperatorTable.SUM0, field++,
@@ -100,8 +134,9 @@ final class AggregateSplit {
         combined.add(typed(function, field++, call.getType(), combined));
       }
     }
-    return LogicalAggregate.create(partials, List.of(), ImmutableBitSet.range(groups), null,
-        combined);
+    ImmutableBitSet groups = ImmutableBitSet.of(
+        agg.getGroupSet().asList().stream().map(keys::indexOf).toList());
+    return LogicalAggregate.create(partials, List.of(), groups, null, combined);
   }
 
   /** Turns the combined columns back into the original aggregate's, by name and type. */
@@ -117,6 +152,11 @@ final class AggregateSplit {
     for (AggregateCall call : agg.getAggCallList()) {
       SqlKind kind = call.getAggregation().getKind();
       RexNode value = rex.makeInputRef(aggregate, ref++);
+      if (call.isDistinct()) {
+        // Computed whole on the coordinator: already the value and type DuckDB gives.
+        exprs.add(value);
+        continue;
+      }
       if (kind == SqlKind.AVG) {
         // DuckDB's AVG is a DOUBLE whatever it averages: divide as DOUBLE.
         RelDataType dbl = types.createTypeWithNullability(

@@ -33,8 +33,12 @@ final class PlanOptimizer {
       CoreRules.PROJECT_MERGE,
       CoreRules.PROJECT_REMOVE);
 
+  /**
+   * Trimming puts projections under filters; moving the filters below them again lets a scan's
+   * filter and projection be written as one SELECT ... WHERE instead of a nested sub-query.
+   */
   private static final List<RelOptRule> TIDY = List.of(
-      CoreRules.PROJECT_MERGE, CoreRules.PROJECT_REMOVE);
+      CoreRules.FILTER_PROJECT_TRANSPOSE, CoreRules.PROJECT_MERGE, CoreRules.PROJECT_REMOVE);
 
   private PlanOptimizer() {}
 

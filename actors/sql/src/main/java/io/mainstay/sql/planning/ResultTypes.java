@@ -31,9 +31,12 @@ final class ResultTypes {
         Statement st = c.createStatement()) {
       Set<String> created = new HashSet<>();
       for (ScanFragment scan : scans) {
-        if (created.add(scan.dataset())) {
-          st.execute(createTable(scan.dataset(), datasets.find(scan.dataset()).orElseThrow()
-              .columns()));
+        List<String> read = new ArrayList<>(scan.broadcast());
+        read.add(scan.dataset());
+        for (String dataset : read) {
+          if (created.add(dataset)) {
+            st.execute(createTable(dataset, datasets.find(dataset).orElseThrow().columns()));
+          }
         }
         st.execute(createTable(scan.input(), columns(c, scan.sql())));
       }

@@ -41,6 +41,27 @@ public final class SqlPlanner {
       .withQuotedCasing(Casing.UNCHANGED)
       .withConformance(SqlConformanceEnum.LENIENT);
 
+  /** The broadcast threshold of {@link #SqlPlanner()}: 32 MiB. */
+  public static final long DEFAULT_BROADCAST_BYTES = 32L << 20;
+
+  private final long broadcastBytes;
+
+  /** A planner that reads datasets of up to {@link #DEFAULT_BROADCAST_BYTES} whole in joins. */
+  public SqlPlanner() {
+    this(DEFAULT_BROADCAST_BYTES);
+  }
+
+  /**
+   * @param broadcastBytes the most bytes of files a dataset may have for a fragment to read it
+   *     whole, joining it to its split of a larger dataset; 0 reads none whole
+   */
+  public SqlPlanner(long broadcastBytes) {
+    if (broadcastBytes < 0) {
+      throw new IllegalArgumentException("broadcast threshold below 0: " + broadcastBytes);
+    }
+    this.broadcastBytes = broadcastBytes;
+  }
+
   /** Plans any accepted statement: a query, CREATE TABLE name AS query, or DROP TABLE name. */
   public PlannedStatement planStatement(String sql, Datasets datasets) {
     StatementClassifier.Classified classified = StatementClassifier.classify(sql);
@@ -87,13 +108,17 @@ public final class SqlPlanner {
             .withExpand(false)
             .withInSubQueryThreshold(Integer.MAX_VALUE));
     RelRoot root = converter.convertQuery(validated, false, true);
-    RelBuilder relBuilder = RelFactories.LOGICAL_BUILDER.create(cluster, catalog);
+    // LIMIT 0 stays a sort: as an empty VALUES it would be written back without its column types.
+    RelBuilder relBuilder = RelFactories.LOGICAL_BUILDER.create(cluster, catalog)
+        .transform(config -> config.withSimplifyLimit(false));
     RelNode optimised = PlanOptimizer.optimise(root.project(), relBuilder);
 
-    FragmentCutter.Cut cut = FragmentCutter.cut(optimised);
+    FragmentCutter.Cut cut =
+        FragmentCutter.cut(optimised, new BroadcastJoins(datasets, broadcastBytes));
     List<ScanFragment> scans = new ArrayList<>();
     for (FragmentCutter.Segment segment : cut.segments()) {
-      scans.add(new ScanFragment(segment.input(), segment.dataset(), DuckDbSql.of(segment.rel())));
+      scans.add(new ScanFragment(segment.input(), segment.dataset(), DuckDbSql.of(segment.rel()),
+          segment.broadcast()));
     }
     String finalSql = DuckDbSql.of(cut.rest());
     List<String> types = ResultTypes.of(scans, finalSql, datasets);

@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Test-only stand-in for the cluster: runs each fragment per file split, then the final SQL. */
+/**
+ * Test-only stand-in for the cluster: runs each fragment per file split (its broadcast datasets
+ * whole beside it), then the final SQL.
+ */
 final class LocalClusterSimulator {
   private final Map<String, List<Path>> splits;
   private final Path work;
@@ -31,8 +34,10 @@ final class LocalClusterSimulator {
           String out = work.resolve(scan.input() + "_" + i++ + ".parquet").toString();
           try (Connection executor = DriverManager.getConnection("jdbc:duckdb:");
               Statement es = executor.createStatement()) {
-            es.execute("CREATE TEMP VIEW \"" + scan.dataset() + "\" AS SELECT * FROM read_parquet(['"
-                + split + "'])");
+            es.execute(view(scan.dataset(), List.of(split)));
+            for (String broadcast : scan.broadcast()) {
+              es.execute(view(broadcast, splits.get(broadcast)));
+            }
             es.execute("COPY (" + scan.sql() + ") TO '" + out + "' (FORMAT PARQUET)");
           }
           outputs.add("'" + out + "'");
@@ -67,12 +72,15 @@ final class LocalClusterSimulator {
     Connection c = DriverManager.getConnection("jdbc:duckdb:");
     try (Statement st = c.createStatement()) {
       for (Map.Entry<String, List<Path>> e : splits.entrySet()) {
-        st.execute("CREATE VIEW \"" + e.getKey() + "\" AS SELECT * FROM read_parquet(["
-            + e.getValue().stream().map(p -> "'" + p + "'").collect(Collectors.joining(","))
-            + "])");
+        st.execute(view(e.getKey(), e.getValue()));
       }
     }
     return c;
+  }
+
+  private static String view(String name, List<Path> files) {
+    return "CREATE TEMP VIEW \"" + name + "\" AS SELECT * FROM read_parquet(["
+        + files.stream().map(p -> "'" + p + "'").collect(Collectors.joining(",")) + "])";
   }
 
   static List<List<Object>> rows(Statement st, String sql) throws SQLException {

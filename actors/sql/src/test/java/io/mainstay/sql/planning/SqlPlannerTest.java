@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,12 +14,33 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.calcite.config.CalciteConnectionConfigImpl;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepProgram;
+import org.apache.calcite.prepare.CalciteCatalogReader;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.core.RelFactories;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.tools.RelBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SqlPlannerTest {
+  /** A broadcast threshold under which dept and nothing fall, emp does not. */
+  static final long SMALL = 1000;
+  /** One under which only nothing falls: a join of emp and dept joins two big datasets. */
+  static final long TINY = 500;
+
   @TempDir static Path dir;
   static LocalClusterSimulator cluster;
   static final Map<String, DatasetSchema> SCHEMAS = new HashMap<>();
@@ -37,12 +59,24 @@ class SqlPlannerTest {
     }
     SCHEMAS.put("emp", new DatasetSchema("emp", List.of(new Column("id", "BIGINT"),
         new Column("name", "VARCHAR"), new Column("dept", "BIGINT"),
-        new Column("salary", "DOUBLE"), new Column("hired", "DATE"))));
+        new Column("salary", "DOUBLE"), new Column("hired", "DATE")), bytes(splits.get("emp"))));
     SCHEMAS.put("dept", new DatasetSchema("dept",
-        List.of(new Column("id", "BIGINT"), new Column("title", "VARCHAR"))));
+        List.of(new Column("id", "BIGINT"), new Column("title", "VARCHAR")),
+        bytes(splits.get("dept"))));
     SCHEMAS.put("nothing", new DatasetSchema("nothing",
-        List.of(new Column("id", "BIGINT"), new Column("v", "VARCHAR"))));
+        List.of(new Column("id", "BIGINT"), new Column("v", "VARCHAR")),
+        bytes(splits.get("nothing"))));
+    assertTrue(SCHEMAS.get("emp").bytes() > SMALL && SCHEMAS.get("dept").bytes() <= SMALL
+        && SCHEMAS.get("nothing").bytes() <= SMALL && SCHEMAS.get("dept").bytes() > TINY, "sizes");
     cluster = new LocalClusterSimulator(splits, dir);
+  }
+
+  static long bytes(List<Path> files) throws Exception {
+    long bytes = 0;
+    for (Path file : files) {
+      bytes += Files.size(file);
+    }
+    return bytes;
   }
 
   static void write(Statement st, Map<String, List<Path>> splits, String name, String select)
@@ -59,8 +93,7 @@ class SqlPlannerTest {
     splits.put(name, files);
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {
+  static final List<String> QUERIES = List.of(
       "SELECT id, name FROM emp WHERE salary > 20",
       "SELECT id * 2 + 1 AS x, upper(name) FROM emp",
       "SELECT dept, count(*), count(name), sum(salary), avg(salary), min(hired), max(id),"
@@ -85,13 +118,57 @@ class SqlPlannerTest {
       "SELECT max(c) FROM (SELECT dept, count(*) c FROM emp GROUP BY dept)",
       "SELECT dept AS value, count(*) AS n FROM emp GROUP BY value -- value\n",
       "SELECT 'value' AS v, \"value\" FROM (SELECT name AS value FROM emp) t",
-  })
-  void matchesOracle(String sql) throws Exception {
-    QueryPlan plan = new SqlPlanner().plan(sql, DATASETS);
+      "SELECT id, name FROM emp ORDER BY name DESC NULLS FIRST, id LIMIT 4 OFFSET 2",
+      "SELECT dept, id FROM emp ORDER BY dept DESC, id DESC LIMIT 20",
+      "SELECT dept, id FROM emp ORDER BY dept, id LIMIT 10 OFFSET 50",
+      "SELECT dept, id FROM emp ORDER BY dept DESC, id LIMIT 5 OFFSET 50",
+      "SELECT upper(name) AS u, id FROM emp WHERE dept < 3 ORDER BY u NULLS FIRST, id LIMIT 3",
+      "SELECT id FROM emp ORDER BY id LIMIT 5 OFFSET 100",
+      "SELECT id FROM emp ORDER BY id LIMIT 0",
+      "SELECT id FROM emp ORDER BY id OFFSET 55",
+      "SELECT count(*) FROM (SELECT id FROM emp WHERE id > 10 LIMIT 7)",
+      "SELECT count(*) FROM (SELECT id FROM emp LIMIT 5 OFFSET 57)",
+      "SELECT count(*) FROM (SELECT * FROM emp LIMIT 0)",
+      "SELECT id FROM nothing ORDER BY id LIMIT 3",
+      "SELECT dept, count(DISTINCT name), count(*), count(name), min(salary), max(name),"
+          + " avg(salary) FROM emp GROUP BY dept",
+      "SELECT count(DISTINCT dept), sum(DISTINCT dept), avg(DISTINCT dept), min(DISTINCT id),"
+          + " count(DISTINCT name) FROM emp",
+      "SELECT dept % 2 AS parity, count(DISTINCT dept), sum(DISTINCT salary), max(hired) FROM emp"
+          + " GROUP BY 1",
+      "SELECT count(DISTINCT name) FROM emp WHERE dept IS NULL OR name IS NULL",
+      "SELECT count(DISTINCT name) FILTER (WHERE id > 10), count(DISTINCT dept) FROM emp",
+      "SELECT count(DISTINCT v), count(*), sum(DISTINCT id), avg(DISTINCT id) FROM nothing",
+      "SELECT v, count(DISTINCT id) FROM nothing GROUP BY v",
+      "SELECT e.id, d.title FROM dept d RIGHT JOIN emp e ON e.dept = d.id",
+      "SELECT d.title, e.id FROM dept d LEFT JOIN emp e ON e.dept = d.id",
+      "SELECT e.id, d.title FROM emp e FULL JOIN dept d ON e.dept = d.id",
+      "SELECT e.id, d.title, n.v FROM emp e JOIN dept d ON e.dept = d.id"
+          + " LEFT JOIN nothing n ON n.id = e.id",
+      "SELECT id, name FROM emp WHERE dept NOT IN (SELECT id FROM dept WHERE id > 0)",
+      "SELECT id FROM dept WHERE id NOT IN (SELECT dept FROM emp)",
+      "SELECT e.id, d.title FROM emp e JOIN dept d ON e.dept = d.id ORDER BY e.id DESC LIMIT 5",
+      "SELECT d.title, count(*), min(e.name), sum(e.salary), count(DISTINCT e.name)"
+          + " FROM emp e LEFT JOIN dept d ON e.dept = d.id GROUP BY d.title",
+      "SELECT e.id, x.id FROM emp e JOIN emp x ON e.id = x.id + 1 WHERE e.dept = 1",
+      "SELECT d.id, x.title FROM dept d JOIN dept x ON d.id < x.id");
+
+  static Stream<Arguments> queries() {
+    return Stream.of(0L, SMALL, SqlPlanner.DEFAULT_BROADCAST_BYTES)
+        .flatMap(threshold -> QUERIES.stream().map(sql -> Arguments.of(sql, threshold)));
+  }
+
+  @ParameterizedTest(name = "[{1} bytes] {0}")
+  @MethodSource("queries")
+  void matchesOracle(String sql, long threshold) throws Exception {
+    QueryPlan plan = new SqlPlanner(threshold).plan(sql, DATASETS);
     assertEquals(cluster.oracleTypes(sql), plan.columns().stream().map(Column::type).toList(),
         "column types\n" + plan);
     for (ScanFragment scan : plan.scans()) {
       assertTrue(scan.sql().contains("FROM \"" + scan.dataset() + "\""), scan.sql());
+      for (String broadcast : scan.broadcast()) {
+        assertTrue(SCHEMAS.get(broadcast).bytes() <= threshold, plan.toString());
+      }
     }
     RowsAssert.assertSameRows(cluster.oracle(sql), cluster.run(plan), sql.toUpperCase().contains("ORDER BY"),
         sql + "\n" + plan);
@@ -131,11 +208,130 @@ class SqlPlannerTest {
   }
 
   @org.junit.jupiter.api.Test
-  void keepsDistinctAggregatesWhole() {
-    String fragment = new SqlPlanner().plan(
-        "SELECT dept, count(DISTINCT name), count(*) FROM emp GROUP BY dept", DATASETS)
+  void keepsOnlyEachSplitsTopRows() {
+    QueryPlan plan = new SqlPlanner().plan(
+        "SELECT id, salary FROM emp WHERE dept = 1 ORDER BY salary DESC, id LIMIT 5 OFFSET 3",
+        DATASETS);
+    String fragment = plan.scans().get(0).sql();
+    assertTrue(fragment.contains("WHERE") && fragment.endsWith(
+        "ORDER BY \"salary\" DESC, \"id\"\nFETCH NEXT 8 ROWS ONLY"), fragment);
+    assertTrue(plan.finalSql().endsWith("ORDER BY \"salary\" DESC, \"id\"\nOFFSET 3 ROWS\n"
+        + "FETCH NEXT 5 ROWS ONLY"), plan.finalSql());
+    String limitOnly = new SqlPlanner()
+        .plan("SELECT count(*) FROM (SELECT id FROM emp LIMIT 5 OFFSET 2)", DATASETS)
         .scans().get(0).sql();
-    assertTrue(!fragment.contains("COUNT(") && !fragment.contains("GROUP BY"), fragment);
+    assertTrue(limitOnly.endsWith("FETCH NEXT 7 ROWS ONLY") && !limitOnly.contains("ORDER BY"),
+        limitOnly);
+  }
+
+  @org.junit.jupiter.api.Test
+  void deduplicatesDistinctArgumentsInTheFragment() {
+    QueryPlan plan = new SqlPlanner().plan(
+        "SELECT dept, count(DISTINCT name), count(*) FROM emp GROUP BY dept", DATASETS);
+    String fragment = plan.scans().get(0).sql();
+    assertTrue(fragment.contains("GROUP BY \"dept\", \"name\"") && fragment.contains("COUNT(*)")
+        && !fragment.contains("DISTINCT"), fragment);
+    assertTrue(plan.finalSql().contains("COUNT(DISTINCT \"name\")")
+        && plan.finalSql().contains("GROUP BY \"dept\""), plan.finalSql());
+  }
+
+  @org.junit.jupiter.api.Test
+  void keepsDistinctAggregatesWholeBesideCallsThatCannotSplit() {
+    for (String sql : List.of(
+        "SELECT dept, count(DISTINCT name), sum(id) FROM emp GROUP BY dept",
+        "SELECT count(DISTINCT name) FILTER (WHERE id > 10) FROM emp")) {
+      String fragment = new SqlPlanner().plan(sql, DATASETS).scans().get(0).sql();
+      assertTrue(!fragment.contains("COUNT(") && !fragment.contains("GROUP BY"), fragment);
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void readsSmallDatasetsWholeInTheBigOnesFragment() {
+    QueryPlan plan = new SqlPlanner(SMALL).plan("SELECT d.title, count(*), sum(e.salary)"
+        + " FROM emp e LEFT JOIN dept d ON e.dept = d.id GROUP BY d.title", DATASETS);
+    assertEquals(1, plan.scans().size(), plan.toString());
+    ScanFragment scan = plan.scans().get(0);
+    assertEquals("emp", scan.dataset());
+    assertEquals(List.of("dept"), scan.broadcast());
+    assertTrue(scan.sql().contains("LEFT JOIN") && scan.sql().contains("GROUP BY"), scan.sql());
+  }
+
+  @org.junit.jupiter.api.Test
+  void neverSplitsTheSmallerSide() {
+    String preserved = "SELECT d.title, e.id FROM dept d LEFT JOIN emp e ON e.dept = d.id";
+    List<Map.Entry<String, Long>> cases = List.of(
+        // dept, small, is kept whole with NULLs where emp, big, has no match: emp cannot be split.
+        Map.entry(preserved, SMALL),
+        // Both are small, but splitting dept would read the larger emp whole in every split.
+        Map.entry(preserved, SqlPlanner.DEFAULT_BROADCAST_BYTES),
+        // Both are big.
+        Map.entry("SELECT e.id, d.title FROM emp e JOIN dept d ON e.dept = d.id", TINY));
+    cases.forEach(c -> {
+      QueryPlan plan = new SqlPlanner(c.getValue()).plan(c.getKey(), DATASETS);
+      assertEquals(List.of("dept", "emp"),
+          plan.scans().stream().map(ScanFragment::dataset).sorted().toList(), plan.toString());
+      assertTrue(plan.scans().stream().allMatch(scan -> scan.broadcast().isEmpty())
+          && plan.finalSql().contains("JOIN"), plan.toString());
+    });
+  }
+
+  /** Calcite's optimiser here writes EXISTS as joins over aggregates: build SEMI and ANTI. */
+  @org.junit.jupiter.api.Test
+  void splitsTheProbeSideOfSemiAndAntiJoins() throws Exception {
+    RelBuilder b = relBuilder();
+    RelNode anti = b.scan("emp").scan("dept")
+        .antiJoin(b.equals(b.field(2, 0, "dept"), b.field(2, 1, "id")))
+        .project(b.field("id"), b.field("name")).build();
+    assertSplitsLike(anti, "SELECT id, name FROM emp e"
+        + " WHERE NOT EXISTS (SELECT 1 FROM dept d WHERE d.id = e.dept)", List.of("emp"));
+    RelNode semi = b.scan("emp").scan("dept")
+        .semiJoin(b.equals(b.field(2, 0, "dept"), b.field(2, 1, "id")))
+        .project(b.field("id"), b.field("name")).build();
+    assertSplitsLike(semi, "SELECT id, name FROM emp e"
+        + " WHERE EXISTS (SELECT 1 FROM dept d WHERE d.id = e.dept)", List.of("emp"));
+    RelNode bigBuild = b.scan("dept").scan("emp")
+        .antiJoin(b.equals(b.field(2, 0, "id"), b.field(2, 1, "dept")))
+        .project(b.field("title")).build();
+    assertSplitsLike(bigBuild, "SELECT title FROM dept d"
+        + " WHERE NOT EXISTS (SELECT 1 FROM emp e WHERE d.id = e.dept)", List.of("dept", "emp"));
+  }
+
+  @org.junit.jupiter.api.Test
+  void readsNothingWholeThatEverySplitWouldComputeAnew() {
+    RelBuilder b = relBuilder();
+    RelNode random = b.scan("emp")
+        .scan("dept").filter(b.lessThan(b.call(SqlStdOperatorTable.RAND), b.literal(2)))
+        .join(JoinRelType.INNER, b.equals(b.field(2, 0, "dept"), b.field(2, 1, "id"))).build();
+    for (long threshold : List.of(SMALL, SqlPlanner.DEFAULT_BROADCAST_BYTES)) {
+      List<FragmentCutter.Segment> segments =
+          FragmentCutter.cut(random, new BroadcastJoins(DATASETS, threshold)).segments();
+      assertEquals(List.of("emp", "dept"),
+          segments.stream().map(FragmentCutter.Segment::dataset).toList());
+      assertTrue(segments.stream().allMatch(segment -> segment.broadcast().isEmpty()));
+    }
+  }
+
+  private static RelBuilder relBuilder() {
+    JavaTypeFactoryImpl types = new JavaTypeFactoryImpl(DuckDbTypes.TYPE_SYSTEM);
+    return RelFactories.LOGICAL_BUILDER.create(
+        RelOptCluster.create(new HepPlanner(HepProgram.builder().build()), new RexBuilder(types)),
+        new CalciteCatalogReader(DatasetTables.rootSchema(DATASETS), List.of(), types,
+            new CalciteConnectionConfigImpl(new Properties())));
+  }
+
+  private static void assertSplitsLike(RelNode rel, String sql, List<String> split)
+      throws Exception {
+    FragmentCutter.Cut cut = FragmentCutter.cut(rel, new BroadcastJoins(DATASETS, SMALL));
+    List<ScanFragment> scans = new ArrayList<>();
+    for (FragmentCutter.Segment segment : cut.segments()) {
+      scans.add(new ScanFragment(segment.input(), segment.dataset(), DuckDbSql.of(segment.rel()),
+          segment.broadcast()));
+    }
+    QueryPlan plan = new QueryPlan(scans, DuckDbSql.of(cut.rest()), List.of());
+    assertEquals(split, scans.stream().map(ScanFragment::dataset).toList(), plan.toString());
+    assertEquals(split.size() == 1 ? List.of("dept") : List.of(),
+        scans.stream().flatMap(scan -> scan.broadcast().stream()).toList(), plan.toString());
+    RowsAssert.assertSameRows(cluster.oracle(sql), cluster.run(plan), false, sql + "\n" + plan);
   }
 
   @org.junit.jupiter.api.Test
