@@ -151,6 +151,13 @@ class SqlQueryIT {
       if (query.getKey().contains("FROM orders")) {
         assertEquals(Set.of("exec-1", "exec-2"), executors, query.getKey() + ": " + job);
       }
+      if (query.getKey().contains("JOIN customers")) {
+        // customers is small: every split of orders joins all of it (a broadcast join), in the fragment
+        job.get("fragments").forEach(f -> {
+          assertEquals("orders", f.get("dataset").asText(), job.toString());
+          assertEquals("[\"customers\"]", f.get("broadcast").toString(), job.toString());
+        });
+      }
     }
     JsonNode listed = http.request("GET", "/api/v1/jobs?limit=3", null).json();
     assertEquals(3, listed.get("jobs").size(), listed.toString());

@@ -16,7 +16,7 @@ import java.time.Duration;
  */
 public record SqlSettings(
     String memoryLimit, int exchangePort, Duration resultsRetention, int jobsKept, Duration executorWait,
-    Duration coordinatorGrace, Path spill, Path scratch) {
+    Duration coordinatorGrace, long broadcastBytes, Path spill, Path scratch) {
 
   public static final String MEMORY_LIMIT = "sql.memory-limit";
   public static final String EXCHANGE_PORT = "sql.exchange.port";
@@ -25,6 +25,7 @@ public record SqlSettings(
   public static final String EXECUTOR_WAIT = "sql.jobs.executor-wait";
   public static final String COORDINATOR_GRACE = "sql.jobs.coordinator-grace";
   public static final String SCRATCH = "paths.scratch";
+  public static final String BROADCAST_THRESHOLD = "sql.broadcast-threshold";
 
   private static final long MIN_MEMORY = 64L << 20;
 
@@ -34,12 +35,15 @@ public record SqlSettings(
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException(EXCHANGE_PORT + ": " + port + " is not a port (0: any free port)");
       }
+      if (config.getBytes(BROADCAST_THRESHOLD) < 0) {
+        throw new IllegalArgumentException(BROADCAST_THRESHOLD + ": a size of 0 or more, got " + config.getString(BROADCAST_THRESHOLD));
+      }
       int kept = config.getInt(JOBS_KEPT);
       if (kept < 1) {
         throw new IllegalArgumentException(JOBS_KEPT + ": must be at least 1, got " + kept);
       }
       return new SqlSettings(memoryLimit(config), port, positive(config, RESULTS_RETENTION), kept,
-          positive(config, EXECUTOR_WAIT), positive(config, COORDINATOR_GRACE),
+          positive(config, EXECUTOR_WAIT), positive(config, COORDINATOR_GRACE), config.getBytes(BROADCAST_THRESHOLD),
           Path.of(config.getString("paths.local"), "sql", "spill"), scratch(config));
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);

@@ -119,6 +119,9 @@ public final class FragmentRunner implements ExecutorService<FragmentCommand> {
       try (Connection c = database.duplicate(); Statement s = c.createStatement()) {
         statement = s;
         s.execute("CREATE TEMP VIEW " + DuckDbSandbox.identifier(run.dataset()) + " AS SELECT * FROM " + run.reader());
+        for (Map.Entry<String, String> whole : run.broadcast().entrySet()) {
+          s.execute("CREATE TEMP VIEW " + DuckDbSandbox.identifier(whole.getKey()) + " AS SELECT * FROM " + whole.getValue());
+        }
         long rows = run.writeTo() != null ? write(s, run) : stream(s, run, allocator, sender);
         long millis = (System.nanoTime() - started) / 1_000_000;
         log.info("node {} epoch {}: fragment {} of job {} split {} attempt {}: {} rows in {} ms", node, run.epoch(),

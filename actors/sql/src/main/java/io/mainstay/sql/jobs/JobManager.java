@@ -142,7 +142,7 @@ public final class JobManager {
   private final boolean mainCandidate;
   private final SqlSettings settings;
   private final Executor blocking;
-  private final SqlPlanner planner = new SqlPlanner();
+  private final SqlPlanner planner;
   private final BufferAllocator allocator = new RootAllocator();
   private final CatalogAsk catalog;
   private Engine engine;
@@ -169,6 +169,7 @@ public final class JobManager {
     this.node = context.node();
     this.mainCandidate = context.config().getBoolean("services.coordinator.master.enabled");
     this.settings = SqlSettings.from(context.config());
+    this.planner = new SqlPlanner(settings.broadcastBytes());
     this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     this.main = context.main();
     this.catalog = message -> AskPattern.ask(ctx.getSelf(), replyTo -> new AskCatalog(message, replyTo), MAIN_TIMEOUT,

@@ -97,7 +97,8 @@ final class QueryRun {
     }
 
     Job.Fragment view() {
-      return new Job.Fragment(scan.input(), dataset.name(), index, files.size(), executor, attempt, state, rows, millis);
+      return new Job.Fragment(scan.input(), dataset.name(), scan.broadcast(), index, files.size(), executor, attempt,
+          state, rows, millis);
     }
   }
 
@@ -209,8 +210,14 @@ final class QueryRun {
     split.state = "RUNNING";
     used.add(executor);
     List<Path> files = split.files.stream().map(f -> Path.of(f.path())).toList();
+    Map<String, String> broadcast = new LinkedHashMap<>();
+    for (String name : split.scan.broadcast()) {
+      Dataset whole = datasets.get(name);
+      broadcast.put(name, DatasetScanner.reader(whole, whole.files().stream().map(f -> Path.of(f.path())).toList()));
+    }
     setting.manager().tell(new JobManager.Relay(executor, new FragmentCommand.Run(split.key(job.id()), job.epoch(),
-        split.dataset.name(), DatasetScanner.reader(split.dataset, files), split.scan.sql(), setting.exchange().address(),
+        split.dataset.name(), DatasetScanner.reader(split.dataset, files), broadcast, split.scan.sql(),
+        setting.exchange().address(),
         writeDir.map(dir -> part(dir, split).toString()).orElse(null), reports)));
   }
 

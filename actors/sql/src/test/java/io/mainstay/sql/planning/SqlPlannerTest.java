@@ -327,7 +327,7 @@ class SqlPlannerTest {
       scans.add(new ScanFragment(segment.input(), segment.dataset(), DuckDbSql.of(segment.rel()),
           segment.broadcast()));
     }
-    QueryPlan plan = new QueryPlan(scans, DuckDbSql.of(cut.rest()), List.of());
+    QueryPlan plan = new QueryPlan(scans, DuckDbSql.of(cut.rest()), List.of(), false);
     assertEquals(split, scans.stream().map(ScanFragment::dataset).toList(), plan.toString());
     assertEquals(split.size() == 1 ? List.of("dept") : List.of(),
         scans.stream().flatMap(scan -> scan.broadcast().stream()).toList(), plan.toString());
