@@ -1,7 +1,7 @@
 package io.mainstay.sql.datasets;
 
-import io.mainstay.actors.CborSerializable;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mainstay.actors.CborSerializable;
 import io.mainstay.actors.Failures;
 import io.mainstay.extension.ExtensionStore;
 import io.mainstay.extension.MainContext;

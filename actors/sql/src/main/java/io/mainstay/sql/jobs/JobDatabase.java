@@ -4,6 +4,9 @@ import io.mainstay.sql.duckdb.DuckDbSandbox;
 import io.mainstay.sql.exchange.ExchangeInbox;
 import io.mainstay.sql.exchange.ExchangeKey;
 import io.mainstay.sql.planning.Column;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.channels.Channels;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,12 +17,16 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.apache.arrow.c.ArrowArrayStream;
 import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
 import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBResultSet;
 
 /**
  * A coordinator's DuckDB: each job has a schema of its own, holding one table per attempt of each fragment
@@ -32,6 +39,9 @@ public final class JobDatabase implements AutoCloseable {
 
   private final DuckDBConnection base;
   private final BufferAllocator allocator;
+
+  /** Rows per Arrow batch of a streamed result. */
+  private static final int STREAM_BATCH_ROWS = 64 * 1024;
   /** The final stage running for each job, to cancel. */
   private final Map<String, Statement> finalStages = new ConcurrentHashMap<>();
 
@@ -147,6 +157,67 @@ public final class JobDatabase implements AutoCloseable {
         }
       }
       return rows;
+    }
+  }
+
+  /** A finished job's whole result as an Arrow IPC stream, read piece by piece (a schema, then batches). */
+  public ArrowResult openArrow(String job) throws SQLException {
+    return new ArrowResult(base.duplicate(), "SELECT * FROM " + result(job), allocator);
+  }
+
+  /**
+   * One reading of a result as Arrow IPC: each {@link #next} is the next piece of the stream, taken from
+   * DuckDB batch by batch, so the rows never sit in the Java heap all at once and a slow reader slows the
+   * reading down.
+   */
+  public static final class ArrowResult implements AutoCloseable {
+    private final Connection connection;
+    private final Statement statement;
+    private final ResultSet rows;
+    private final ArrowReader reader;
+    private final ByteArrayOutputStream piece = new ByteArrayOutputStream();
+    private final ArrowStreamWriter writer;
+    private boolean started;
+    private boolean ended;
+
+    private ArrowResult(Connection connection, String sql, BufferAllocator allocator) throws SQLException {
+      this.connection = connection;
+      try {
+        this.statement = connection.createStatement();
+        this.rows = statement.executeQuery(sql);
+        this.reader = (ArrowReader) rows.unwrap(DuckDBResultSet.class).arrowExportStream(allocator, STREAM_BATCH_ROWS);
+        this.writer = new ArrowStreamWriter(reader.getVectorSchemaRoot(), null, Channels.newChannel(piece));
+      } catch (IOException e) {
+        connection.close();
+        throw new SQLException("the result cannot be read as Arrow: " + e.getMessage(), e);
+      } catch (SQLException | RuntimeException e) {
+        connection.close();
+        throw e;
+      }
+    }
+
+    /** The next piece of the stream; empty once it has ended. */
+    public Optional<byte[]> next() throws IOException {
+      piece.reset();
+      if (!started) {
+        started = true;
+        writer.start();
+      } else if (!ended && reader.loadNextBatch()) {
+        writer.writeBatch();
+      } else if (!ended) {
+        ended = true;
+        writer.end();
+      } else {
+        return Optional.empty();
+      }
+      return Optional.of(piece.toByteArray());
+    }
+
+    @Override
+    public void close() throws Exception {
+      try (Connection c = connection; Statement s = statement; ResultSet r = rows; ArrowReader a = reader) {
+        writer.close();
+      }
     }
   }
 

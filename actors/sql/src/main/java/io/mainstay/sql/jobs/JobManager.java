@@ -34,6 +34,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.ChildFailed;
@@ -44,6 +45,8 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +85,9 @@ public final class JobManager {
   public record ListJobs(int limit, ActorRef<JobReply> replyTo) implements Command {}
 
   public record Results(String id, long offset, int limit, ActorRef<JobReply> replyTo) implements Command {}
+
+  /** The whole result, streamed as Arrow IPC. */
+  public record StreamResults(String id, ActorRef<JobReply> replyTo) implements Command {}
 
   /** Cancel a job: from this node's routes, or from another coordinator's through the main. */
   public record Cancel(String id, ActorRef<JobReply> replyTo) implements Command, CborSerializable {}
@@ -251,7 +257,23 @@ public final class JobManager {
         })
         .onMessage(Get.class, this::get)
         .onMessage(ListJobs.class, this::list)
-        .onMessage(Results.class, this::results)
+        .onMessage(Results.class, r -> results(r.id(), r.replyTo(), done -> {
+          JobDatabase database = engine().database();
+          return CompletableFuture.supplyAsync(() -> {
+            try {
+              return new JobReply.Page(done.rowCount(), done.schema(), database.page(r.id(), r.offset(), r.limit()));
+            } catch (Exception e) {
+              throw new IllegalStateException("the rows of job " + r.id() + " cannot be read: " + e.getMessage(), e);
+            }
+          }, blocking);
+        }))
+        .onMessage(StreamResults.class, r -> results(r.id(), r.replyTo(), done -> {
+          JobDatabase database = engine().database();
+          // read on the stream's blocking dispatcher, one Arrow batch per element, as the client takes them
+          Source<ByteString, NotUsed> arrow = Source.unfoldResource(() -> database.openArrow(r.id()),
+              result -> result.next().map(ByteString::fromArrayUnsafe), JobDatabase.ArrowResult::close);
+          return CompletableFuture.completedFuture(new JobReply.Rows(done, arrow));
+        }))
         .onMessage(Cancel.class, this::cancel)
         .onMessage(Expire.class, e -> {
           kept.remove(e.id());
@@ -536,29 +558,24 @@ public final class JobManager {
     return Behaviors.same();
   }
 
-  private Behavior<Command> results(Results r) {
+  /** Answers {@code read} of a completed job whose rows are kept here, or why there is nothing to read. */
+  private Behavior<Command> results(String id, ActorRef<JobReply> replyTo,
+      Function<Job, CompletionStage<JobReply>> read) {
     if (standby()) {
-      r.replyTo().tell(notHere());
+      replyTo.tell(notHere());
       return Behaviors.same();
     }
-    Job done = kept.get(r.id());
+    Job done = kept.get(id);
     if (done != null) {
-      JobDatabase database = engine().database();
-      answer(r.replyTo(), CompletableFuture.supplyAsync(() -> {
-        try {
-          return new JobReply.Page(done.rowCount(), done.schema(), database.page(r.id(), r.offset(), r.limit()));
-        } catch (Exception e) {
-          throw new IllegalStateException("the rows of job " + r.id() + " cannot be read: " + e.getMessage(), e);
-        }
-      }, blocking));
+      answer(replyTo, read.apply(done));
       return Behaviors.same();
     }
-    Job current = live.get(r.id());
+    Job current = live.get(id);
     if (current != null) {
-      r.replyTo().tell(new JobReply.Conflict("job " + r.id() + " is " + current.state() + ": its results are not ready"));
+      replyTo.tell(new JobReply.Conflict("job " + id + " is " + current.state() + ": its results are not ready"));
       return Behaviors.same();
     }
-    answer(r.replyTo(), this.<JobReply>askFollowed(replyTo -> new JobLedger.Get(r.id(), replyTo)).thenApply(reply -> {
+    answer(replyTo, this.<JobReply>askFollowed(ledger -> new JobLedger.Get(id, ledger)).thenApply(reply -> {
       if (!(reply instanceof JobReply.Found found)) {
         return reply;
       }

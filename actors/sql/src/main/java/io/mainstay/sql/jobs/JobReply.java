@@ -1,10 +1,13 @@
 package io.mainstay.sql.jobs;
 
 import io.mainstay.actors.CborSerializable;
-import java.util.Optional;
 import io.mainstay.sql.planning.Column;
 import io.mainstay.sql.planning.SqlRejected;
 import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 
 /** What the job manager answers. */
 public sealed interface JobReply extends CborSerializable {
@@ -19,6 +22,12 @@ public sealed interface JobReply extends CborSerializable {
   record Listing(List<Job> jobs) implements JobReply {}
 
   record Page(long rowCount, List<Column> schema, List<List<Object>> rows) implements JobReply {}
+
+  /**
+   * A finished job's whole result as an Arrow IPC stream, read from the coordinator's DuckDB as the client
+   * takes it; answered only on the coordinator that holds the rows, never sent between nodes.
+   */
+  record Rows(Job job, Source<ByteString, NotUsed> arrow) implements JobReply {}
 
   record NotFound(String message) implements JobReply {}
 

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import io.mainstay.extension.RouteContext;
 import io.mainstay.extension.NotMainException;
+import io.mainstay.extension.RouteContext;
 import io.mainstay.extension.StoreUnavailableException;
 import io.mainstay.sql.planning.Column;
 import java.time.Duration;
@@ -15,7 +15,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
@@ -26,7 +30,9 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * Queries, in the shape of Dremio's REST API: {@code POST /sql} with {@code {"sql": "..."}} answers {@code
  * {"id"}} once the statement is planned and its job recorded (a refused statement: 400); {@code GET
  * /jobs?limit=N} newest first; {@code GET /jobs/{id}}; {@code GET /jobs/{id}/results?offset=N&limit=M}
- * (limit at most 500); {@code POST /jobs/{id}/cancel}.
+ * (limit at most 500); {@code GET /jobs/{id}/results/arrow} (the whole result as an Arrow IPC stream);
+ * {@code POST /jobs/{id}/cancel}. Served on the main and on secondary coordinators; a standby answers 503
+ * with the main's URL.
  */
 public final class JobRoutes extends AllDirectives {
 
@@ -34,6 +40,10 @@ public final class JobRoutes extends AllDirectives {
   static final int DEFAULT_LIST = 100;
   static final int MAX_LIST = 1000;
   static final int DEFAULT_PAGE = 100;
+
+  /** Arrow's IPC stream format, as registered with IANA. */
+  static final ContentType.Binary ARROW_STREAM =
+      ContentTypes.create(MediaTypes.customBinary("application", "vnd.apache.arrow.stream", false));
 
   /** Planning and the store's group commit, or one page read. */
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
@@ -59,16 +69,19 @@ public final class JobRoutes extends AllDirectives {
             })))),
             pathPrefix(PathMatchers.segment(), id -> concat(
                 pathEnd(() -> only(context, get(() -> ask(context, replyTo -> new JobManager.Get(id, replyTo))))),
-                path("results", () -> only(context, get(() -> parameterOptional("offset", offset ->
-                    parameterOptional("limit", limit -> {
-                      Optional<Long> from = offset(offset);
-                      Optional<Integer> n = count(limit, DEFAULT_PAGE, JobManager.MAX_PAGE);
-                      if (from.isEmpty() || n.isEmpty()) {
-                        return complete(context.error(StatusCodes.BAD_REQUEST,
-                            "offset must be a whole number from 0, limit from 1 to " + JobManager.MAX_PAGE));
-                      }
-                      return ask(context, replyTo -> new JobManager.Results(id, from.get(), n.get(), replyTo));
-                    }))))),
+                pathPrefix("results", () -> concat(
+                    pathEnd(() -> only(context, get(() -> parameterOptional("offset", offset ->
+                        parameterOptional("limit", limit -> {
+                          Optional<Long> from = offset(offset);
+                          Optional<Integer> n = count(limit, DEFAULT_PAGE, JobManager.MAX_PAGE);
+                          if (from.isEmpty() || n.isEmpty()) {
+                            return complete(context.error(StatusCodes.BAD_REQUEST,
+                                "offset must be a whole number from 0, limit from 1 to " + JobManager.MAX_PAGE));
+                          }
+                          return ask(context, replyTo -> new JobManager.Results(id, from.get(), n.get(), replyTo));
+                        }))))),
+                    path("arrow", () -> only(context, get(() ->
+                        ask(context, replyTo -> new JobManager.StreamResults(id, replyTo))))))),
                 path("cancel", () -> only(context, post(() -> ask(context, replyTo -> new JobManager.Cancel(id, replyTo))))))))));
   }
 
@@ -143,6 +156,9 @@ public final class JobRoutes extends AllDirectives {
     }
     if (reply instanceof JobReply.Listing listing) {
       return context.json(StatusCodes.OK, new Listing(listing.jobs()));
+    }
+    if (reply instanceof JobReply.Rows rows) {
+      return HttpResponse.create().withEntity(HttpEntities.create(ARROW_STREAM, rows.arrow()));
     }
     if (reply instanceof JobReply.Page page) {
       return context.json(StatusCodes.OK, new Page(page.rowCount(), page.schema(), page.rows()));
