@@ -29,7 +29,8 @@ public final class SqlMain implements MainService<SqlMain.Command> {
       SqlSettings settings = SqlSettings.from(main.config());
       ActorRef<DatasetCatalog.Command> datasets = ctx.spawn(DatasetCatalog.create(main), "datasets");
       ActorRef<JobLedger.Command> ledger =
-          ctx.spawn(JobLedger.create(main, settings.coordinatorGrace(), settings.jobsKept()), "ledger");
+          ctx.spawn(JobLedger.create(main, settings.coordinatorGrace(), settings.jobsKept(), settings.jobsMaxAge()),
+              "ledger");
       ActorRef<CoordinatorHub.Command> hub = ctx.spawn(CoordinatorHub.create(main, ledger), "coordinators");
       // no handler for Terminated: a child's death fails this service, which the runtime restarts
       ctx.watch(datasets);

@@ -15,13 +15,15 @@ import java.time.Duration;
  * the key (the node's log shows it, and the supervisor's backoff keeps the node serving everything else).
  */
 public record SqlSettings(
-    String memoryLimit, int exchangePort, Duration resultsRetention, int jobsKept, Duration executorWait,
+    String memoryLimit, int exchangePort, Duration resultsRetention, int jobsKept, Duration jobsMaxAge,
+    Duration executorWait,
     Duration coordinatorGrace, long broadcastBytes, Path spill, Path scratch) {
 
   public static final String MEMORY_LIMIT = "sql.memory-limit";
   public static final String EXCHANGE_PORT = "sql.exchange.port";
   public static final String RESULTS_RETENTION = "sql.jobs.results-retention";
   public static final String JOBS_KEPT = "sql.jobs.kept";
+  public static final String JOBS_MAX_AGE = "sql.jobs.max-age";
   public static final String EXECUTOR_WAIT = "sql.jobs.executor-wait";
   public static final String COORDINATOR_GRACE = "sql.jobs.coordinator-grace";
   public static final String SCRATCH = "paths.scratch";
@@ -43,6 +45,7 @@ public record SqlSettings(
         throw new IllegalArgumentException(JOBS_KEPT + ": must be at least 1, got " + kept);
       }
       return new SqlSettings(memoryLimit(config), port, positive(config, RESULTS_RETENTION), kept,
+          positive(config, JOBS_MAX_AGE),
           positive(config, EXECUTOR_WAIT), positive(config, COORDINATOR_GRACE), config.getBytes(BROADCAST_THRESHOLD),
           Path.of(config.getString("paths.local"), "sql", "spill"), scratch(config));
     } catch (ConfigException e) {

@@ -6,6 +6,7 @@ import io.mainstay.extension.ExecutorSlots;
 import io.mainstay.extension.MainContext;
 import io.mainstay.sql.SqlMain;
 import io.mainstay.sql.execution.FragmentCommand;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,14 @@ public final class CoordinatorHub {
 
   private record Gone(String node, ActorRef<JobManager.Command> coordinator) implements Command {}
 
+  private record Confirmed(String node, ActorRef<JobManager.Command> coordinator, boolean alive) implements Command {}
+
+  /** How long a follower whose death was signalled has to answer before its jobs are lost. */
+  private static final Duration CONFIRM = Duration.ofSeconds(3);
+
   private record Listed(Follow follow, List<ExecutorSlots> executors, Throwable failure) implements Command {}
+
+  private record Refreshed(long listing, List<ExecutorSlots> executors, Throwable failure) implements Command {}
 
   public static Behavior<Command> create(MainContext<SqlMain.Command> main, ActorRef<JobLedger.Command> ledger) {
     return Behaviors.setup(ctx -> new CoordinatorHub(ctx, main, ledger).behavior());
@@ -60,6 +68,8 @@ public final class CoordinatorHub {
   private final MainContext<SqlMain.Command> main;
   private final ActorRef<JobLedger.Command> ledger;
   private final Map<String, ActorRef<JobManager.Command>> followers = new HashMap<>();
+  /** The registry listings asked after changes; only the latest is sent on. */
+  private long listings;
 
   private CoordinatorHub(ActorContext<Command> ctx, MainContext<SqlMain.Command> main, ActorRef<JobLedger.Command> ledger) {
     this.ctx = ctx;
@@ -70,7 +80,19 @@ public final class CoordinatorHub {
   private Behavior<Command> behavior() {
     return Behaviors.receive(Command.class)
         .onMessage(Follow.class, f -> {
+          // a follower from now on, so that no change of the registry while it is listed passes it by
+          ActorRef<JobManager.Command> earlier = followers.put(f.node(), f.coordinator());
+          if (earlier != null && !earlier.equals(f.coordinator())) {
+            ctx.unwatch(earlier);
+          }
+          ctx.watchWith(f.coordinator(), new Gone(f.node(), f.coordinator()));
           ctx.pipeToSelf(main.executors(), (list, failure) -> new Listed(f, list, failure));
+          return Behaviors.same();
+        })
+        .onMessage(Refreshed.class, r -> {
+          if (r.failure() == null && r.listing() == listings) {
+            followers.values().forEach(f -> f.tell(new JobManager.ExecutorsNow(r.executors())));
+          }
           return Behaviors.same();
         })
         .onMessage(Listed.class, this::listed)
@@ -93,10 +115,24 @@ public final class CoordinatorHub {
               ? new JobManager.ExecutorLost(lost.node(), lost.why())
               : new JobManager.ExecutorJoined(((ExecutorChange.Joined) c.change()).executor());
           followers.values().forEach(f -> f.tell(news));
+          // then the whole registry as it is after the change: what a follower listed meanwhile may be older
+          long listing = ++listings;
+          ctx.pipeToSelf(main.executors(), (list, failure) -> new Refreshed(listing, list, failure));
           return Behaviors.same();
         })
         .onMessage(Gone.class, g -> {
-          if (followers.remove(g.node(), g.coordinator())) {
+          // a node restarted at the same address has the same ref: the old one's end may be signalled for it
+          if (g.coordinator().equals(followers.get(g.node()))) {
+            ctx.ask(JobManager.Here.class, g.coordinator(), CONFIRM, JobManager.Alive::new,
+                (here, failure) -> new Confirmed(g.node(), g.coordinator(), failure == null));
+          }
+          return Behaviors.same();
+        })
+        .onMessage(Confirmed.class, c -> {
+          if (c.alive()) {
+            ctx.watchWith(c.coordinator(), new Gone(c.node(), c.coordinator()));
+          } else if (followers.remove(c.node(), c.coordinator())) {
+            Gone g = new Gone(c.node(), c.coordinator());
             log.info("node {} epoch {}: coordinator {} left; its unfinished jobs are lost", main.node(), main.epoch(),
                 g.node());
             ledger.tell(new JobLedger.CoordinatorLost(g.node(), "left the cluster"));
@@ -113,11 +149,6 @@ public final class CoordinatorHub {
           main.node(), main.epoch(), f.node(), listed.failure().toString());
       return Behaviors.same(); // the coordinator asks again when its ask times out
     }
-    ActorRef<JobManager.Command> earlier = followers.put(f.node(), f.coordinator());
-    if (earlier != null && !earlier.equals(f.coordinator())) {
-      ctx.unwatch(earlier);
-    }
-    ctx.watchWith(f.coordinator(), new Gone(f.node(), f.coordinator()));
     ledger.tell(new JobLedger.Claim(f.node(), f.live()));
     log.info("node {} epoch {}: coordinator {} follows this main ({} jobs running, {} executors)", main.node(),
         main.epoch(), f.node(), f.live().size(), listed.executors().size());

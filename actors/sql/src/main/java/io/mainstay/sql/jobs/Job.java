@@ -27,11 +27,12 @@ public record Job(
    * One split of one scan fragment: where its last attempt ran and how it went.
    *
    * @param broadcast the datasets each split of the fragment reads whole (small ones joined to it)
+   * @param bytes the size of the split's files
    * @param state RUNNING, DONE or FAILED
    */
   public record Fragment(
-      String input, String dataset, List<String> broadcast, int split, int files, String executor, int attempts,
-      String state, Long rows, Long millis) {
+      String input, String dataset, List<String> broadcast, int split, int files, long bytes, String executor,
+      int attempts, String state, Long rows, Long millis) {
     public Fragment {
       broadcast = broadcast == null ? List.of() : List.copyOf(broadcast);
     }

@@ -6,6 +6,7 @@ import io.mainstay.extension.ExtensionStore;
 import io.mainstay.extension.MainContext;
 import io.mainstay.sql.SqlMain;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.slf4j.Logger;
@@ -25,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * The jobs of every coordinator, in the main's store: each coordinator records its jobs here (only the main
  * opens the store). A job whose coordinator is gone is recorded FAILED: when that coordinator leaves the
  * cluster, when its SQL service restarted without the job, or, after a failover, when it has not come back
- * to this main within {@code sql.jobs.coordinator-grace}. Beyond {@code sql.jobs.kept} the oldest finished
- * jobs leave the store. A finished job is never written again: the first end recorded stands.
+ * to this main within {@code sql.jobs.coordinator-grace}. Finished jobs leave the store once they ended more
+ * than {@code sql.jobs.max-age} ago, and beyond {@code sql.jobs.kept} the oldest finished ones too. A finished job is never written again: the first end recorded stands.
  */
 public final class JobLedger {
 
@@ -55,22 +57,34 @@ public final class JobLedger {
 
   private record GraceOver() implements Command {}
 
-  public static Behavior<Command> create(MainContext<?> main, Duration grace, int kept) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new JobLedger(main, grace, kept, timers).behavior()));
+  private record Prune() implements Command {}
+
+  /** How often jobs past {@code sql.jobs.max-age} are looked for, besides at every new job. */
+  private static final Duration PRUNE_EVERY = Duration.ofHours(1);
+
+  public static Behavior<Command> create(MainContext<?> main, Duration grace, int kept, Duration maxAge) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new JobLedger(ctx, main, grace, kept, maxAge, timers).behavior()));
   }
 
+  private final ActorContext<Command> ctx;
   private final MainContext<?> main;
   private final ExtensionStore store;
   private final int kept;
+  private final Duration maxAge;
   /** The coordinators that came to this main; after the grace, a job of any other coordinator is orphaned. */
   private final Set<String> claimed = new HashSet<>();
   private boolean graceOver;
 
-  private JobLedger(MainContext<?> main, Duration grace, int kept, TimerScheduler<Command> timers) {
+  private JobLedger(ActorContext<Command> ctx, MainContext<?> main, Duration grace, int kept, Duration maxAge,
+      TimerScheduler<Command> timers) {
+    this.ctx = ctx;
     this.main = main;
     this.store = main.store();
     this.kept = kept;
+    this.maxAge = maxAge;
     timers.startSingleTimer(new GraceOver(), grace);
+    timers.startTimerWithFixedDelay(new Prune(), Duration.ZERO, PRUNE_EVERY);
   }
 
   private Behavior<Command> behavior() {
@@ -103,6 +117,10 @@ public final class JobLedger {
               job -> "coordinator lost: " + l.node() + " " + l.why());
           return Behaviors.same();
         })
+        .onMessage(Prune.class, p -> {
+          prune();
+          return Behaviors.same();
+        })
         .onMessage(GraceOver.class, g -> {
           graceOver = true;
           failUnfinished(job -> !claimed.contains(job.coordinator()),
@@ -126,7 +144,7 @@ public final class JobLedger {
       }
       return store.put(TABLE, job.id(), JobJson.write(job)).thenApply(version -> {
         if (version == 1) {
-          prune();
+          pruneBeyondKept();
         }
         return true;
       });
@@ -156,17 +174,32 @@ public final class JobLedger {
     });
   }
 
-  /** Beyond {@code sql.jobs.kept}, the oldest finished jobs leave the store. */
+  /** After a new job: the keys alone say whether there are more than {@code sql.jobs.kept}. */
+  private void pruneBeyondKept() {
+    store.versions(TABLE).thenAccept(versions -> {
+      if (versions.size() > kept) {
+        ctx.getSelf().tell(new Prune());
+      }
+    });
+  }
+
+  /** Finished jobs that ended before {@code sql.jobs.max-age} ago, and the oldest beyond {@code sql.jobs.kept}. */
   private void prune() {
-    store.versions(TABLE).thenCompose(versions -> versions.size() <= kept
-        ? CompletableFuture.completedFuture(List.<ExtensionStore.Entry>of())
-        : store.list(TABLE)).thenAccept(entries -> {
+    Instant oldest = Instant.now().minus(maxAge);
+    store.list(TABLE).thenAccept(entries -> {
       int excess = entries.size() - kept;
-      for (int i = 0; i < entries.size() && excess > 0; i++) {
-        if (JobJson.read(entries.get(i).value()).state().finished()) {
-          store.delete(TABLE, entries.get(i).key());
+      int removed = 0;
+      for (ExtensionStore.Entry entry : entries) {
+        Job job = JobJson.read(entry.value());
+        if (job.state().finished() && (excess > 0 || job.ended().isBefore(oldest))) {
+          store.delete(TABLE, entry.key());
           excess--;
+          removed++;
         }
+      }
+      if (removed > 0) {
+        log.info("node {} epoch {}: {} finished jobs removed (sql.jobs.kept {}, sql.jobs.max-age {})", main.node(),
+            main.epoch(), removed, kept, maxAge);
       }
     });
   }

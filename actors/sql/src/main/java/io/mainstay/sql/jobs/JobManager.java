@@ -97,6 +97,14 @@ public final class JobManager {
   /** From the main's hub: an executor registered with the main this coordinator follows. */
   public record ExecutorJoined(ExecutorSlots executor) implements Command, CborSerializable {}
 
+  /** From the main's hub: is this coordinator still there? */
+  public record Alive(ActorRef<Here> replyTo) implements Command, CborSerializable {}
+
+  public record Here(String node) implements CborSerializable {}
+
+  /** From the main's hub after every change: the registry as it is now. */
+  public record ExecutorsNow(List<ExecutorSlots> executors) implements Command, CborSerializable {}
+
   /** From the main's hub: an executor left its registry. */
   public record ExecutorLost(String node, String why) implements Command, CborSerializable {}
 
@@ -210,6 +218,21 @@ public final class JobManager {
         .onMessage(ExecutorJoined.class, j -> {
           executors.put(j.executor().node(), j.executor().slots());
           runs.values().forEach(run -> run.tell(new QueryRun.ExecutorJoined(j.executor())));
+          return Behaviors.same();
+        })
+        .onMessage(Alive.class, a -> {
+          a.replyTo().tell(new Here(node));
+          return Behaviors.same();
+        })
+        .onMessage(ExecutorsNow.class, n -> {
+          Map<String, Integer> before = new LinkedHashMap<>(executors);
+          executors.clear();
+          n.executors().forEach(e -> {
+            executors.put(e.node(), e.slots());
+            if (!before.containsKey(e.node())) {
+              runs.values().forEach(run -> run.tell(new QueryRun.ExecutorJoined(e)));
+            }
+          });
           return Behaviors.same();
         })
         .onMessage(ExecutorLost.class, l -> {

@@ -97,8 +97,8 @@ final class QueryRun {
     }
 
     Job.Fragment view() {
-      return new Job.Fragment(scan.input(), dataset.name(), scan.broadcast(), index, files.size(), executor, attempt,
-          state, rows, millis);
+      return new Job.Fragment(scan.input(), dataset.name(), scan.broadcast(), index, files.size(),
+          files.stream().mapToLong(Dataset.DataFile::size).sum(), executor, attempt, state, rows, millis);
     }
   }
 
