@@ -34,7 +34,7 @@ final class QueryBenchmark {
       "of both, the ratio of the medians, their geometric mean and the worst; then the p50/p99 of a short",
       "query on a 1000-row dataset, against DuckDB alone's p50; and the targets met or missed.",
       "",
-      "  --scale S        TPC-H scale factor, 0.001 to 10 (default 1; generating it takes minutes)",
+      "  --scale S        TPC-H scale factor, 0.001 to 10 (default 1: about 30 s to generate on 2 cores)",
       "  --rounds R       timed runs of each query, after one warm-up (default 3)",
       "  --executors N    executor-only nodes (default 2)",
       "  --short N        timed runs of the short query, after " + ShortQuery.WARM_UPS + " warm-ups (default 100)",

@@ -38,7 +38,7 @@ public final class TpchFiles {
     return write(scale, filesPerTable, dir, table -> { });
   }
 
-  /** As {@link #write(double, int, Path)}, telling {@code written} each table once its files are (scale 1 takes minutes). */
+  /** As {@link #write(double, int, Path)}, telling {@code written} each table once its files are: progress at large scales. */
   public static Map<String, Table> write(double scale, int filesPerTable, Path dir, Consumer<Table> written)
       throws SQLException {
     Map<String, Table> tables = new HashMap<>();
