@@ -117,8 +117,8 @@ public final class FailoverBenchmark {
   }
 
   private void run() throws IOException, InterruptedException {
-    Path logback = writeLogback("logback.xml", List.of());
-    Path zkLogback = writeLogback("zookeeper-logback.xml", List.of("org.apache.zookeeper.server.ZooKeeperServer"));
+    Path logback = ChildLogback.write(workDir, "logback.xml", List.of());
+    Path zkLogback = ChildLogback.write(workDir, "zookeeper-logback.xml", List.of("org.apache.zookeeper.server.ZooKeeperServer"));
     progress.println("mainstay-bench: starting ZooKeeper");
     LocalCluster cluster = LocalCluster.builder(workDir)
         .clusterId(CLUSTER_ID)
@@ -244,11 +244,9 @@ public final class FailoverBenchmark {
   }
 
   private void sampleLoad() {
-    try {
-      String loadavg = Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII);
-      results.loadAverages.add(Double.parseDouble(loadavg.split(" ")[0]));
-    } catch (IOException | RuntimeException e) {
-      // not Linux: no load figures
+    double load = LoadAverage.oneMinute();
+    if (!Double.isNaN(load)) {
+      results.loadAverages.add(load);
     }
   }
 
@@ -289,31 +287,7 @@ public final class FailoverBenchmark {
 
   /** A child's heap and logback file; the launcher adds {@link Jvm#ADD_OPENS}. Default collector and JIT, as in production. */
   private static List<String> jvmOptions(String heap, Path logback) {
-    return List.of(heap, "-Dlogback.configurationFile=" + logback.toAbsolutePath());
-  }
-
-  /** A console-only logback configuration for the child JVMs: their console is their log file. */
-  private Path writeLogback(String name, List<String> infoLoggers) throws IOException {
-    StringBuilder xml = new StringBuilder();
-    xml.append("<configuration>\n");
-    xml.append("  <appender name=\"CONSOLE\" class=\"ch.qos.logback.core.ConsoleAppender\">\n");
-    xml.append("    <encoder><pattern>").append(Timeline.LOG_PATTERN).append("</pattern></encoder>\n");
-    xml.append("  </appender>\n");
-    xml.append("  <logger name=\"io.mainstay\" level=\"INFO\"/>\n");
-    xml.append("  <logger name=\"org.apache.zookeeper\" level=\"WARN\"/>\n");
-    xml.append("  <logger name=\"org.apache.curator\" level=\"WARN\"/>\n");
-    xml.append("  <logger name=\"org.apache.pekko\" level=\"WARN\"/>\n");
-    xml.append("  <logger name=\"org.apache.pekko.cluster.Cluster\" level=\"INFO\"/>\n");
-    xml.append("  <logger name=\"org.apache.pekko.cluster.sbr\" level=\"INFO\"/>\n");
-    xml.append("  <logger name=\"io.netty\" level=\"WARN\"/>\n");
-    for (String logger : infoLoggers) {
-      xml.append("  <logger name=\"").append(logger).append("\" level=\"INFO\"/>\n");
-    }
-    xml.append("  <root level=\"INFO\"><appender-ref ref=\"CONSOLE\"/></root>\n");
-    xml.append("</configuration>\n");
-    Path file = workDir.resolve(name);
-    Files.writeString(file, xml, StandardCharsets.UTF_8);
-    return file;
+    return List.of(heap, ChildLogback.option(logback));
   }
 
   /** Stops every process this run started and deletes the work directory unless --keep; runs once. */

@@ -219,7 +219,7 @@ final class Report {
     return root;
   }
 
-  private static ObjectNode stats(Stats stats) {
+  static ObjectNode stats(Stats stats) {
     return stats(stats, "samplesMs");
   }
 
@@ -242,7 +242,7 @@ final class Report {
     return node;
   }
 
-  private static double round(double value) {
+  static double round(double value) {
     return Math.round(value * 100) / 100.0;
   }
 }

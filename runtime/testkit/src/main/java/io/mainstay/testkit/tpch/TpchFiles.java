@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -34,6 +35,12 @@ public final class TpchFiles {
 
   /** Writes every table as {@code filesPerTable} Parquet files under {@code dir}, by table name. */
   public static Map<String, Table> write(double scale, int filesPerTable, Path dir) throws SQLException {
+    return write(scale, filesPerTable, dir, table -> { });
+  }
+
+  /** As {@link #write(double, int, Path)}, telling {@code written} each table once its files are: progress at large scales. */
+  public static Map<String, Table> write(double scale, int filesPerTable, Path dir, Consumer<Table> written)
+      throws SQLException {
     Map<String, Table> tables = new HashMap<>();
     try {
       Class.forName("org.duckdb.DuckDBDriver");
@@ -43,8 +50,9 @@ public final class TpchFiles {
     try (DuckDBConnection c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
         Statement st = c.createStatement()) {
       for (TpchTable<?> table : TpchTable.getTables()) {
-        tables.put(table.getTableName(), new Table(table.getTableName(), write(table, scale, filesPerTable, c, st, dir),
-            columns(table)));
+        Table done = new Table(table.getTableName(), write(table, scale, filesPerTable, c, st, dir), columns(table));
+        tables.put(done.name(), done);
+        written.accept(done);
       }
     }
     return tables;
@@ -88,6 +96,7 @@ public final class TpchFiles {
           + filesPerTable + " = " + k + ") TO '" + file + "' (FORMAT PARQUET)");
       files.add(file);
     }
+    st.execute("DROP TABLE " + name); // at scale 1 the staged tables would hold gigabytes until the end
     return files;
   }
 
