@@ -208,13 +208,11 @@ public final class JobLedger {
     return store.get(TABLE, id).thenApply(entry -> entry.map(e -> JobJson.read(e.value())).orElse(null));
   }
 
-  static JobReply notFound(String id) {
+  private static JobReply notFound(String id) {
     return new JobReply.NotFound("no job with id '" + id + "'");
   }
 
   private static void answer(ActorRef<JobReply> replyTo, CompletionStage<? extends JobReply> reply) {
-    reply.whenComplete((value, failure) -> replyTo.tell(failure == null
-        ? value
-        : new JobReply.Unavailable(String.valueOf(Failures.unwrap(failure).getMessage()))));
+    Answers.tell(replyTo, reply, JobReply.Unavailable::new);
   }
 }

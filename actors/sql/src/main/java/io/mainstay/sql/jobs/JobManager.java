@@ -241,7 +241,7 @@ public final class JobManager {
           return Behaviors.same();
         })
         .onMessage(AskCatalog.class, a -> {
-          answerCatalog(a.replyTo(), askFollowed(a.message()));
+          Answers.tell(a.replyTo(), askFollowed(a.message()), DatasetReply.Unavailable::new);
           return Behaviors.same();
         })
         .onMessage(Dropped.class, d -> ended(new Ended(d.failure() != null
@@ -663,16 +663,8 @@ public final class JobManager {
     }, blocking);
   }
 
-  private static void answerCatalog(ActorRef<DatasetReply> replyTo, CompletionStage<DatasetReply> reply) {
-    reply.whenComplete((value, failure) -> replyTo.tell(failure == null
-        ? value
-        : new DatasetReply.Unavailable(String.valueOf(Failures.unwrap(failure).getMessage()))));
-  }
-
   private static void answer(ActorRef<JobReply> replyTo, CompletionStage<? extends JobReply> reply) {
-    reply.whenComplete((value, failure) -> replyTo.tell(failure == null
-        ? value
-        : new JobReply.Unavailable(String.valueOf(Failures.unwrap(failure).getMessage()))));
+    Answers.tell(replyTo, reply, JobReply.Unavailable::new);
   }
 
   private static String oneLine(String sql) {
