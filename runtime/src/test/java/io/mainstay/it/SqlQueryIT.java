@@ -27,12 +27,18 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -181,6 +187,50 @@ class SqlQueryIT {
 
   @Test
   @Order(2)
+  void sixteenQueriesAtOnceOnTwoCoordinatorsRunTogetherAndEachAnswersAsDuckDb() throws Exception {
+    List<Map.Entry<String, Boolean>> queries = new ArrayList<>(QUERIES.entrySet());
+    NodeHttp coord = secondary.http();
+    int count = 16;
+    CyclicBarrier together = new CyclicBarrier(count);
+    ExecutorService clients = Executors.newFixedThreadPool(count);
+    try {
+      List<Future<String>> submitted = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        String sql = queries.get(i % queries.size()).getKey();
+        NodeHttp on = i % 4 == 3 ? coord : http; // a quarter planned by the secondary coordinator
+        submitted.add(clients.submit(() -> {
+          together.await();
+          return submitOn(on, sql);
+        }));
+      }
+      List<long[]> spans = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        Map.Entry<String, Boolean> query = queries.get(i % queries.size());
+        NodeHttp on = i % 4 == 3 ? coord : http;
+        String id = submitted.get(i).get();
+        JsonNode job = Await.value("job " + id + " to end", DEADLINE,
+            () -> ended(on.request("GET", "/api/v1/jobs/" + id + "?wait=10s", null).json()));
+        assertEquals("COMPLETED", job.get("state").asText(), query.getKey() + ": " + job);
+        List<List<String>> expected = oracle(query.getKey());
+        List<List<String>> actual = results(on, id);
+        assertEquals(query.getValue() ? expected : sorted(expected), query.getValue() ? actual : sorted(actual),
+            query.getKey());
+        spans.add(new long[] {Instant.parse(job.get("started").asText()).toEpochMilli(),
+            Instant.parse(job.get("ended").asText()).toEpochMilli()});
+      }
+      // the cluster ran them side by side, not one after the other
+      int most = 0;
+      for (long[] span : spans) {
+        most = Math.max(most, (int) spans.stream().filter(o -> o[0] <= span[0] && span[0] < o[1]).count());
+      }
+      assertTrue(most >= 2, "at most " + most + " of " + count + " jobs ran at the same time");
+    } finally {
+      clients.shutdownNow();
+    }
+  }
+
+  @Test
+  @Order(3)
   void aSecondaryCoordinatorPlansAndRunsQueriesItsJobsRecordedByTheMainAndAStandbyPlansNothing() throws Exception {
     NodeHttp coord = secondary.http();
     for (String sql : List.of(
@@ -207,7 +257,7 @@ class SqlQueryIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void createTableAsWritesADatasetAndDropTableRemovesItAndOnlyTheFilesItCreated() throws Exception {
     String select = "SELECT id, customer, amount FROM orders WHERE amount > 200";
     JsonNode created = run("CREATE TABLE big_orders AS " + select);
@@ -259,7 +309,7 @@ class SqlQueryIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aResultOfAMillionRowsStreamsAsArrowAndPagesFromAnywhereInIt() throws Exception {
     String sql = "SELECT id, v, label FROM wide WHERE id % 2 = 0";
     JsonNode job = run(sql);
@@ -303,7 +353,7 @@ class SqlQueryIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void badStatementsAreOne400EachAndNothingButDatasetsIsReadable() {
     assertRefused("SELECT id FROM orders WHERE", "line 1");
     assertRefused("SELECT id FROM nowhere", "nowhere");
@@ -323,7 +373,7 @@ class SqlQueryIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void theFragmentsOfAKilledExecutorRunAgainOnTheOtherAndTheAnswerIsTheSame() throws Exception {
     String sql = "SELECT customer, count(*) AS n, sum(amount) AS total FROM orders GROUP BY customer ORDER BY customer";
     List<List<String>> expected = oracle(sql);
@@ -349,18 +399,26 @@ class SqlQueryIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aJobWaitsForExecutorsCanBeCanceledAndANewMainFailsTheJobsItsPredecessorLeft() throws Exception {
     exec1.kill9();
     Await.until("the main lost both executors", DEADLINE, () -> main.cluster().executors().isEmpty());
     String sql = "SELECT count(*) FROM orders";
     String canceled = submit(sql);
     assertEquals("ENQUEUED", job(canceled).get("state").asText(), "no executor: the job waits");
+    long asked = System.nanoTime();
+    HttpResult waited = http.request("GET", "/api/v1/jobs/" + canceled + "?wait=1s", null);
+    assertEquals("ENQUEUED", waited.json().get("state").asText(), waited.body());
+    assertTrue(System.nanoTime() - asked >= Duration.ofSeconds(1).toNanos(), "answered before its wait was over");
+    assertEquals(400, http.request("GET", "/api/v1/jobs/" + canceled + "?wait=11s", null).status());
+    assertEquals(400, http.request("GET", "/api/v1/jobs/" + canceled + "?wait=soon", null).status());
+    // a wait ends with the job: the cancel below ends it long before the 10 s are over
+    CompletableFuture<HttpResult> awaitingEnd = CompletableFuture.supplyAsync(
+        () -> http.request("GET", "/api/v1/jobs/" + canceled + "?wait=10s", null));
+    Thread.sleep(300);
     assertEquals(200, http.request("POST", "/api/v1/jobs/" + canceled + "/cancel", null).status());
-    JsonNode ended = Await.value("the job canceled", DEADLINE, () -> {
-      JsonNode job = job(canceled);
-      return "CANCELED".equals(job.get("state").asText()) ? job : null;
-    });
+    JsonNode ended = awaitingEnd.get().json();
+    assertEquals("CANCELED", ended.get("state").asText(), ended.toString());
     assertNotNull(ended.get("ended"), ended.toString());
     assertEquals(409, http.request("POST", "/api/v1/jobs/" + canceled + "/cancel", null).status());
 

@@ -18,12 +18,12 @@ import org.apache.arrow.vector.ipc.ArrowStreamReader;
 
 /**
  * The benchmark's client of a coordinator's REST API, as an application would use it: a query is submitted,
- * its job polled every {@link #POLL_MS} ms until it ends, and its whole result read as one Arrow stream (the
- * fast path; the JSON pages are for humans).
+ * its job asked for with a wait of {@link #WAIT} (answered as soon as it ended) until it ends, and its whole
+ * result read as one Arrow stream (the fast path; the JSON pages are for humans).
  */
 final class ClusterSql implements AutoCloseable {
 
-  static final long POLL_MS = 2;
+  static final String WAIT = "10s";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
@@ -52,8 +52,8 @@ final class ClusterSql implements AutoCloseable {
    * One query's answer and where its time went, in milliseconds: {@code planMs} from the job's submission to its
    * start (the main's catalog asked, Calcite's planning, the job recorded in the main's store), {@code runMs} from
    * its start to its end (fragments dispatched and run, their rows over Flight, the final stage), {@code fetchMs}
-   * the Arrow result read to its last byte, and {@code restMs} the remainder of {@code totalMs} (HTTP, the job's
-   * end recorded, the polling). The first two are the coordinator's own timestamps.
+   * the Arrow result read to its last byte, and {@code restMs} the remainder of {@code totalMs} (HTTP, and
+   * recording the job before its id is answered, which the query does not wait for). The first two are the coordinator's own timestamps.
    */
   record Run(Answer answer, double totalMs, double planMs, double runMs, double fetchMs, double restMs) {}
 
@@ -101,7 +101,7 @@ final class ClusterSql implements AutoCloseable {
   private JsonNode awaitCompleted(String id) throws IOException, InterruptedException {
     long until = System.nanoTime() + deadline.toNanos();
     while (true) {
-      JsonNode job = JSON.readTree(send(request("/api/v1/jobs/" + id).GET()).body());
+      JsonNode job = JSON.readTree(send(request("/api/v1/jobs/" + id + "?wait=" + WAIT).GET()).body());
       String state = job.path("state").asText();
       if (state.equals("COMPLETED")) {
         return job;
@@ -109,7 +109,6 @@ final class ClusterSql implements AutoCloseable {
       if (state.equals("FAILED") || state.equals("CANCELED") || System.nanoTime() > until) {
         throw new BenchmarkException("job " + id + " " + state + ": " + job.path("errorMessage").asText());
       }
-      Thread.sleep(POLL_MS);
     }
   }
 

@@ -167,9 +167,9 @@ final class QueryReport {
   }
 
   private static String phases(String label, Phases p) {
-    return String.format(Locale.ROOT, "%s planning and recording the job %.0f ms, running it (dispatch, fragments,"
-        + " Flight, final stage) %.0f ms, reading the Arrow result %.0f ms, the rest (HTTP, recording its end,"
-        + " polling) %.0f ms%n", label, p.planMs(), p.runMs(), p.fetchMs(), p.restMs());
+    return String.format(Locale.ROOT, "%s planning the job %.0f ms, running it (dispatch, fragments, Flight,"
+        + " final stage) %.0f ms, reading the Arrow result %.0f ms, the rest (HTTP, and recording the job before"
+        + " its id is answered, which the query does not wait for) %.0f ms%n", label, p.planMs(), p.runMs(), p.fetchMs(), p.restMs());
   }
 
   private static ObjectNode phases(Phases p) {

@@ -54,9 +54,10 @@ import org.slf4j.LoggerFactory;
  * The queries of one coordinator (the main, or a secondary coordinator), SQL's coordinator service. It
  * follows the main (whose {@link CoordinatorHub} tells it the executors and sends its fragment commands on),
  * plans each statement against the main's datasets (a refusal is answered at once), records the job in the
- * main's {@link JobLedger} before answering its id, runs it as a {@link QueryRun}, records how it ended, and
- * keeps its rows for {@code sql.jobs.results-retention}. A standby plans nothing: it answers with the main's
- * URL, as the guide's standbys stay passive.
+ * main's {@link JobLedger} and answers its id once recorded, runs it as a {@link QueryRun} (a query while it is
+ * recorded, a table statement after), records how it ended, and keeps its rows for
+ * {@code sql.jobs.results-retention}. A standby plans nothing: it answers with the main's URL, as the guide's
+ * standbys stay passive.
  */
 public final class JobManager {
 
@@ -80,7 +81,11 @@ public final class JobManager {
 
   public record Submit(String sql, ActorRef<JobReply> replyTo) implements Command {}
 
-  public record Get(String id, ActorRef<JobReply> replyTo) implements Command {}
+  /**
+   * A job as it is; with {@code waitUpTo} above zero, a job running here is answered once it ended or the wait is over,
+   * whichever comes first, so that a client need not poll.
+   */
+  public record Get(String id, Duration waitUpTo, ActorRef<JobReply> replyTo) implements Command {}
 
   public record ListJobs(int limit, ActorRef<JobReply> replyTo) implements Command {}
 
@@ -131,8 +136,9 @@ public final class JobManager {
   private record Planned(Submit submit, Job job, PlannedStatement statement, Map<String, Dataset> datasets, Throwable failure)
       implements Command {}
 
+  /** {@code started}: the statement runs already (a query), or waits for this record (a table statement). */
   private record Recorded(Submit submit, Job job, PlannedStatement statement, Map<String, Dataset> datasets,
-      Throwable failure) implements Command {}
+      boolean started, Throwable failure) implements Command {}
 
   private record Dropped(Job job, JobDatabase.Result summary, Throwable failure) implements Command {}
 
@@ -141,6 +147,8 @@ public final class JobManager {
   private record RecordEndAgain(String id) implements Command {}
 
   private record Expire(String id) implements Command {}
+
+  private record WaitOver(String id, ActorRef<JobReply> replyTo) implements Command {}
 
   public static Behavior<Command> create(CoordinatorContext context) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new JobManager(ctx, timers, context).behavior()));
@@ -173,6 +181,8 @@ public final class JobManager {
   private final List<Submit> waiting = new ArrayList<>();
   /** Ended jobs the ledger has not taken yet (the main was away): sent again until it does. */
   private final Map<String, Job> unrecorded = new HashMap<>();
+  /** Who waits for a running job to end (a {@link Get} with a wait). */
+  private final Map<String, List<ActorRef<JobReply>>> awaiting = new HashMap<>();
   /** Completed jobs whose rows this coordinator still keeps, as they ended (row count and schema for pages). */
   private final Map<String, Job> kept = new HashMap<>();
 
@@ -279,6 +289,16 @@ public final class JobManager {
           return Behaviors.same();
         })
         .onMessage(Get.class, this::get)
+        .onMessage(WaitOver.class, w -> {
+          List<ActorRef<JobReply>> waiters = awaiting.getOrDefault(w.id(), new ArrayList<>());
+          if (waiters.remove(w.replyTo())) {
+            local(w.id()).ifPresent(job -> w.replyTo().tell(new JobReply.Found(job)));
+          }
+          if (waiters.isEmpty()) {
+            awaiting.remove(w.id());
+          }
+          return Behaviors.same();
+        })
         .onMessage(ListJobs.class, this::list)
         .onMessage(Results.class, r -> results(r.id(), r.replyTo(), done -> {
           JobDatabase database = engine().database();
@@ -436,41 +456,58 @@ public final class JobManager {
       return Behaviors.same();
     }
     Job enqueued = planned.job().running(Job.State.ENQUEUED, null, List.of());
-    ctx.pipeToSelf(record(enqueued),
-        (recorded, failure) -> new Recorded(planned.submit(), enqueued, planned.statement(), planned.datasets(), failure));
+    // A query only reads: it runs while the main records it, so no store write is on the way to its rows. A
+    // table statement writes files: it runs only once recorded.
+    boolean query = planned.statement() instanceof PlannedStatement.Query;
+    ctx.pipeToSelf(record(enqueued), (recorded, failure) ->
+        new Recorded(planned.submit(), enqueued, planned.statement(), planned.datasets(), query, failure));
+    if (query) {
+      start(enqueued, planned.statement(), planned.datasets());
+    }
     return Behaviors.same();
   }
 
   private Behavior<Command> recorded(Recorded recorded) {
+    String id = recorded.job().id();
     if (recorded.failure() != null) {
-      recorded.submit().replyTo().tell(new JobReply.Unavailable(
-          "the job was not recorded by the main: " + Failures.unwrap(recorded.failure()).getMessage()));
+      String why = "the job was not recorded by the main: " + Failures.unwrap(recorded.failure()).getMessage();
+      ActorRef<QueryRun.Command> run = runs.get(id);
+      if (run != null) {
+        run.tell(new QueryRun.Cancel());
+        why += "; it was canceled";
+      }
+      recorded.submit().replyTo().tell(new JobReply.Unavailable(why));
       return Behaviors.same();
     }
-    Job job = recorded.job();
+    if (!recorded.started()) {
+      start(recorded.job(), recorded.statement(), recorded.datasets());
+    }
+    recorded.submit().replyTo().tell(new JobReply.Accepted(id));
+    return Behaviors.same();
+  }
+
+  private void start(Job job, PlannedStatement statement, Map<String, Dataset> datasets) {
     log.info("node {} epoch {}: job {} started: {}", node, job.epoch(), job.id(), oneLine(job.sql()));
     Engine engine = engine();
     live.put(job.id(), job);
-    recorded.submit().replyTo().tell(new JobReply.Accepted(job.id()));
-    if (recorded.statement() instanceof PlannedStatement.DropTable drop) {
+    if (statement instanceof PlannedStatement.DropTable drop) {
       Job running = job.running(Job.State.RUNNING, Instant.now(), List.of());
       live.put(job.id(), running);
       ctx.pipeToSelf(TableDrop.run(job.id(), drop.name(), engine.database(), blocking, catalog),
           (summary, failure) -> new Dropped(running, summary, failure));
-      return Behaviors.same();
+      return;
     }
-    PlannedStatement.CreateTableAs create = recorded.statement() instanceof PlannedStatement.CreateTableAs c ? c : null;
-    QueryPlan plan = create != null ? create.plan() : ((PlannedStatement.Query) recorded.statement()).plan();
+    PlannedStatement.CreateTableAs create = statement instanceof PlannedStatement.CreateTableAs c ? c : null;
+    QueryPlan plan = create != null ? create.plan() : ((PlannedStatement.Query) statement).plan();
     List<ExecutorSlots> now = new ArrayList<>();
     executors.forEach((executor, slots) -> now.add(new ExecutorSlots(executor, slots)));
-    ActorRef<QueryRun.Command> run = ctx.spawn(QueryRun.create(job, plan, recorded.datasets(), now,
+    ActorRef<QueryRun.Command> run = ctx.spawn(QueryRun.create(job, plan, datasets, now,
         Optional.ofNullable(create).map(PlannedStatement.CreateTableAs::name),
         new QueryRun.Setting(node, engine.database(), engine.exchange(), settings.executorWait(), blocking,
             ctx.getSelf(), settings.scratch(), catalog)), "job-" + job.id());
     ctx.watch(run);
     runs.put(job.id(), run);
     runIds.put(run, job.id());
-    return Behaviors.same();
   }
 
   /** Why a table statement cannot run as the catalog is now; the catalog checks again when it runs. */
@@ -523,6 +560,11 @@ public final class JobManager {
     }
     unrecorded.put(job.id(), job);
     recordEnd(job);
+    for (ActorRef<JobReply> waiter : awaiting.getOrDefault(job.id(), List.of())) {
+      timers.cancel(new WaitOver(job.id(), waiter));
+      waiter.tell(new JobReply.Found(job));
+    }
+    awaiting.remove(job.id());
     return Behaviors.same();
   }
 
@@ -562,6 +604,9 @@ public final class JobManager {
   private Behavior<Command> get(Get g) {
     if (standby()) {
       g.replyTo().tell(notHere());
+    } else if (!g.waitUpTo().isZero() && live.containsKey(g.id())) {
+      awaiting.computeIfAbsent(g.id(), id -> new ArrayList<>()).add(g.replyTo());
+      timers.startSingleTimer(new WaitOver(g.id(), g.replyTo()), g.waitUpTo());
     } else {
       local(g.id()).ifPresentOrElse(job -> g.replyTo().tell(new JobReply.Found(job)),
           () -> answer(g.replyTo(), askFollowed(replyTo -> new JobLedger.Get(g.id(), replyTo))));

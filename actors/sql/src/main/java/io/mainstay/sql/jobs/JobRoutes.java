@@ -4,12 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import io.mainstay.extension.NotMainException;
 import io.mainstay.extension.RouteContext;
 import io.mainstay.extension.StoreUnavailableException;
 import io.mainstay.sql.planning.Column;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -29,7 +32,8 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 /**
  * Queries, in the shape of Dremio's REST API: {@code POST /sql} with {@code {"sql": "..."}} answers {@code
  * {"id"}} once the statement is planned and its job recorded (a refused statement: 400); {@code GET
- * /jobs?limit=N} newest first; {@code GET /jobs/{id}}; {@code GET /jobs/{id}/results?offset=N&limit=M}
+ * /jobs?limit=N} newest first; {@code GET /jobs/{id}} (with {@code ?wait=5s}, on the job's coordinator: once
+ * the job ended, or after the wait, so that clients need not poll); {@code GET /jobs/{id}/results?offset=N&limit=M}
  * (limit at most 500); {@code GET /jobs/{id}/results/arrow} (the whole result as an Arrow IPC stream);
  * {@code POST /jobs/{id}/cancel}. Served on the main and on secondary coordinators; a standby answers 503
  * with the main's URL.
@@ -40,6 +44,8 @@ public final class JobRoutes extends AllDirectives {
   static final int DEFAULT_LIST = 100;
   static final int MAX_LIST = 1000;
   static final int DEFAULT_PAGE = 100;
+  /** The longest {@code GET /jobs/{id}?wait=}: well inside the HTTP server's and nginx's request timeouts. */
+  static final Duration MAX_WAIT = Duration.ofSeconds(10);
 
   /** Arrow's IPC stream format, as registered with IANA. */
   static final ContentType.Binary ARROW_STREAM =
@@ -68,7 +74,13 @@ public final class JobRoutes extends AllDirectives {
                   : ask(context, replyTo -> new JobManager.ListJobs(n.get(), replyTo));
             })))),
             pathPrefix(PathMatchers.segment(), id -> concat(
-                pathEnd(() -> only(context, get(() -> ask(context, replyTo -> new JobManager.Get(id, replyTo))))),
+                pathEnd(() -> only(context, get(() -> parameterOptional("wait", wait -> {
+                  Optional<Duration> d = wait(wait);
+                  return d.isEmpty()
+                      ? complete(context.error(StatusCodes.BAD_REQUEST, "wait must be a duration from 0 to "
+                          + MAX_WAIT.toSeconds() + "s, such as 500ms or 5s"))
+                      : ask(context, replyTo -> new JobManager.Get(id, d.get(), replyTo));
+                })))),
                 pathPrefix("results", () -> concat(
                     pathEnd(() -> only(context, get(() -> parameterOptional("offset", offset ->
                         parameterOptional("limit", limit -> {
@@ -125,6 +137,19 @@ public final class JobRoutes extends AllDirectives {
       int n = Integer.parseInt(text.get());
       return n >= 1 && n <= max ? Optional.of(n) : Optional.empty();
     } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** A duration as configuration spells one ("500ms", "5s", a bare number of milliseconds); absent: none. */
+  private static Optional<Duration> wait(Optional<String> text) {
+    if (text.isEmpty()) {
+      return Optional.of(Duration.ZERO);
+    }
+    try {
+      Duration d = ConfigFactory.parseMap(Map.of("wait", text.get())).getDuration("wait");
+      return d.isNegative() || d.compareTo(MAX_WAIT) > 0 ? Optional.empty() : Optional.of(d);
+    } catch (ConfigException e) {
       return Optional.empty();
     }
   }

@@ -12,12 +12,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.duckdb.DuckDBConnection;
 
 /**
  * Asks DuckDB which types the final SQL returns. Calcite's types differ from DuckDB's in places
  * (AVG of an INTEGER, SUM of a BIGINT, decimal arithmetic), and the user gets DuckDB's. The
  * statements are only prepared, over empty tables shaped like the datasets and the fragments'
- * outputs, so nothing is read.
+ * outputs, so nothing is read. One DuckDB serves every plan of the process (opening one costs more than
+ * the rest of planning a short query); each plan has a connection of its own, whose temporary tables no
+ * other plan sees and which go with it.
  */
 final class ResultTypes {
   /** Where DuckDB may spill, which it never needs to here: tables stay empty, queries are prepared. */
@@ -25,9 +28,21 @@ final class ResultTypes {
 
   private ResultTypes() {}
 
+  /** Opened on first use; like every DuckDB Mainstay opens a sandboxed one, and this one may read no file. */
+  private static final class Shared {
+    static final DuckDBConnection DATABASE = open();
+
+    private static DuckDBConnection open() {
+      try {
+        return DuckDbSandbox.open(List.of(), SCRATCH, "64MB").unwrap(DuckDBConnection.class);
+      } catch (SQLException e) {
+        throw new IllegalStateException("the DuckDB that checks result types did not open: " + e.getMessage(), e);
+      }
+    }
+  }
+
   static List<String> of(List<ScanFragment> scans, String finalSql, Datasets datasets) {
-    // Like every DuckDB Mainstay opens, a sandboxed one; this one may read no file at all.
-    try (Connection c = DuckDbSandbox.open(List.of(), SCRATCH, "64MB");
+    try (Connection c = Shared.DATABASE.duplicate();
         Statement st = c.createStatement()) {
       Set<String> created = new HashSet<>();
       for (ScanFragment scan : scans) {
