@@ -21,12 +21,12 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * From elected to main: take the store lock unless a {@link Succession} already holds it (retrying, and
- * naming its holder in the log while it waits), open LMDB, read the next epoch, record it in the store,
- * then in one ZooKeeper transaction take that epoch by compare-and-set, publish the main record and remove
- * what a dead predecessor left. Each durable step happens once: one LMDB commit, one quorum write. The
- * epoch is recorded in the store before ZooKeeper names this node, which is safe because only the holder
- * of the lock takes epochs: should the transaction fail, the store holds an epoch nobody served, and the
- * next takeover starts above it.
+ * naming its holder in the log while it waits), open LMDB while ZooKeeper's epoch is read, record the next
+ * epoch in the store, then in one ZooKeeper transaction take that epoch by compare-and-set, publish the main
+ * record and remove what a dead predecessor left. Each durable step happens once: one LMDB commit, one
+ * quorum write. The epoch is recorded in the store before ZooKeeper names this node, which is safe because
+ * only the holder of the lock takes epochs: should the transaction fail, the store holds an epoch nobody
+ * served, and the next takeover starts above it.
  * What blocks (the shared volume, ZooKeeper) runs on the blocking dispatcher and comes back as a message.
  * The takeover owns what it took until it hands it over in {@link TookOver}: told to {@link Abandon}, it
  * closes the store and releases the lock itself, so a graceful stop in the middle leaves nothing held.
@@ -183,14 +183,16 @@ public final class Takeover {
   /** Open the store, read the next epoch, record it, take it and publish: only then is this node the main. */
   private Behavior<Command> open(StoreLock lock) {
     Instant since = Instant.now();
+    // ZooKeeper's half of the next epoch is read while LMDB opens; the store's half is known once it is open
+    CompletableFuture<Long> aboveZooKeeper = coordination.nextEpoch(0).toCompletableFuture();
     CompletableFuture<Opened> opening =
         CompletableFuture.supplyAsync(() -> MetadataStore.open(lock, settings.storeMapSize()), blocking)
             .thenCompose(
                 store ->
-                    coordination
-                        .nextEpoch(store.epoch())
+                    aboveZooKeeper
                         .thenApplyAsync(
-                            next -> {
+                            above -> {
+                              long next = Math.max(above, store.epoch() + 1);
                               store.beginEpoch(next, identity.name(), since);
                               return new Opened(store, mainRecord(next, since));
                             },
