@@ -53,7 +53,9 @@ public final class JobDatabase implements AutoCloseable {
 
   /** Opens {@code job}'s schema; fragments' results may arrive from now on. */
   public ExchangeInbox open(String job) throws SQLException {
-    try (Statement s = base.createStatement()) {
+    // every call on a connection of its own: jobs open and drop from many threads at once, and one DuckDB
+    // connection runs one statement at a time
+    try (Connection c = base.duplicate(); Statement s = c.createStatement()) {
       s.execute("CREATE SCHEMA " + schema(job));
     }
     return this::store;
@@ -223,7 +225,7 @@ public final class JobDatabase implements AutoCloseable {
 
   /** Drops everything of {@code job}; nothing when it has nothing here. */
   public void drop(String job) throws SQLException {
-    try (Statement s = base.createStatement()) {
+    try (Connection c = base.duplicate(); Statement s = c.createStatement()) {
       s.execute("DROP SCHEMA IF EXISTS " + schema(job) + " CASCADE");
     }
   }

@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.Test;
@@ -20,6 +24,33 @@ class JobDatabaseTest {
 
   @TempDir
   Path dir;
+
+  /** Jobs start and end on many threads at once (one query run each, results dropped on a pool). */
+  @Test
+  void jobsOpenFinishAndDropOnManyThreadsAtOnce() throws Exception {
+    try (RootAllocator allocator = new RootAllocator();
+        JobDatabase database = new JobDatabase(dir, "256MB", dir, allocator)) {
+      ExecutorService threads = Executors.newFixedThreadPool(8);
+      try {
+        List<Future<Long>> jobs = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+          String job = "job-" + i;
+          long n = i;
+          jobs.add(threads.submit(() -> {
+            database.open(job);
+            long rows = database.finish(job, Map.of(), "SELECT * FROM range(" + n + ")").rows();
+            database.drop(job);
+            return rows;
+          }));
+        }
+        for (int i = 0; i < jobs.size(); i++) {
+          assertEquals(i, jobs.get(i).get(60, TimeUnit.SECONDS));
+        }
+      } finally {
+        threads.shutdownNow();
+      }
+    }
+  }
 
   @Test
   void aCanceledFinalStageStopsAndLeavesNoResult() throws Exception {
