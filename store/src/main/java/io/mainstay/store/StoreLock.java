@@ -162,7 +162,8 @@ public final class StoreLock implements AutoCloseable {
     while (content.hasRemaining()) {
       channel.write(content, content.position());
     }
-    channel.force(true);
+    // Not forced to disk: the name only tells operators and waiters who holds the lock, and an fsync here
+    // would sit on every takeover's path; after a host crash the file may name the holder before.
     StoreLock lock = new StoreLock(canonical, owner, channel, fileLock);
     HELD.put(canonical, lock);
     LOG.info("store lock on {} taken by {}{}", canonical, owner, lastHolder.isBlank() ? "" : " (last held by " + lastHolder + ")");
@@ -204,6 +205,21 @@ public final class StoreLock implements AutoCloseable {
         return content.isBlank() ? Optional.empty() : Optional.of(content);
       } catch (IOException e) {
         return Optional.empty();
+      }
+    }
+  }
+
+  /**
+   * Whether a thread of this process waits for the lock on {@code dir} (in {@link #acquire}): while it does,
+   * {@link #tryAcquire} here answers empty whoever holds the lock.
+   */
+  public static boolean awaitedHere(Path dir) {
+    Objects.requireNonNull(dir, "dir");
+    synchronized (REGISTRY) {
+      try {
+        return AWAITED.containsKey(dir.toRealPath());
+      } catch (IOException e) {
+        return false;
       }
     }
   }

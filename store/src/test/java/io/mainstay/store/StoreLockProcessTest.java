@@ -1,6 +1,7 @@
 package io.mainstay.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,6 +97,7 @@ class StoreLockProcessTest {
     assertThrows(InterruptedException.class, () -> StoreLock.acquire(dir, "interrupted waiter"));
     interrupter.join();
     assertEquals(Optional.of(owner), StoreLock.holder(dir));
+    assertFalse(StoreLock.awaitedHere(dir), "an interrupted wait still counts as waiting");
 
     java.util.concurrent.CompletableFuture<StoreLock> waiter = new java.util.concurrent.CompletableFuture<>();
     Thread waiting = new Thread(() -> {
@@ -109,6 +111,7 @@ class StoreLockProcessTest {
     // While a thread waits, this JVM neither tries the file again nor reads it: it answers from memory.
     Thread.sleep(200);
     assertTrue(StoreLock.tryAcquire(dir, "second").isEmpty(), "a second caller in the waiting JVM got the lock");
+    assertTrue(StoreLock.awaitedHere(dir), "a thread waits here");
     assertThrows(IllegalStateException.class, () -> StoreLock.acquire(dir, "second waiter"));
     assertEquals(Optional.of(owner), StoreLock.holder(dir));
     assertTrue(!waiter.isDone(), "the waiter returned while the child still holds the lock");
@@ -119,6 +122,7 @@ class StoreLockProcessTest {
     locks.add(lock);
     System.out.printf("store lock: waiter woken %d ms after kill -9 of the holder%n", (System.nanoTime() - killed) / 1_000_000);
     assertTrue(lock.isHeld());
+    assertFalse(StoreLock.awaitedHere(dir), "taken, the lock is no longer awaited");
     assertEquals(Optional.of("waiter"), StoreLock.holder(dir));
     // and it is the OS lock, not only this JVM's bookkeeping
     assertEquals("BUSY waiter", probe(dir));

@@ -71,6 +71,9 @@ public final class Takeover {
     }
   }
 
+  /** The retry while a wait of this process for the lock winds down: far below {@link Settings#lockRetry}. */
+  private static final Duration AWAITED_HERE_RETRY = Duration.ofMillis(2);
+
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final NodeIdentity identity;
@@ -171,7 +174,9 @@ public final class Takeover {
       context.getLog().info(
           "node {}: elected, waiting for the store lock on {} ({})", identity.name(), identity.localPath(), reason);
     }
-    timers.startSingleTimer(new TryLock(), settings.lockRetry());
+    // a succession's wait here, cancelled as this node was elected, lets go of the lock file in a moment
+    Duration retry = StoreLock.awaitedHere(identity.localPath()) ? AWAITED_HERE_RETRY : settings.lockRetry();
+    timers.startSingleTimer(new TryLock(), retry);
     return waitingForLock();
   }
 
