@@ -82,8 +82,8 @@ public final class JobManager {
   public record Submit(String sql, ActorRef<JobReply> replyTo) implements Command {}
 
   /**
-   * A job as it is; with {@code waitUpTo} above zero, a job running here is answered once it ended or the wait is over,
-   * whichever comes first, so that a client need not poll.
+   * A job as it is; with {@code waitUpTo} above zero, a job running here is answered once it ended or the
+   * wait is over, whichever comes first, so that a client need not poll.
    */
   public record Get(String id, Duration waitUpTo, ActorRef<JobReply> replyTo) implements Command {}
 
@@ -136,9 +136,8 @@ public final class JobManager {
   private record Planned(Submit submit, Job job, PlannedStatement statement, Map<String, Dataset> datasets, Throwable failure)
       implements Command {}
 
-  /** {@code started}: the statement runs already (a query), or waits for this record (a table statement). */
   private record Recorded(Submit submit, Job job, PlannedStatement statement, Map<String, Dataset> datasets,
-      boolean started, Throwable failure) implements Command {}
+      Throwable failure) implements Command {}
 
   private record Dropped(Job job, JobDatabase.Result summary, Throwable failure) implements Command {}
 
@@ -458,10 +457,9 @@ public final class JobManager {
     Job enqueued = planned.job().running(Job.State.ENQUEUED, null, List.of());
     // A query only reads: it runs while the main records it, so no store write is on the way to its rows. A
     // table statement writes files: it runs only once recorded.
-    boolean query = planned.statement() instanceof PlannedStatement.Query;
     ctx.pipeToSelf(record(enqueued), (recorded, failure) ->
-        new Recorded(planned.submit(), enqueued, planned.statement(), planned.datasets(), query, failure));
-    if (query) {
+        new Recorded(planned.submit(), enqueued, planned.statement(), planned.datasets(), failure));
+    if (planned.statement() instanceof PlannedStatement.Query) {
       start(enqueued, planned.statement(), planned.datasets());
     }
     return Behaviors.same();
@@ -479,8 +477,8 @@ public final class JobManager {
       recorded.submit().replyTo().tell(new JobReply.Unavailable(why));
       return Behaviors.same();
     }
-    if (!recorded.started()) {
-      start(recorded.job(), recorded.statement(), recorded.datasets());
+    if (!(recorded.statement() instanceof PlannedStatement.Query)) {
+      start(recorded.job(), recorded.statement(), recorded.datasets()); // a table statement, only now
     }
     recorded.submit().replyTo().tell(new JobReply.Accepted(id));
     return Behaviors.same();
