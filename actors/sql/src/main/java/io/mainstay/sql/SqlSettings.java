@@ -17,7 +17,7 @@ import java.time.Duration;
 public record SqlSettings(
     String memoryLimit, int exchangePort, Duration resultsRetention, int jobsKept, Duration jobsMaxAge,
     Duration executorWait,
-    Duration coordinatorGrace, long broadcastBytes, Path spill, Path scratch) {
+    Duration coordinatorGrace, long broadcastBytes, boolean partitionedJoins, Path spill, Path scratch) {
 
   public static final String MEMORY_LIMIT = "sql.memory-limit";
   public static final String EXCHANGE_PORT = "sql.exchange.port";
@@ -28,6 +28,7 @@ public record SqlSettings(
   public static final String COORDINATOR_GRACE = "sql.jobs.coordinator-grace";
   public static final String SCRATCH = "paths.scratch";
   public static final String BROADCAST_THRESHOLD = "sql.broadcast-threshold";
+  public static final String PARTITIONED_JOINS = "sql.partitioned-joins";
 
   private static final long MIN_MEMORY = 64L << 20;
 
@@ -47,6 +48,7 @@ public record SqlSettings(
       return new SqlSettings(memoryLimit(config), port, positive(config, RESULTS_RETENTION), kept,
           positive(config, JOBS_MAX_AGE),
           positive(config, EXECUTOR_WAIT), positive(config, COORDINATOR_GRACE), config.getBytes(BROADCAST_THRESHOLD),
+          config.getBoolean(PARTITIONED_JOINS),
           Path.of(config.getString("paths.local"), "sql", "spill"), scratch(config));
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);

@@ -23,7 +23,12 @@ public record ExchangeKey(String job, String input, int split, int attempt) impl
     return new ExchangeKey(path.get(0), path.get(1), Integer.parseInt(path.get(2)), Integer.parseInt(path.get(3)));
   }
 
-  /** The table this attempt's rows are appended to on the coordinator. */
+  /** The stream of this attempt's rows that go to partition {@code partition} of a join. */
+  public ExchangeKey bucket(int partition) {
+    return new ExchangeKey(job, input + "#" + partition, split, attempt);
+  }
+
+  /** The table this attempt's rows are appended to where they are received. */
   public String table() {
     return input + "$" + split + "$" + attempt;
   }

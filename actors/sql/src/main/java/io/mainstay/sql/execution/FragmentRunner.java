@@ -6,7 +6,12 @@ import io.mainstay.extension.ExecutorService;
 import io.mainstay.sql.SqlSettings;
 import io.mainstay.sql.datasets.DatasetRoots;
 import io.mainstay.sql.duckdb.DuckDbSandbox;
+import io.mainstay.sql.exchange.ExchangeAddress;
+import io.mainstay.sql.exchange.ExchangeKey;
 import io.mainstay.sql.exchange.ExchangeSender;
+import io.mainstay.sql.exchange.ExchangeServer;
+import io.mainstay.sql.exchange.ExchangeTables;
+import io.mainstay.sql.planning.ScanFragment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +20,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -32,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * An executor's half of a query: runs scan fragments in its embedded DuckDB (sandboxed to the dataset roots),
  * at most {@code services.executor.slots} at once (the rest wait in order), and streams each one's rows to
  * its coordinator as Arrow. The fragment's relation is a temporary view over exactly its split's files, on a
- * connection of its own, so the fragment SQL cannot see any other file.
+ * connection of its own, so the fragment SQL cannot see any other file. A side of a partitioned join sends each
+ * partition's rows to the executor that runs it instead; an executor that opened a job for its join partitions
+ * takes those rows on its own Flight endpoint, keeps them in its DuckDB, and runs each partition over them.
  */
 public final class FragmentRunner implements ExecutorService<FragmentCommand> {
 
@@ -55,35 +64,92 @@ public final class FragmentRunner implements ExecutorService<FragmentCommand> {
           settings.memoryLimit()).unwrap(DuckDBConnection.class);
       BufferAllocator allocator = new RootAllocator();
       ExchangeSender sender = new ExchangeSender(allocator);
+      // the rows of the join partitions run here: any free port, advertised under the node's host
+      ExchangeServer exchange = new ExchangeServer(allocator, "0.0.0.0", context.config().getString("node.host"), 0);
+      ExchangeTables tables = new ExchangeTables(database, allocator);
+      Set<String> opened = new HashSet<>();
       FairSlots slots = new FairSlots(context.slots(), "sql-fragment");
-      Map<FragmentCommand.Run, Attempt> running = new ConcurrentHashMap<>();
-      log.info("node {}: SQL fragments run here, {} at once, DuckDB memory limit {}", context.node(), context.slots(),
-          settings.memoryLimit());
+      Map<FragmentCommand, Attempt> running = new ConcurrentHashMap<>();
+      String node = context.node();
+      log.info("node {}: SQL fragments run here, {} at once, DuckDB memory limit {}; join partitions' rows arrive at"
+          + " {}:{}", node, context.slots(), settings.memoryLimit(), exchange.address().host(), exchange.address().port());
       return Behaviors.receive(FragmentCommand.class)
           .onMessage(FragmentCommand.Run.class, run -> {
-            Attempt attempt = new Attempt();
+            Attempt attempt = new Attempt(node, run.key(), run.epoch());
             running.put(run, attempt);
             slots.submit(run.key().job(), () -> {
               try {
-                run.replyTo().tell(attempt.run(context.node(), run, database, allocator, sender));
+                run.replyTo().tell(attempt.run(database, s -> {
+                  s.execute("CREATE TEMP VIEW " + DuckDbSandbox.identifier(run.dataset()) + " AS SELECT * FROM "
+                      + run.reader());
+                  for (Map.Entry<String, String> whole : run.broadcast().entrySet()) {
+                    s.execute("CREATE TEMP VIEW " + DuckDbSandbox.identifier(whole.getKey()) + " AS SELECT * FROM "
+                        + whole.getValue());
+                  }
+                  if (run.writeTo() != null) {
+                    return write(s, run);
+                  }
+                  return run.partitionBy() != null ? partition(s, run, attempt, allocator, sender)
+                      : stream(s, run.sql(), run.to(), run.key(), attempt, allocator, sender);
+                }));
               } finally {
                 running.remove(run);
               }
             });
             return Behaviors.same();
           })
+          .onMessage(FragmentCommand.Open.class, open -> {
+            if (opened.add(open.job())) {
+              try {
+                exchange.open(open.job(), tables.open(open.job()));
+              } catch (SQLException e) {
+                opened.remove(open.job());
+                log.warn("node {} epoch {}: job {} cannot take join partitions here: {}", node, open.epoch(),
+                    open.job(), e.getMessage());
+                open.replyTo().tell(new FragmentReport.Opened(open.job(), node, null, e.getMessage()));
+                return Behaviors.same();
+              }
+            }
+            open.replyTo().tell(new FragmentReport.Opened(open.job(), node, exchange.address(), null));
+            return Behaviors.same();
+          })
+          .onMessage(FragmentCommand.Join.class, join -> {
+            Attempt attempt = new Attempt(node, join.key(), join.epoch());
+            running.put(join, attempt);
+            slots.submit(join.key().job(), () -> {
+              try {
+                join.replyTo().tell(attempt.run(database, s -> {
+                  ExchangeTables.viewInputs(s, join.inputs());
+                  return stream(s, join.sql(), join.to(), join.key(), attempt, allocator, sender);
+                }));
+              } finally {
+                running.remove(join);
+              }
+            });
+            return Behaviors.same();
+          })
           .onMessage(FragmentCommand.Cancel.class, cancel -> {
-            running.forEach((run, attempt) -> {
-              if (run.key().job().equals(cancel.job())) {
+            running.forEach((command, attempt) -> {
+              if (attempt.key.job().equals(cancel.job())) {
                 attempt.cancel();
               }
             });
+            if (opened.remove(cancel.job())) {
+              exchange.close(cancel.job());
+              try {
+                tables.drop(cancel.job());
+              } catch (SQLException e) {
+                log.warn("node {}: the join partitions' rows of job {} were not dropped: {}", node, cancel.job(),
+                    e.getMessage());
+              }
+            }
             return Behaviors.same();
           })
           .onSignal(PostStop.class, stop -> {
             running.values().forEach(Attempt::cancel);
             // canceled, those that never had a slot answer at once instead of leaving their jobs waiting
             slots.shutdown().forEach(Runnable::run);
+            exchange.close();
             sender.close();
             database.close();
             allocator.close();
@@ -93,10 +159,67 @@ public final class FragmentRunner implements ExecutorService<FragmentCommand> {
     });
   }
 
-  /** One attempt of one fragment split; canceled from the actor, run on a slot's thread. */
+  /** What one attempt does on its connection; answers the rows it sent or wrote. */
+  private interface Body {
+    long run(Statement s) throws Exception;
+  }
+
+  private static long stream(Statement s, String sql, ExchangeAddress to, ExchangeKey key, Attempt attempt,
+      BufferAllocator allocator, ExchangeSender sender) throws Exception {
+    try (ResultSet rs = s.executeQuery(sql);
+        ArrowReader reader = (ArrowReader) rs.unwrap(DuckDBResultSet.class).arrowExportStream(allocator, BATCH_ROWS)) {
+      return sender.send(to, key, reader, attempt::canceled);
+    }
+  }
+
+  /**
+   * A side of a partitioned join: the split's rows, held once in a temporary table, go partition by partition
+   * to the executors running the partitions, every partition a stream (an empty one too: the partition then
+   * knows the split sent it nothing).
+   */
+  private static long partition(Statement s, FragmentCommand.Run run, Attempt attempt, BufferAllocator allocator,
+      ExchangeSender sender) throws Exception {
+    String rows = DuckDbSandbox.identifier("partitioned");
+    s.execute("CREATE TEMP TABLE " + rows + " AS " + run.sql());
+    long sent = 0;
+    int partitions = run.partitions().size();
+    for (int p = 0; p < partitions; p++) {
+      sent += stream(s, ScanFragment.partitionSql(run.partitionBy(), rows, p, partitions), run.partitions().get(p),
+          run.key().bucket(p), attempt, allocator, sender);
+    }
+    return sent;
+  }
+
+  /**
+   * Writes a hidden file of this attempt, then renames it into place: a reader of the directory never sees a
+   * partial file, and two attempts of one split write the same rows, so the last rename is as good as the first.
+   */
+  private static long write(Statement s, FragmentCommand.Run run) throws SQLException, IOException {
+    Path file = Path.of(run.writeTo());
+    Path partial = file.resolveSibling("." + file.getFileName() + "." + run.key().attempt() + ".partial");
+    long rows = s.executeLargeUpdate("COPY (" + run.sql() + ") TO " + DuckDbSandbox.literal(partial.toString())
+        + " (FORMAT PARQUET)");
+    Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return rows;
+  }
+
+  /** One attempt of one fragment split or join partition; canceled from the actor, run on a slot's thread. */
   private static final class Attempt {
+    private final String node;
+    private final ExchangeKey key;
+    private final long epoch;
     private volatile boolean canceled;
     private volatile Statement statement;
+
+    Attempt(String node, ExchangeKey key, long epoch) {
+      this.node = node;
+      this.key = key;
+      this.epoch = epoch;
+    }
+
+    boolean canceled() {
+      return canceled;
+    }
 
     void cancel() {
       canceled = true;
@@ -110,53 +233,27 @@ public final class FragmentRunner implements ExecutorService<FragmentCommand> {
       }
     }
 
-    FragmentReport run(String node, FragmentCommand.Run run, DuckDBConnection database, BufferAllocator allocator,
-        ExchangeSender sender) {
+    FragmentReport run(DuckDBConnection database, Body body) {
       long started = System.nanoTime();
       if (canceled) {
-        return new FragmentReport.Failed(run.key(), node, "canceled");
+        return new FragmentReport.Failed(key, node, "canceled");
       }
       try (Connection c = database.duplicate(); Statement s = c.createStatement()) {
         statement = s;
-        s.execute("CREATE TEMP VIEW " + DuckDbSandbox.identifier(run.dataset()) + " AS SELECT * FROM " + run.reader());
-        for (Map.Entry<String, String> whole : run.broadcast().entrySet()) {
-          s.execute("CREATE TEMP VIEW " + DuckDbSandbox.identifier(whole.getKey()) + " AS SELECT * FROM " + whole.getValue());
-        }
-        long rows = run.writeTo() != null ? write(s, run) : stream(s, run, allocator, sender);
+        long rows = body.run(s);
         long millis = (System.nanoTime() - started) / 1_000_000;
-        log.info("node {} epoch {}: fragment {} of job {} split {} attempt {}: {} rows in {} ms", node, run.epoch(),
-            run.key().input(), run.key().job(), run.key().split(), run.key().attempt(), rows, millis);
-        return new FragmentReport.Succeeded(run.key(), node, rows, millis);
+        log.info("node {} epoch {}: fragment {} of job {} split {} attempt {}: {} rows in {} ms", node, epoch,
+            key.input(), key.job(), key.split(), key.attempt(), rows, millis);
+        return new FragmentReport.Succeeded(key, node, rows, millis);
       } catch (Exception | LinkageError | OutOfMemoryError e) {
         // an Error too (a native library that fails to load): a fragment without an answer would hang its job
         String why = canceled ? "canceled" : firstLine(Failures.unwrap(e));
-        log.info("node {} epoch {}: fragment {} of job {} split {} attempt {} failed: {}", node, run.epoch(),
-            run.key().input(), run.key().job(), run.key().split(), run.key().attempt(), why);
-        return new FragmentReport.Failed(run.key(), node, why);
+        log.info("node {} epoch {}: fragment {} of job {} split {} attempt {} failed: {}", node, epoch,
+            key.input(), key.job(), key.split(), key.attempt(), why);
+        return new FragmentReport.Failed(key, node, why);
       } finally {
         statement = null;
       }
-    }
-
-    private long stream(Statement s, FragmentCommand.Run run, BufferAllocator allocator, ExchangeSender sender)
-        throws Exception {
-      try (ResultSet rs = s.executeQuery(run.sql());
-          ArrowReader reader = (ArrowReader) rs.unwrap(DuckDBResultSet.class).arrowExportStream(allocator, BATCH_ROWS)) {
-        return sender.send(run.to(), run.key(), reader, () -> canceled);
-      }
-    }
-
-    /**
-     * Writes a hidden file of this attempt, then renames it into place: a reader of the directory never sees a
-     * partial file, and two attempts of one split write the same rows, so the last rename is as good as the first.
-     */
-    private static long write(Statement s, FragmentCommand.Run run) throws SQLException, IOException {
-      Path file = Path.of(run.writeTo());
-      Path partial = file.resolveSibling("." + file.getFileName() + "." + run.key().attempt() + ".partial");
-      long rows = s.executeLargeUpdate("COPY (" + run.sql() + ") TO " + DuckDbSandbox.literal(partial.toString())
-          + " (FORMAT PARQUET)");
-      Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      return rows;
     }
 
     private static String firstLine(Throwable t) {

@@ -24,11 +24,16 @@ public record Job(
   }
 
   /**
-   * One split of one scan fragment: where its last attempt ran and how it went.
+   * One split of one scan fragment, or one partition of a partitioned join: where its last attempt ran and how
+   * it went.
    *
-   * @param broadcast the datasets each split of the fragment reads whole (small ones joined to it)
+   * @param dataset the dataset split; null for a join's partition
+   * @param broadcast the datasets each split of the fragment reads whole (small ones joined to it); for a
+   *     join's partition, the inputs of the two scan fragments it joins
+   * @param split the split's index, or the partition's
    * @param bytes the size of the split's files
-   * @param state RUNNING, DONE or FAILED
+   * @param state RUNNING, DONE or FAILED; WAITING (a join's side, until the executors of its partitions take
+   *     its rows) or PENDING (a join's partition, until both sides are in)
    */
   public record Fragment(
       String input, String dataset, List<String> broadcast, int split, int files, long bytes, String executor,

@@ -3,6 +3,7 @@ package io.mainstay.sql.jobs;
 import io.mainstay.sql.duckdb.DuckDbSandbox;
 import io.mainstay.sql.exchange.ExchangeInbox;
 import io.mainstay.sql.exchange.ExchangeKey;
+import io.mainstay.sql.exchange.ExchangeTables;
 import io.mainstay.sql.planning.Column;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,8 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-import org.apache.arrow.c.ArrowArrayStream;
-import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
@@ -29,8 +28,8 @@ import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBResultSet;
 
 /**
- * A coordinator's DuckDB: each job has a schema of its own, holding one table per attempt of each fragment
- * split it received and, once the final stage ran, its result. DuckDB keeps them in memory up to its memory
+ * A coordinator's DuckDB: each job has a schema of its own ({@link ExchangeTables}), holding one table per
+ * attempt of each fragment split it received and, once the final stage ran, its result. DuckDB keeps them in memory up to its memory
  * limit and spills the rest under the coordinator's {@code paths.local}, so a large result never sits in the
  * Java heap. Nothing here reads a dataset's file: the only directory it may reach is the one CREATE TABLE AS
  * writes to.
@@ -39,6 +38,7 @@ public final class JobDatabase implements AutoCloseable {
 
   private final DuckDBConnection base;
   private final BufferAllocator allocator;
+  private final ExchangeTables tables;
 
   /** Rows per Arrow batch of a streamed result. */
   private static final int STREAM_BATCH_ROWS = 64 * 1024;
@@ -49,28 +49,12 @@ public final class JobDatabase implements AutoCloseable {
   public JobDatabase(Path spill, String memoryLimit, Path scratch, BufferAllocator allocator) throws SQLException {
     this.base = DuckDbSandbox.open(List.of(scratch), spill, memoryLimit).unwrap(DuckDBConnection.class);
     this.allocator = allocator;
+    this.tables = new ExchangeTables(base, allocator);
   }
 
   /** Opens {@code job}'s schema; fragments' results may arrive from now on. */
   public ExchangeInbox open(String job) throws SQLException {
-    // every call on a connection of its own: jobs open and drop from many threads at once, and one DuckDB
-    // connection runs one statement at a time
-    try (Connection c = base.duplicate(); Statement s = c.createStatement()) {
-      s.execute("CREATE SCHEMA " + schema(job));
-    }
-    return this::store;
-  }
-
-  private void store(ExchangeKey key, org.apache.arrow.vector.ipc.ArrowReader rows) throws SQLException {
-    // a connection of its own: the registered stream is a view of that connection only
-    String stream = "incoming";
-    try (ArrowArrayStream exported = ArrowArrayStream.allocateNew(allocator);
-        Connection c = base.duplicate();
-        Statement s = c.createStatement()) {
-      Data.exportArrayStream(allocator, rows, exported);
-      c.unwrap(DuckDBConnection.class).registerArrowStream(stream, exported);
-      s.execute("CREATE TABLE " + table(key) + " AS SELECT * FROM " + stream);
-    }
+    return tables.open(job);
   }
 
   /**
@@ -80,14 +64,11 @@ public final class JobDatabase implements AutoCloseable {
   public Result finish(String job, Map<String, List<ExchangeKey>> inputs, String finalSql) throws SQLException {
     try (Connection c = base.duplicate(); Statement s = c.createStatement()) {
       finalStages.put(job, s);
-      for (Map.Entry<String, List<ExchangeKey>> input : inputs.entrySet()) {
-        s.execute("CREATE TEMP VIEW " + DuckDbSandbox.identifier(input.getKey()) + " AS "
-            + input.getValue().stream().map(k -> "SELECT * FROM " + table(k)).collect(Collectors.joining(" UNION ALL ")));
-      }
+      ExchangeTables.viewInputs(s, inputs);
       s.execute("CREATE TABLE " + result(job) + " AS " + finalSql);
       for (List<ExchangeKey> attempts : inputs.values()) {
         for (ExchangeKey k : attempts) {
-          s.execute("DROP TABLE IF EXISTS " + table(k) + " CASCADE");
+          s.execute("DROP TABLE IF EXISTS " + ExchangeTables.table(k) + " CASCADE");
         }
       }
       try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + result(job))) {
@@ -129,7 +110,7 @@ public final class JobDatabase implements AutoCloseable {
     String columns = values.keySet().stream().map(name -> "? AS " + DuckDbSandbox.identifier(name))
         .collect(Collectors.joining(", "));
     try (Connection c = base.duplicate(); Statement s = c.createStatement()) {
-      s.execute("CREATE SCHEMA IF NOT EXISTS " + schema(job));
+      s.execute("CREATE SCHEMA IF NOT EXISTS " + ExchangeTables.schema(job));
       try (PreparedStatement p = c.prepareStatement("CREATE OR REPLACE TABLE " + result(job) + " AS SELECT " + columns)) {
         int i = 1;
         for (Object value : values.values()) {
@@ -225,9 +206,7 @@ public final class JobDatabase implements AutoCloseable {
 
   /** Drops everything of {@code job}; nothing when it has nothing here. */
   public void drop(String job) throws SQLException {
-    try (Connection c = base.duplicate(); Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA IF EXISTS " + schema(job) + " CASCADE");
-    }
+    tables.drop(job);
   }
 
   private static List<Column> columns(Statement s, String job) throws SQLException {
@@ -241,16 +220,8 @@ public final class JobDatabase implements AutoCloseable {
     }
   }
 
-  private static String schema(String job) {
-    return DuckDbSandbox.identifier("job_" + job);
-  }
-
-  private static String table(ExchangeKey key) {
-    return schema(key.job()) + "." + DuckDbSandbox.identifier(key.table());
-  }
-
   private static String result(String job) {
-    return schema(job) + ".result";
+    return ExchangeTables.schema(job) + ".result";
   }
 
   @Override

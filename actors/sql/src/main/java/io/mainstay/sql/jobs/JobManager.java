@@ -192,7 +192,7 @@ public final class JobManager {
     this.node = context.node();
     this.mainCandidate = context.config().getBoolean("services.coordinator.master.enabled");
     this.settings = SqlSettings.from(context.config());
-    this.planner = new SqlPlanner(settings.broadcastBytes());
+    this.planner = new SqlPlanner(settings.broadcastBytes(), settings.partitionedJoins());
     this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     this.main = context.main();
     this.catalog = message -> AskPattern.ask(ctx.getSelf(), replyTo -> new AskCatalog(message, replyTo), MAIN_TIMEOUT,

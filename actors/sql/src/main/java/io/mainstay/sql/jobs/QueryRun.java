@@ -4,10 +4,12 @@ import io.mainstay.actors.Failures;
 import io.mainstay.extension.ExecutorSlots;
 import io.mainstay.sql.datasets.Dataset;
 import io.mainstay.sql.datasets.DatasetScanner;
+import io.mainstay.sql.exchange.ExchangeAddress;
 import io.mainstay.sql.exchange.ExchangeKey;
 import io.mainstay.sql.exchange.ExchangeServer;
 import io.mainstay.sql.execution.FragmentCommand;
 import io.mainstay.sql.execution.FragmentReport;
+import io.mainstay.sql.planning.JoinFragment;
 import io.mainstay.sql.planning.QueryPlan;
 import io.mainstay.sql.planning.ScanFragment;
 import java.io.IOException;
@@ -73,17 +75,29 @@ final class QueryRun {
   record Setting(String node, JobDatabase database, ExchangeServer exchange, Duration executorWait,
       Executor blocking, ActorRef<JobManager.Command> manager, Path scratch, CatalogAsk catalog) {}
 
-  /** One split of one scan, and its current attempt. */
-  private static final class Split {
-    final ScanFragment scan;
-    final Dataset dataset;
-    final int index;
-    final List<Dataset.DataFile> files;
+  /** A piece of the query run on one executor: a split of a scan or a partition of a join, and its current attempt. */
+  private abstract static class Unit {
     String executor;
     int attempt;
     String state = "RUNNING";
     Long rows;
     Long millis;
+
+    abstract ExchangeKey key(String job);
+
+    abstract Job.Fragment view();
+
+    boolean is(String s) {
+      return s.equals(state);
+    }
+  }
+
+  /** One split of one scan. WAITING: a side of a partitioned join whose partitions' executors have not opened it. */
+  private static final class Split extends Unit {
+    final ScanFragment scan;
+    final Dataset dataset;
+    final int index;
+    final List<Dataset.DataFile> files;
 
     Split(ScanFragment scan, Dataset dataset, int index, List<Dataset.DataFile> files) {
       this.scan = scan;
@@ -92,13 +106,41 @@ final class QueryRun {
       this.files = files;
     }
 
+    @Override
     ExchangeKey key(String job) {
       return new ExchangeKey(job, scan.input(), index, attempt);
     }
 
+    @Override
     Job.Fragment view() {
       return new Job.Fragment(scan.input(), dataset.name(), scan.broadcast(), index, files.size(),
           files.stream().mapToLong(Dataset.DataFile::size).sum(), executor, attempt, state, rows, millis);
+    }
+  }
+
+  /**
+   * One partition of a partitioned join, run where its sides send its rows ({@code executor}, fixed until
+   * that executor is lost). PENDING until every split of both sides is in.
+   */
+  private static final class Partition extends Unit {
+    final JoinFragment join;
+    final int index;
+
+    Partition(JoinFragment join, int index, String home) {
+      this.join = join;
+      this.index = index;
+      this.executor = home;
+      this.state = "PENDING";
+    }
+
+    @Override
+    ExchangeKey key(String job) {
+      return new ExchangeKey(job, join.input(), index, attempt);
+    }
+
+    @Override
+    Job.Fragment view() {
+      return new Job.Fragment(join.input(), null, join.sides(), index, 0, 0, executor, attempt, state, rows, millis);
     }
   }
 
@@ -128,6 +170,10 @@ final class QueryRun {
   private final Setting setting;
   private final ActorRef<FragmentReport> reports;
   private final List<Split> splits = new ArrayList<>();
+  private final List<Partition> partitions = new ArrayList<>();
+  /** The executors that take this job's partitioned rows, and where; and those asked to. */
+  private final Map<String, ExchangeAddress> opened = new LinkedHashMap<>();
+  private final Set<String> opening = new LinkedHashSet<>();
   private final Map<String, Integer> live = new LinkedHashMap<>();
   private final Set<String> used = new LinkedHashSet<>();
   private Job job;
@@ -189,22 +235,63 @@ final class QueryRun {
         splits.add(new Split(scan, dataset, i, cut.get(i)));
       }
     }
+    for (JoinFragment join : plan.joins()) {
+      List<String> homes = homes();
+      for (int p = 0; p < homes.size(); p++) {
+        partitions.add(new Partition(join, p, homes.get(p)));
+      }
+    }
+    partitions.forEach(p -> open(p.executor));
     for (Split split : splits) {
-      dispatch(split);
+      dispatchWhenOpen(split);
     }
     job = job.running(Job.State.RUNNING, Instant.now(), views());
-    log.info("node {} epoch {}: job {} running: {} scans in {} splits on {} executors", setting.node(),
-        job.epoch(), job.id(), plan.scans().size(), splits.size(), live.size());
+    log.info("node {} epoch {}: job {} running: {} scans in {} splits, {} partitioned joins in {} partitions, on {}"
+        + " executors", setting.node(), job.epoch(), job.id(), plan.scans().size(), splits.size(), plan.joins().size(),
+        partitions.size(), live.size());
     setting.manager().tell(new JobManager.Updated(job, true));
     return running();
   }
 
-  /** The split's next attempt, on the live executor with the fewest running splits per slot. */
-  private void dispatch(Split split) {
-    String executor = live.keySet().stream()
+  /** Where a join's partitions run: one per slot of the live executors, in node order. */
+  private List<String> homes() {
+    List<String> homes = new ArrayList<>();
+    live.keySet().stream().sorted().forEach(node -> homes.addAll(java.util.Collections.nCopies(live.get(node), node)));
+    return homes;
+  }
+
+  /** Asks {@code executor} to take this job's partitioned rows, unless it does or was asked. */
+  private void open(String executor) {
+    if (!opened.containsKey(executor) && opening.add(executor)) {
+      used.add(executor);
+      setting.manager().tell(new JobManager.Relay(executor, new FragmentCommand.Open(job.id(), job.epoch(), reports)));
+    }
+  }
+
+  /** A side's split waits until every executor running a partition of its join takes its rows. */
+  private void dispatchWhenOpen(Split split) {
+    if (split.scan.partitionBy() != null && partitionsOf(split).stream().anyMatch(p -> !opened.containsKey(p.executor))) {
+      split.state = "WAITING";
+      return;
+    }
+    dispatch(split);
+  }
+
+  private List<Partition> partitionsOf(Split side) {
+    return partitions.stream().filter(p -> p.join.sides().contains(side.scan.input())).toList();
+  }
+
+  /** The live executor with the fewest running pieces per slot. */
+  private String leastBusy() {
+    return live.keySet().stream()
         .min(Comparator.comparingDouble((String node) -> (double) runningOn(node) / live.get(node))
             .thenComparing(Comparator.naturalOrder()))
         .orElseThrow();
+  }
+
+  /** The split's next attempt, on the live executor with the fewest running pieces per slot. */
+  private void dispatch(Split split) {
+    String executor = leastBusy();
     split.executor = executor;
     split.attempt++;
     split.state = "RUNNING";
@@ -217,8 +304,22 @@ final class QueryRun {
     }
     setting.manager().tell(new JobManager.Relay(executor, new FragmentCommand.Run(split.key(job.id()), job.epoch(),
         split.dataset.name(), DatasetScanner.reader(split.dataset, files), broadcast, split.scan.sql(),
-        setting.exchange().address(),
-        writeDir.map(dir -> part(dir, split).toString()).orElse(null), reports)));
+        setting.exchange().address(), writeDir.map(dir -> part(dir, split).toString()).orElse(null),
+        split.scan.partitionBy(), split.scan.partitionBy() == null ? null
+            : partitionsOf(split).stream().map(p -> opened.get(p.executor)).toList(), reports)));
+  }
+
+  /** The partition's next attempt, where its rows are: each split of each side, its current attempt. */
+  private void dispatch(Partition partition) {
+    partition.attempt++;
+    partition.state = "RUNNING";
+    Map<String, List<ExchangeKey>> inputs = new LinkedHashMap<>();
+    for (String side : partition.join.sides()) {
+      inputs.put(side, splits.stream().filter(s -> s.scan.input().equals(side))
+          .map(s -> s.key(job.id()).bucket(partition.index)).toList());
+    }
+    setting.manager().tell(new JobManager.Relay(partition.executor, new FragmentCommand.Join(partition.key(job.id()),
+        job.epoch(), inputs, partition.join.sql(), setting.exchange().address(), reports)));
   }
 
   /** The parts executors wrote for a table that will not be: nothing else is in its own directory. */
@@ -241,7 +342,11 @@ final class QueryRun {
   }
 
   private long runningOn(String node) {
-    return splits.stream().filter(s -> node.equals(s.executor) && "RUNNING".equals(s.state)).count();
+    return units().filter(u -> node.equals(u.executor) && u.is("RUNNING")).count();
+  }
+
+  private java.util.stream.Stream<Unit> units() {
+    return Stream.concat(splits.stream(), partitions.stream());
   }
 
   private Behavior<Command> running() {
@@ -256,8 +361,8 @@ final class QueryRun {
         .onMessage(NewMain.class, m -> {
           live.clear();
           m.executors().forEach(e -> live.put(e.node(), e.slots()));
-          splits.stream().filter(s -> "RUNNING".equals(s.state) && !live.containsKey(s.executor))
-              .map(s -> s.executor).distinct()
+          units().filter(u -> (u.is("RUNNING") || u.is("PENDING")) && !live.containsKey(u.executor))
+              .map(u -> u.executor).distinct()
               .forEach(node -> timers.startSingleTimer(new Unregistered(node), setting.executorWait()));
           return Behaviors.same();
         })
@@ -280,26 +385,36 @@ final class QueryRun {
   }
 
   private Behavior<Command> reported(FragmentReport report) {
-    Split split = current(report.key());
-    if (split == null) {
+    if (report instanceof FragmentReport.Opened o) {
+      return opened(o);
+    }
+    FragmentReport.Attempted attempted = (FragmentReport.Attempted) report;
+    Unit unit = current(attempted.key());
+    if (unit == null) {
       return Behaviors.same(); // an earlier attempt, already replaced
     }
     if (report instanceof FragmentReport.Failed failed) {
-      split.state = "FAILED";
+      unit.state = "FAILED";
       cancelFragments();
-      return end(job.progress(views()).ended(Job.State.FAILED, "fragment " + split.scan.input() + " split "
-          + split.index + " failed on " + failed.executor() + ": " + failed.message()));
+      return end(job.progress(views()).ended(Job.State.FAILED, "fragment " + attempted.key().input() + " "
+          + (unit instanceof Partition ? "partition " : "split ") + attempted.key().split() + " failed on "
+          + failed.executor() + ": " + failed.message()));
     }
     FragmentReport.Succeeded done = (FragmentReport.Succeeded) report;
-    split.state = "DONE";
-    split.rows = done.rows();
-    split.millis = done.millis();
+    unit.state = "DONE";
+    unit.rows = done.rows();
+    unit.millis = done.millis();
+    if (unit instanceof Split split && split.scan.partitionBy() != null) {
+      startPartitionsOf(split);
+    }
     job = job.progress(views());
     setting.manager().tell(new JobManager.Updated(job, false));
-    if (splits.stream().allMatch(s -> "DONE".equals(s.state))) {
+    if (units().allMatch(u -> u.is("DONE"))) {
       Map<String, List<ExchangeKey>> inputs = new LinkedHashMap<>();
-      for (Split s : splits) {
-        inputs.computeIfAbsent(s.scan.input(), k -> new ArrayList<>()).add(s.key(job.id()));
+      for (Unit u : units().toList()) {
+        if (!(u instanceof Split split) || split.scan.partitionBy() == null) {
+          inputs.computeIfAbsent(u.key(job.id()).input(), k -> new ArrayList<>()).add(u.key(job.id()));
+        }
       }
       String id = job.id();
       if (writeDir.isPresent()) {
@@ -321,16 +436,59 @@ final class QueryRun {
     return Behaviors.same();
   }
 
+  private Behavior<Command> opened(FragmentReport.Opened o) {
+    if (!opening.remove(o.executor())) {
+      return Behaviors.same(); // lost meanwhile
+    }
+    if (o.address() == null) {
+      cancelFragments();
+      return end(job.progress(views()).ended(Job.State.FAILED, "executor " + o.executor()
+          + " cannot take the rows of a partitioned join: " + o.failure()));
+    }
+    opened.put(o.executor(), o.address());
+    splits.stream().filter(s -> s.is("WAITING")).forEach(this::dispatchWhenOpen);
+    return Behaviors.same();
+  }
+
+  /** Once every split of both sides of a join is in, its pending partitions run. */
+  private void startPartitionsOf(Split side) {
+    for (Partition p : partitionsOf(side)) {
+      boolean ready = splits.stream().filter(s -> p.join.sides().contains(s.scan.input())).allMatch(s -> s.is("DONE"));
+      if (ready && p.is("PENDING")) {
+        dispatch(p);
+      }
+    }
+  }
+
   private Behavior<Command> lost(ExecutorLost lost) {
     live.remove(lost.node());
+    opened.remove(lost.node());
+    opening.remove(lost.node());
+    Optional<Unit> left = units().filter(u -> !u.is("DONE")).findFirst();
+    if (live.isEmpty() && left.isPresent()) {
+      ExchangeKey key = left.get().key(job.id());
+      cancelFragments();
+      return end(job.progress(views()).ended(Job.State.FAILED, "no live executor left to run fragment " + key.input()
+          + (left.get() instanceof Partition ? " partition " : " split ") + key.split() + " (" + lost.node()
+          + " was lost: " + lost.why() + ")"));
+    }
+    // a partition not done there lost its rows: it moves, and every split of its join's sides sends its rows again
+    Set<String> resent = new LinkedHashSet<>();
+    for (Partition p : partitions) {
+      if (lost.node().equals(p.executor) && !p.is("DONE")) {
+        p.executor = leastBusy();
+        p.state = "PENDING";
+        open(p.executor);
+        resent.addAll(p.join.sides());
+        log.info("node {} epoch {}: job {} join {} partition {} moves to {}: {} was lost", setting.node(), job.epoch(),
+            job.id(), p.join.input(), p.index, p.executor, lost.node());
+      }
+    }
     for (Split split : splits) {
-      if (lost.node().equals(split.executor) && "RUNNING".equals(split.state)) {
-        if (live.isEmpty()) {
-          cancelFragments();
-          return end(job.progress(views()).ended(Job.State.FAILED, "no live executor left to run fragment "
-              + split.scan.input() + " split " + split.index + " (" + lost.node() + " was lost: " + lost.why() + ")"));
-        }
-        dispatch(split);
+      boolean again = resent.contains(split.scan.input()) ? !split.is("WAITING")
+          : lost.node().equals(split.executor) && split.is("RUNNING");
+      if (again) {
+        dispatchWhenOpen(split);
         log.info("node {} epoch {}: job {} fragment {} split {} sent again (attempt {}) to {}: {} was lost",
             setting.node(), job.epoch(), job.id(), split.scan.input(), split.index, split.attempt,
             split.executor, lost.node());
@@ -366,10 +524,10 @@ final class QueryRun {
         .build();
   }
 
-  private Split current(ExchangeKey key) {
-    for (Split s : splits) {
-      if (s.scan.input().equals(key.input()) && s.index == key.split()) {
-        return s.attempt == key.attempt() && "RUNNING".equals(s.state) ? s : null;
+  private Unit current(ExchangeKey key) {
+    for (Unit u : units().toList()) {
+      if (u.key(key.job()).input().equals(key.input()) && u.key(key.job()).split() == key.split()) {
+        return u.attempt == key.attempt() && u.is("RUNNING") ? u : null;
       }
     }
     return null;
@@ -382,11 +540,17 @@ final class QueryRun {
   }
 
   private List<Job.Fragment> views() {
-    return splits.stream().map(Split::view).toList();
+    return units().map(Unit::view).toList();
   }
 
   private Behavior<Command> end(Job ended) {
     setting.exchange().close(ended.id());
+    if (ended.state() == Job.State.COMPLETED) {
+      // the rows partitioned joins were sent: the executors that took them drop them
+      for (String executor : opened.keySet()) {
+        setting.manager().tell(new JobManager.Relay(executor, new FragmentCommand.Cancel(job.id())));
+      }
+    }
     if (writeDir.isPresent() && ended.state() != Job.State.COMPLETED) {
       removeWritten(writeDir.get());
     }

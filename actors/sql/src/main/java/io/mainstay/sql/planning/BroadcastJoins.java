@@ -139,7 +139,7 @@ final class BroadcastJoins {
   }
 
   /** Filters and projections without correlation, sub-queries or windows keep rows apart. */
-  private static boolean isRowLocal(RelNode node) {
+  static boolean isRowLocal(RelNode node) {
     if (node instanceof Filter filter) {
       return RelOptUtil.getVariablesUsed(node).isEmpty()
           && RexUtil.SubQueryFinder.find(filter.getCondition()) == null;
@@ -170,7 +170,8 @@ final class BroadcastJoins {
     return expressions.stream().allMatch(RexUtil::isDeterministic);
   }
 
-  private static boolean isPlain(Join join) {
+  /** Without correlation or sub-queries: a join that can run where its inputs are. */
+  static boolean isPlain(Join join) {
     return join.getVariablesSet().isEmpty() && RelOptUtil.getVariablesUsed(join).isEmpty()
         && RexUtil.SubQueryFinder.find(join.getCondition()) == null;
   }

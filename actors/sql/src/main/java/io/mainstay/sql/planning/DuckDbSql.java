@@ -1,5 +1,7 @@
 package io.mainstay.sql.planning;
 
+import io.mainstay.sql.duckdb.DuckDbSandbox;
+import java.util.stream.Collectors;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.rel2sql.RelToSqlConverter;
 import org.apache.calcite.sql.SqlDialect;
@@ -23,5 +25,15 @@ final class DuckDbSql {
 
   static String of(RelNode rel) {
     return new RelToSqlConverter(DIALECT).visitRoot(rel).asStatement().toSqlString(DIALECT).getSql();
+  }
+
+  /**
+   * The SQL with its output columns named as the plan's row type names them: a join written back is a
+   * {@code SELECT *}, whose columns repeat the names its two sides share.
+   */
+  static String named(RelNode rel) {
+    return "SELECT * FROM (" + of(rel) + ") AS " + DuckDbSandbox.identifier("named") + "("
+        + rel.getRowType().getFieldNames().stream().map(DuckDbSandbox::identifier).collect(Collectors.joining(", "))
+        + ")";
   }
 }

@@ -41,7 +41,8 @@ final class ResultTypes {
     }
   }
 
-  static List<String> of(List<ScanFragment> scans, String finalSql, Datasets datasets) {
+  static List<String> of(List<ScanFragment> scans, List<JoinFragment> joins, String finalSql,
+      Datasets datasets) {
     try (Connection c = Shared.DATABASE.duplicate();
         Statement st = c.createStatement()) {
       Set<String> created = new HashSet<>();
@@ -54,6 +55,13 @@ final class ResultTypes {
           }
         }
         st.execute(createTable(scan.input(), columns(c, scan.sql())));
+        if (scan.partitionBy() != null) {
+          // the executors run it: it must name the fragment's output columns as DuckDB does
+          columns(c, scan.partitionSql(quote(scan.input()), 0, 2));
+        }
+      }
+      for (JoinFragment join : joins) {
+        st.execute(createTable(join.input(), columns(c, join.sql())));
       }
       List<String> types = new ArrayList<>();
       for (Column column : columns(c, finalSql)) {

@@ -32,7 +32,8 @@ import org.apache.calcite.tools.RelBuilder;
 
 /**
  * Plans statements for the cluster: classifies, parses, guards, validates and optimises with
- * Calcite, then cuts the plan into scan fragments and a final stage, both written as DuckDB SQL.
+ * Calcite, then cuts the plan into scan
+ * fragments, partitioned join fragments and a final stage, all written as DuckDB SQL.
  */
 public final class SqlPlanner {
   private static final SqlParser.Config PARSER = SqlParser.config()
@@ -45,6 +46,7 @@ public final class SqlPlanner {
   public static final long DEFAULT_BROADCAST_BYTES = 32L << 20;
 
   private final long broadcastBytes;
+  private final boolean partitionedJoins;
 
   /** A planner that reads datasets of up to {@link #DEFAULT_BROADCAST_BYTES} whole in joins. */
   public SqlPlanner() {
@@ -56,10 +58,16 @@ public final class SqlPlanner {
    *     whole, joining it to its split of a larger dataset; 0 reads none whole
    */
   public SqlPlanner(long broadcastBytes) {
+    this(broadcastBytes, true);
+  }
+
+  /** @param partitionedJoins whether a join of two larger sides runs partitioned, or in the final stage */
+  public SqlPlanner(long broadcastBytes, boolean partitionedJoins) {
     if (broadcastBytes < 0) {
       throw new IllegalArgumentException("broadcast threshold below 0: " + broadcastBytes);
     }
     this.broadcastBytes = broadcastBytes;
+    this.partitionedJoins = partitionedJoins;
   }
 
   /** Plans any accepted statement: a query, CREATE TABLE name AS query, or DROP TABLE name. */
@@ -114,19 +122,23 @@ public final class SqlPlanner {
     RelNode optimised = PlanOptimizer.optimise(root.project(), relBuilder);
 
     FragmentCutter.Cut cut =
-        FragmentCutter.cut(optimised, new BroadcastJoins(datasets, broadcastBytes));
+        FragmentCutter.cut(optimised, new BroadcastJoins(datasets, broadcastBytes), partitionedJoins);
     List<ScanFragment> scans = new ArrayList<>();
     for (FragmentCutter.Segment segment : cut.segments()) {
       scans.add(new ScanFragment(segment.input(), segment.dataset(), DuckDbSql.of(segment.rel()),
-          segment.broadcast()));
+          segment.broadcast(), segment.partitionBy()));
+    }
+    List<JoinFragment> joins = new ArrayList<>();
+    for (FragmentCutter.JoinSegment join : cut.joins()) {
+      joins.add(new JoinFragment(join.input(), join.sides(), DuckDbSql.named(join.rel())));
     }
     String finalSql = DuckDbSql.of(cut.rest());
-    List<String> types = ResultTypes.of(scans, finalSql, datasets);
+    List<String> types = ResultTypes.of(scans, joins, finalSql, datasets);
     List<Column> columns = new ArrayList<>();
     for (int i = 0; i < types.size(); i++) {
       columns.add(new Column(root.fields.get(i).getValue(), types.get(i)));
     }
-    return new QueryPlan(scans, finalSql, columns, cut.rest() instanceof TableScan);
+    return new QueryPlan(scans, joins, finalSql, columns, joins.isEmpty() && cut.rest() instanceof TableScan);
   }
 
   private static SqlNode parse(String sql) {

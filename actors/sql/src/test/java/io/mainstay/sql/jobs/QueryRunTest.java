@@ -46,7 +46,7 @@ class QueryRunTest {
           new Dataset.DataFile("/data/orders/b.parquet", 1000, 10L)),
       30L, List.of());
   private static final QueryPlan PLAN = new QueryPlan(
-      List.of(new ScanFragment("scan_0", "orders", "SELECT amount FROM \"orders\"", List.of())),
+      List.of(new ScanFragment("scan_0", "orders", "SELECT amount FROM \"orders\"", List.of())), List.of(),
       "SELECT sum(amount) AS total FROM scan_0", List.of(new Column("total", "BIGINT")), false);
 
   private static ActorTestKit testKit;

@@ -7,15 +7,20 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * Test-only stand-in for the cluster: runs each fragment per file split (its broadcast datasets
- * whole beside it), then the final SQL.
+ * whole beside it), each partitioned join per partition over its sides' rows of that partition,
+ * then the final SQL.
  */
 final class LocalClusterSimulator {
+  /** Partitions of every partitioned join: more than the splits, so that some are empty. */
+  private static final int PARTITIONS = 4;
+
   private final Map<String, List<Path>> splits;
   private final Path work;
 
@@ -27,8 +32,10 @@ final class LocalClusterSimulator {
   List<List<Object>> run(QueryPlan plan) throws SQLException {
     try (Connection coordinator = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = coordinator.createStatement()) {
+      Map<String, ScanFragment> sides = new HashMap<>();
+      Map<String, List<String>> outputs = new HashMap<>();
       for (ScanFragment scan : plan.scans()) {
-        List<String> outputs = new ArrayList<>();
+        List<String> files = new ArrayList<>();
         int i = 0;
         for (Path split : splits.get(scan.dataset())) {
           String out = work.resolve(scan.input() + "_" + i++ + ".parquet").toString();
@@ -40,10 +47,33 @@ final class LocalClusterSimulator {
             }
             es.execute("COPY (" + scan.sql() + ") TO '" + out + "' (FORMAT PARQUET)");
           }
-          outputs.add("'" + out + "'");
+          files.add("'" + out + "'");
         }
-        st.execute("CREATE TABLE \"" + scan.input() + "\" AS SELECT * FROM read_parquet(["
-            + String.join(",", outputs) + "])");
+        outputs.put(scan.input(), files);
+        if (scan.partitionBy() != null) {
+          sides.put(scan.input(), scan);
+        } else {
+          st.execute("CREATE TABLE \"" + scan.input() + "\" AS SELECT * FROM read_parquet(["
+              + String.join(",", files) + "])");
+        }
+      }
+      for (JoinFragment join : plan.joins()) {
+        List<String> parts = new ArrayList<>();
+        for (int partition = 0; partition < PARTITIONS; partition++) {
+          String out = work.resolve(join.input() + "_" + partition + ".parquet").toString();
+          try (Connection executor = DriverManager.getConnection("jdbc:duckdb:");
+              Statement es = executor.createStatement()) {
+            for (String side : join.sides()) {
+              ScanFragment scan = sides.get(side);
+              es.execute("CREATE TEMP VIEW \"" + side + "\" AS " + scan.partitionSql(
+                  "read_parquet([" + String.join(",", outputs.get(side)) + "])", partition, PARTITIONS));
+            }
+            es.execute("COPY (" + join.sql() + ") TO '" + out + "' (FORMAT PARQUET)");
+          }
+          parts.add("'" + out + "'");
+        }
+        st.execute("CREATE TABLE \"" + join.input() + "\" AS SELECT * FROM read_parquet(["
+            + String.join(",", parts) + "])");
       }
       return rows(st, plan.finalSql());
     }

@@ -257,7 +257,7 @@ class SqlPlannerTest {
   }
 
   @org.junit.jupiter.api.Test
-  void neverSplitsTheSmallerSide() {
+  void neverSplitsTheSmallerSideAndPartitionsAJoinOfTwoBigOnes() {
     String preserved = "SELECT d.title, e.id FROM dept d LEFT JOIN emp e ON e.dept = d.id";
     List<Map.Entry<String, Long>> cases = List.of(
         // dept, small, is kept whole with NULLs where emp, big, has no match: emp cannot be split.
@@ -270,8 +270,12 @@ class SqlPlannerTest {
       QueryPlan plan = new SqlPlanner(c.getValue()).plan(c.getKey(), DATASETS);
       assertEquals(List.of("dept", "emp"),
           plan.scans().stream().map(ScanFragment::dataset).sorted().toList(), plan.toString());
-      assertTrue(plan.scans().stream().allMatch(scan -> scan.broadcast().isEmpty())
-          && plan.finalSql().contains("JOIN"), plan.toString());
+      // each side is split and sends its rows, by the hash of its join key, to the join's partitions
+      assertTrue(plan.scans().stream().allMatch(scan -> scan.broadcast().isEmpty()
+          && scan.partitionBy().startsWith("hash(CAST(")), plan.toString());
+      assertEquals(1, plan.joins().size(), plan.toString());
+      assertEquals(List.of("scan_0", "scan_1"), plan.joins().get(0).sides(), plan.toString());
+      assertTrue(plan.joins().get(0).sql().contains("JOIN") && !plan.finalSql().contains("JOIN"), plan.toString());
     });
   }
 
@@ -325,9 +329,11 @@ class SqlPlannerTest {
     List<ScanFragment> scans = new ArrayList<>();
     for (FragmentCutter.Segment segment : cut.segments()) {
       scans.add(new ScanFragment(segment.input(), segment.dataset(), DuckDbSql.of(segment.rel()),
-          segment.broadcast()));
+          segment.broadcast(), segment.partitionBy()));
     }
-    QueryPlan plan = new QueryPlan(scans, DuckDbSql.of(cut.rest()), List.of(), false);
+    List<JoinFragment> joins = cut.joins().stream()
+        .map(join -> new JoinFragment(join.input(), join.sides(), DuckDbSql.named(join.rel()))).toList();
+    QueryPlan plan = new QueryPlan(scans, joins, DuckDbSql.of(cut.rest()), List.of(), false);
     assertEquals(split, scans.stream().map(ScanFragment::dataset).toList(), plan.toString());
     assertEquals(split.size() == 1 ? List.of("dept") : List.of(),
         scans.stream().flatMap(scan -> scan.broadcast().stream()).toList(), plan.toString());

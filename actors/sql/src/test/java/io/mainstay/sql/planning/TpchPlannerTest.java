@@ -111,6 +111,19 @@ class TpchPlannerTest {
         plan.finalSql());
   }
 
+  @Test
+  void q3JoinsLineitemAndOrdersByPartitionAndAggregatesPartiallyThere() {
+    QueryPlan plan = new SqlPlanner(DIMENSIONS).plan(text(3), datasets);
+    assertEquals(List.of("orders[customer]", "lineitem[]"), shape(plan), plan.toString());
+    assertEquals(List.of("hash(CAST(\"o_orderkey\" AS BIGINT))", "hash(CAST(\"l_orderkey\" AS BIGINT))"),
+        plan.scans().stream().map(ScanFragment::partitionBy).toList(), plan.toString());
+    assertEquals(1, plan.joins().size(), plan.toString());
+    JoinFragment join = plan.joins().get(0);
+    assertEquals(List.of("scan_0", "scan_1"), join.sides());
+    assertTrue(join.sql().contains("JOIN") && join.sql().contains("GROUP BY"), join.sql());
+    assertTrue(plan.finalSql().contains("FROM \"join_0\"") && !plan.finalSql().contains("JOIN"), plan.finalSql());
+  }
+
   /** A plan's fragments as {@code dataset[broadcast, ...]}, in input order. */
   static List<String> shape(QueryPlan plan) {
     return plan.scans().stream().map(scan -> scan.dataset() + scan.broadcast()).toList();

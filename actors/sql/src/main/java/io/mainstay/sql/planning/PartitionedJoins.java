@@ -1,0 +1,121 @@
+package io.mainstay.sql.planning;
+
+import io.mainstay.sql.duckdb.DuckDbSandbox;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.core.JoinInfo;
+import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * Decides which joins of two large sides run hash-partitioned between executors: both sides can run per
+ * split ({@link BroadcastJoins}), the join has equality keys, and each side's rows go, by a hash of its keys,
+ * to one of the join's partitions. Rows that can match share their keys, so they meet in one partition, and
+ * the union of the partitions' joins is the join of the whole, for every join type (a row without a match
+ * is alone in its partition as it is in the whole).
+ */
+final class PartitionedJoins {
+  private static final Set<JoinRelType> TYPES = EnumSet.of(JoinRelType.INNER, JoinRelType.LEFT,
+      JoinRelType.RIGHT, JoinRelType.FULL, JoinRelType.SEMI, JoinRelType.ANTI);
+  /** Integer keys hash as BIGINT, so that an INTEGER 5 and a BIGINT 5 land in the same partition. */
+  private static final Set<SqlTypeName> INTEGERS = EnumSet.of(SqlTypeName.TINYINT, SqlTypeName.SMALLINT,
+      SqlTypeName.INTEGER, SqlTypeName.BIGINT);
+  private static final Set<SqlTypeName> TEXTS = EnumSet.of(SqlTypeName.CHAR, SqlTypeName.VARCHAR);
+
+  /**
+   * A join to run partitioned: the join, under {@code top} (itself, or filters and projections over it,
+   * which run in each partition too), where each side runs per split, and DuckDB's expression over each
+   * side's output columns whose hash picks the row's partition.
+   */
+  record Partitioning(RelNode top, Join join, BroadcastJoins.Placement left, BroadcastJoins.Placement right,
+      String leftHash, String rightHash) {
+
+    /** {@code top} over {@code join} in place of the original join. */
+    RelNode over(Join replaced) {
+      return rebuild(top, replaced);
+    }
+
+    private RelNode rebuild(RelNode node, Join replaced) {
+      return node == join ? replaced
+          : node.copy(node.getTraitSet(), List.of(rebuild(node.getInput(0), replaced)));
+    }
+  }
+
+  private final BroadcastJoins placements;
+  private final boolean enabled;
+
+  /** @param enabled false: no join is partitioned */
+  PartitionedJoins(BroadcastJoins placements, boolean enabled) {
+    this.placements = placements;
+    this.enabled = enabled;
+  }
+
+  /** {@code node} as a partitioned join: a join, or filters and projections over one. */
+  Optional<Partitioning> partition(RelNode node) {
+    if (!enabled) {
+      return Optional.empty();
+    }
+    RelNode below = node;
+    while (BroadcastJoins.isRowLocal(below)) {
+      below = below.getInput(0);
+    }
+    if (!(below instanceof Join join) || !TYPES.contains(join.getJoinType()) || !BroadcastJoins.isPlain(join)) {
+      return Optional.empty();
+    }
+    JoinInfo info = join.analyzeCondition();
+    if (info.leftKeys.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<BroadcastJoins.Placement> left = placements.place(join.getLeft());
+    Optional<BroadcastJoins.Placement> right = placements.place(join.getRight());
+    if (left.isEmpty() || right.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> leftKeys = new ArrayList<>();
+    List<String> rightKeys = new ArrayList<>();
+    for (int i = 0; i < info.leftKeys.size(); i++) {
+      RelDataType l = join.getLeft().getRowType().getFieldList().get(info.leftKeys.get(i)).getType();
+      RelDataType r = join.getRight().getRowType().getFieldList().get(info.rightKeys.get(i)).getType();
+      Optional<String> cast = hashedAs(l, r);
+      if (cast.isEmpty()) {
+        return Optional.empty();
+      }
+      leftKeys.add(key(join.getLeft(), info.leftKeys.get(i), cast.get()));
+      rightKeys.add(key(join.getRight(), info.rightKeys.get(i), cast.get()));
+    }
+    return Optional.of(new Partitioning(node, join, left.get(), right.get(), hash(leftKeys), hash(rightKeys)));
+  }
+
+  /**
+   * The type both keys are hashed as ("" for their own), when equal values of the two hash alike; DuckDB's
+   * hash depends on the type, not only on the value.
+   */
+  private static Optional<String> hashedAs(RelDataType left, RelDataType right) {
+    SqlTypeName l = left.getSqlTypeName();
+    SqlTypeName r = right.getSqlTypeName();
+    if (INTEGERS.contains(l) && INTEGERS.contains(r)) {
+      return Optional.of("BIGINT");
+    }
+    if (TEXTS.contains(l) && TEXTS.contains(r)) {
+      return Optional.of("VARCHAR");
+    }
+    boolean same = l == r && left.getPrecision() == right.getPrecision() && left.getScale() == right.getScale();
+    return same && (l == SqlTypeName.DATE || l == SqlTypeName.BOOLEAN || l == SqlTypeName.DECIMAL)
+        ? Optional.of("") : Optional.empty();
+  }
+
+  private static String key(RelNode side, int field, String cast) {
+    String column = DuckDbSandbox.identifier(side.getRowType().getFieldNames().get(field));
+    return cast.isEmpty() ? column : "CAST(" + column + " AS " + cast + ")";
+  }
+
+  private static String hash(List<String> keys) {
+    return "hash(" + String.join(", ", keys) + ")";
+  }
+}
