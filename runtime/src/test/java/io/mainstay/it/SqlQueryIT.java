@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mainstay.testkit.Await;
 import io.mainstay.testkit.node.HttpResult;
 import io.mainstay.testkit.node.MainstayNodeBuilder;
@@ -15,7 +14,6 @@ import io.mainstay.testkit.node.Ping;
 import io.mainstay.testkit.process.ManagedProcesses;
 import io.mainstay.testkit.zookeeper.ZooKeeperProcess;
 import java.io.InputStream;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -69,7 +67,6 @@ class SqlQueryIT {
 
   private static final int SESSION_MS = 4000;
   private static final Duration DEADLINE = Await.GENEROUS.multipliedBy(2);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final long WIDE_ROWS = 2_000_000;
 
   /** The queries, each with whether its ORDER BY fixes the order of every row. */
@@ -479,16 +476,8 @@ class SqlQueryIT {
     return submitted.json().get("id").asText();
   }
 
-  /** Submits on {@code node}, which answers 503 until it follows the main (just started, or a failover). */
   private static String submitOn(NodeHttp node, String sql) {
-    return Await.value("coordinator " + node.baseUrl() + " to take the query", DEADLINE, () -> {
-      HttpResult submitted = node.request("POST", "/api/v1/sql", body(sql));
-      if (submitted.status() == 503 || submitted.status() == -1) {
-        return null;
-      }
-      assertEquals(200, submitted.status(), sql + ": " + submitted.body());
-      return submitted.json().get("id").asText();
-    });
+    return SqlAnswers.submit(node, sql, DEADLINE);
   }
 
   private static JsonNode job(String id) {
@@ -496,13 +485,11 @@ class SqlQueryIT {
   }
 
   private static JsonNode job(NodeHttp node, String id) {
-    HttpResult job = node.request("GET", "/api/v1/jobs/" + id, null);
-    assertEquals(200, job.status(), job.body());
-    return job.json();
+    return SqlAnswers.job(node, id);
   }
 
   private static JsonNode ended(JsonNode job) {
-    return Set.of("COMPLETED", "FAILED", "CANCELED").contains(job.get("state").asText()) ? job : null;
+    return SqlAnswers.ended(job);
   }
 
   private static void assertRefused(String sql, String named) {
@@ -516,11 +503,7 @@ class SqlQueryIT {
   }
 
   private static String body(String sql) {
-    try {
-      return JSON.writeValueAsString(Map.of("sql", sql));
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return SqlAnswers.body(sql);
   }
 
   /** Submits {@code sql} and waits until its job ended. */
@@ -535,63 +518,18 @@ class SqlQueryIT {
   }
 
   private static List<List<String>> results(NodeHttp node, String id) {
-    List<List<String>> rows = new ArrayList<>();
-    while (true) {
-      HttpResult page = node.request("GET", "/api/v1/jobs/" + id + "/results?offset=" + rows.size() + "&limit=500", null);
-      assertEquals(200, page.status(), page.body());
-      JsonNode json = page.json();
-      for (JsonNode row : json.get("rows")) {
-        List<String> values = new ArrayList<>();
-        row.forEach(v -> values.add(v.isNull() ? null : v.isNumber() ? number(v.decimalValue()) : v.asText()));
-        rows.add(values);
-      }
-      if (json.get("rows").size() < 500) {
-        assertEquals(json.get("rowCount").asLong(), rows.size());
-        return rows;
-      }
-    }
+    return SqlAnswers.results(node, id);
   }
 
   /** DuckDB's own answer, over views of the whole datasets. */
   private static List<List<String>> oracle(String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
-      s.execute("CREATE VIEW orders AS SELECT * FROM read_parquet('" + root.resolve("orders") + "/*.parquet')");
-      s.execute("CREATE VIEW customers AS SELECT * FROM read_csv('" + root.resolve("customers") + "/*.csv')");
-      s.execute("CREATE VIEW wide AS SELECT * FROM read_parquet('" + root.resolve("wide") + "/*.parquet')");
-      List<List<String>> rows = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery(sql)) {
-        int n = rs.getMetaData().getColumnCount();
-        while (rs.next()) {
-          List<String> row = new ArrayList<>();
-          for (int i = 1; i <= n; i++) {
-            Object v = rs.getObject(i);
-            row.add(v == null ? null : v instanceof Number num ? number(new BigDecimal(num.toString())) : text(v));
-          }
-          rows.add(row);
-        }
-      }
-      return rows;
-    }
-  }
-
-  private static String text(Object v) {
-    if (v instanceof java.sql.Date d) {
-      return d.toLocalDate().toString();
-    }
-    if (v instanceof java.sql.Timestamp t) {
-      return t.toLocalDateTime().toString();
-    }
-    return v.toString();
-  }
-
-  /** Numbers compared to 9 significant digits: sums of doubles may differ in the last bits by order. */
-  private static String number(BigDecimal d) {
-    return d.round(new java.math.MathContext(9)).stripTrailingZeros().toPlainString();
+    return SqlAnswers.oracle(List.of(
+        "CREATE VIEW orders AS SELECT * FROM read_parquet('" + root.resolve("orders") + "/*.parquet')",
+        "CREATE VIEW customers AS SELECT * FROM read_csv('" + root.resolve("customers") + "/*.csv')",
+        "CREATE VIEW wide AS SELECT * FROM read_parquet('" + root.resolve("wide") + "/*.parquet')"), sql);
   }
 
   private static List<List<String>> sorted(List<List<String>> rows) {
-    List<List<String>> copy = new ArrayList<>(rows);
-    copy.sort((a, b) -> String.valueOf(a).compareTo(String.valueOf(b)));
-    return copy;
+    return SqlAnswers.sorted(rows);
   }
 }

@@ -17,8 +17,13 @@ public sealed interface FragmentReport extends CborSerializable {
   /** Every row was stored where it was sent. */
   record Succeeded(ExchangeKey key, String executor, long rows, long millis) implements Attempted {}
 
-  /** DuckDB or the exchange failed; {@code message} names the cause. */
-  record Failed(ExchangeKey key, String executor, String message) implements Attempted {}
+  /**
+   * DuckDB or the exchange failed; {@code message} names the cause.
+   *
+   * @param sendingTo where a side of a partitioned join was sending a partition's rows when it failed (that
+   *     executor may be dead, which its coordinator learns a little later); null for any other failure
+   */
+  record Failed(ExchangeKey key, String executor, String message, ExchangeAddress sendingTo) implements Attempted {}
 
   /**
    * The executor takes the job's partitioned rows at {@code address}; or, with {@code address} null, it cannot,

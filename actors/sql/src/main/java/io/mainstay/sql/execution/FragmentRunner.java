@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -68,33 +69,24 @@ public final class FragmentRunner implements ExecutorService<FragmentCommand> {
       ExchangeServer exchange = new ExchangeServer(allocator, "0.0.0.0", context.config().getString("node.host"), 0);
       ExchangeTables tables = new ExchangeTables(database, allocator);
       Set<String> opened = new HashSet<>();
-      FairSlots slots = new FairSlots(context.slots(), "sql-fragment");
-      Map<FragmentCommand, Attempt> running = new ConcurrentHashMap<>();
       String node = context.node();
+      Attempts attempts = new Attempts(node, database, new FairSlots(context.slots(), "sql-fragment"));
       log.info("node {}: SQL fragments run here, {} at once, DuckDB memory limit {}; join partitions' rows arrive at"
           + " {}:{}", node, context.slots(), settings.memoryLimit(), exchange.address().host(), exchange.address().port());
       return Behaviors.receive(FragmentCommand.class)
           .onMessage(FragmentCommand.Run.class, run -> {
-            Attempt attempt = new Attempt(node, run.key(), run.epoch());
-            running.put(run, attempt);
-            slots.submit(run.key().job(), () -> {
-              try {
-                run.replyTo().tell(attempt.run(database, s -> {
-                  s.execute("CREATE TEMP VIEW " + DuckDbSandbox.identifier(run.dataset()) + " AS SELECT * FROM "
-                      + run.reader());
-                  for (Map.Entry<String, String> whole : run.broadcast().entrySet()) {
-                    s.execute("CREATE TEMP VIEW " + DuckDbSandbox.identifier(whole.getKey()) + " AS SELECT * FROM "
-                        + whole.getValue());
-                  }
-                  if (run.writeTo() != null) {
-                    return write(s, run);
-                  }
-                  return run.partitionBy() != null ? partition(s, run, attempt, allocator, sender)
-                      : stream(s, run.sql(), run.to(), run.key(), attempt, allocator, sender);
-                }));
-              } finally {
-                running.remove(run);
+            attempts.submit(run, run.key(), run.epoch(), run.replyTo(), (s, attempt) -> {
+              s.execute("CREATE TEMP VIEW " + DuckDbSandbox.identifier(run.dataset()) + " AS SELECT * FROM "
+                  + run.reader());
+              for (Map.Entry<String, String> whole : run.broadcast().entrySet()) {
+                s.execute("CREATE TEMP VIEW " + DuckDbSandbox.identifier(whole.getKey()) + " AS SELECT * FROM "
+                    + whole.getValue());
               }
+              if (run.writeTo() != null) {
+                return write(s, run);
+              }
+              return run.partitionBy() != null ? partition(s, run, attempt, allocator, sender)
+                  : stream(s, run.sql(), run.to(), run.key(), attempt, allocator, sender);
             });
             return Behaviors.same();
           })
@@ -114,26 +106,14 @@ public final class FragmentRunner implements ExecutorService<FragmentCommand> {
             return Behaviors.same();
           })
           .onMessage(FragmentCommand.Join.class, join -> {
-            Attempt attempt = new Attempt(node, join.key(), join.epoch());
-            running.put(join, attempt);
-            slots.submit(join.key().job(), () -> {
-              try {
-                join.replyTo().tell(attempt.run(database, s -> {
-                  ExchangeTables.viewInputs(s, join.inputs());
-                  return stream(s, join.sql(), join.to(), join.key(), attempt, allocator, sender);
-                }));
-              } finally {
-                running.remove(join);
-              }
+            attempts.submit(join, join.key(), join.epoch(), join.replyTo(), (s, attempt) -> {
+              ExchangeTables.viewInputs(s, join.inputs());
+              return stream(s, join.sql(), join.to(), join.key(), attempt, allocator, sender);
             });
             return Behaviors.same();
           })
           .onMessage(FragmentCommand.Cancel.class, cancel -> {
-            running.forEach((command, attempt) -> {
-              if (attempt.key.job().equals(cancel.job())) {
-                attempt.cancel();
-              }
-            });
+            attempts.cancel(cancel.job());
             if (opened.remove(cancel.job())) {
               exchange.close(cancel.job());
               try {
@@ -146,9 +126,7 @@ public final class FragmentRunner implements ExecutorService<FragmentCommand> {
             return Behaviors.same();
           })
           .onSignal(PostStop.class, stop -> {
-            running.values().forEach(Attempt::cancel);
-            // canceled, those that never had a slot answer at once instead of leaving their jobs waiting
-            slots.shutdown().forEach(Runnable::run);
+            attempts.stop();
             exchange.close();
             sender.close();
             database.close();
@@ -161,7 +139,47 @@ public final class FragmentRunner implements ExecutorService<FragmentCommand> {
 
   /** What one attempt does on its connection; answers the rows it sent or wrote. */
   private interface Body {
-    long run(Statement s) throws Exception;
+    long run(Statement s, Attempt attempt) throws Exception;
+  }
+
+  /** The attempts running or waiting for a slot here, each answering its report when it ends. */
+  private static final class Attempts {
+    private final String node;
+    private final DuckDBConnection database;
+    private final FairSlots slots;
+    private final Map<FragmentCommand, Attempt> running = new ConcurrentHashMap<>();
+
+    Attempts(String node, DuckDBConnection database, FairSlots slots) {
+      this.node = node;
+      this.database = database;
+      this.slots = slots;
+    }
+
+    void submit(FragmentCommand command, ExchangeKey key, long epoch, ActorRef<FragmentReport> replyTo, Body body) {
+      Attempt attempt = new Attempt(node, key, epoch);
+      running.put(command, attempt);
+      slots.submit(key.job(), () -> {
+        try {
+          replyTo.tell(attempt.run(database, body));
+        } finally {
+          running.remove(command);
+        }
+      });
+    }
+
+    void cancel(String job) {
+      running.values().forEach(attempt -> {
+        if (attempt.key.job().equals(job)) {
+          attempt.cancel();
+        }
+      });
+    }
+
+    void stop() {
+      running.values().forEach(Attempt::cancel);
+      // canceled, those that never had a slot answer at once instead of leaving their jobs waiting
+      slots.shutdown().forEach(Runnable::run);
+    }
   }
 
   private static long stream(Statement s, String sql, ExchangeAddress to, ExchangeKey key, Attempt attempt,
@@ -184,10 +202,25 @@ public final class FragmentRunner implements ExecutorService<FragmentCommand> {
     long sent = 0;
     int partitions = run.partitions().size();
     for (int p = 0; p < partitions; p++) {
-      sent += stream(s, ScanFragment.partitionSql(run.partitionBy(), rows, p, partitions), run.partitions().get(p),
-          run.key().bucket(p), attempt, allocator, sender);
+      ExchangeAddress to = run.partitions().get(p);
+      try {
+        sent += stream(s, ScanFragment.partitionSql(run.partitionBy(), rows, p, partitions), to, run.key().bucket(p),
+            attempt, allocator, sender);
+      } catch (Exception e) {
+        throw new SendFailed(to, e);
+      }
     }
     return sent;
+  }
+
+  /** Sending a partition's rows failed: its coordinator decides whether the receiver was lost. */
+  private static final class SendFailed extends Exception {
+    final ExchangeAddress to;
+
+    SendFailed(ExchangeAddress to, Exception cause) {
+      super(cause.getMessage(), cause);
+      this.to = to;
+    }
   }
 
   /**
@@ -236,11 +269,11 @@ public final class FragmentRunner implements ExecutorService<FragmentCommand> {
     FragmentReport run(DuckDBConnection database, Body body) {
       long started = System.nanoTime();
       if (canceled) {
-        return new FragmentReport.Failed(key, node, "canceled");
+        return new FragmentReport.Failed(key, node, "canceled", null);
       }
       try (Connection c = database.duplicate(); Statement s = c.createStatement()) {
         statement = s;
-        long rows = body.run(s);
+        long rows = body.run(s, this);
         long millis = (System.nanoTime() - started) / 1_000_000;
         log.info("node {} epoch {}: fragment {} of job {} split {} attempt {}: {} rows in {} ms", node, epoch,
             key.input(), key.job(), key.split(), key.attempt(), rows, millis);
@@ -248,9 +281,10 @@ public final class FragmentRunner implements ExecutorService<FragmentCommand> {
       } catch (Exception | LinkageError | OutOfMemoryError e) {
         // an Error too (a native library that fails to load): a fragment without an answer would hang its job
         String why = canceled ? "canceled" : firstLine(Failures.unwrap(e));
-        log.info("node {} epoch {}: fragment {} of job {} split {} attempt {} failed: {}", node, epoch,
-            key.input(), key.job(), key.split(), key.attempt(), why);
-        return new FragmentReport.Failed(key, node, why);
+        ExchangeAddress sendingTo = e instanceof SendFailed f ? f.to : null;
+        log.info("node {} epoch {}: fragment {} of job {} split {} attempt {} failed{}: {}", node, epoch,
+            key.input(), key.job(), key.split(), key.attempt(), sendingTo == null ? "" : " sending to " + sendingTo, why);
+        return new FragmentReport.Failed(key, node, why, sendingTo);
       } finally {
         statement = null;
       }

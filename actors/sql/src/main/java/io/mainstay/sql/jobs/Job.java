@@ -28,18 +28,19 @@ public record Job(
    * it went.
    *
    * @param dataset the dataset split; null for a join's partition
-   * @param broadcast the datasets each split of the fragment reads whole (small ones joined to it); for a
-   *     join's partition, the inputs of the two scan fragments it joins
+   * @param broadcast the datasets each split of the fragment reads whole (small ones joined to it)
+   * @param sides for a join's partition, the inputs of the two scan fragments whose rows it joins; empty for a split
    * @param split the split's index, or the partition's
    * @param bytes the size of the split's files
    * @param state RUNNING, DONE or FAILED; WAITING (a join's side, until the executors of its partitions take
    *     its rows) or PENDING (a join's partition, until both sides are in)
    */
   public record Fragment(
-      String input, String dataset, List<String> broadcast, int split, int files, long bytes, String executor,
-      int attempts, String state, Long rows, Long millis) {
+      String input, String dataset, List<String> broadcast, List<String> sides, int split, int files, long bytes,
+      String executor, int attempts, String state, Long rows, Long millis) {
     public Fragment {
       broadcast = broadcast == null ? List.of() : List.copyOf(broadcast);
+      sides = sides == null ? List.of() : List.copyOf(sides);
     }
   }
 

@@ -46,6 +46,12 @@ final class QueryRun {
 
   private static final Logger log = LoggerFactory.getLogger(QueryRun.class);
 
+  /**
+   * How long a split that could not send a partition's rows waits for the receiver to be declared lost (the
+   * main drops an executor 3 s after its last heartbeat) before the failure fails the job.
+   */
+  static final Duration RECEIVER_GRACE = Duration.ofSeconds(10);
+
   sealed interface Command {}
 
   record Reported(FragmentReport report) implements Command {}
@@ -70,6 +76,8 @@ final class QueryRun {
   private record Finished(JobDatabase.Result result, Throwable failure) implements Command {}
 
   private record Created(JobDatabase.Result summary, Throwable failure) implements Command {}
+
+  private record ReceiverGrace(FragmentReport.Failed failed, String receiver) implements Command {}
 
   /** What the query needs from its manager. */
   record Setting(String node, JobDatabase database, ExchangeServer exchange, Duration executorWait,
@@ -113,7 +121,7 @@ final class QueryRun {
 
     @Override
     Job.Fragment view() {
-      return new Job.Fragment(scan.input(), dataset.name(), scan.broadcast(), index, files.size(),
+      return new Job.Fragment(scan.input(), dataset.name(), scan.broadcast(), List.of(), index, files.size(),
           files.stream().mapToLong(Dataset.DataFile::size).sum(), executor, attempt, state, rows, millis);
     }
   }
@@ -140,7 +148,8 @@ final class QueryRun {
 
     @Override
     Job.Fragment view() {
-      return new Job.Fragment(join.input(), null, join.sides(), index, 0, 0, executor, attempt, state, rows, millis);
+      return new Job.Fragment(join.input(), null, List.of(), join.sides(), index, 0, 0, executor, attempt, state, rows,
+          millis);
     }
   }
 
@@ -381,6 +390,7 @@ final class QueryRun {
         })
         .onMessage(Finished.class, this::finished)
         .onMessage(WaitExpired.class, w -> Behaviors.same())
+        .onMessage(ReceiverGrace.class, this::graceOver)
         .build();
   }
 
@@ -394,11 +404,17 @@ final class QueryRun {
       return Behaviors.same(); // an earlier attempt, already replaced
     }
     if (report instanceof FragmentReport.Failed failed) {
-      unit.state = "FAILED";
-      cancelFragments();
-      return end(job.progress(views()).ended(Job.State.FAILED, "fragment " + attempted.key().input() + " "
-          + (unit instanceof Partition ? "partition " : "split ") + attempted.key().split() + " failed on "
-          + failed.executor() + ": " + failed.message()));
+      String receiver = receiver(failed.sendingTo());
+      if (unit instanceof Split split && receiver != null) {
+        // the receiver of a partition may have died: if it did, its loss sends this split again
+        split.state = "WAITING";
+        timers.startSingleTimer(new ReceiverGrace(failed, receiver), RECEIVER_GRACE);
+        log.info("node {} epoch {}: job {} fragment {} split {} could not send to {}, waiting up to {} s for it to be"
+            + " declared lost: {}", setting.node(), job.epoch(), job.id(), split.scan.input(), split.index, receiver,
+            RECEIVER_GRACE.toSeconds(), failed.message());
+        return Behaviors.same();
+      }
+      return failed(unit, failed);
     }
     FragmentReport.Succeeded done = (FragmentReport.Succeeded) report;
     unit.state = "DONE";
@@ -434,6 +450,30 @@ final class QueryRun {
       }, setting.blocking()), Finished::new);
     }
     return Behaviors.same();
+  }
+
+  private Behavior<Command> failed(Unit unit, FragmentReport.Failed failed) {
+    unit.state = "FAILED";
+    cancelFragments();
+    return end(job.progress(views()).ended(Job.State.FAILED, "fragment " + failed.key().input() + " "
+        + (unit instanceof Partition ? "partition " : "split ") + failed.key().split() + " failed on "
+        + failed.executor() + ": " + failed.message()));
+  }
+
+  /** The live executor that took this job's partitioned rows at {@code address}; null if none does. */
+  private String receiver(ExchangeAddress address) {
+    return address == null ? null : opened.entrySet().stream().filter(e -> e.getValue().equals(address))
+        .map(Map.Entry::getKey).filter(live::containsKey).findFirst().orElse(null);
+  }
+
+  /** The receiver a split could not send to is still live well after its heartbeats would have stopped. */
+  private Behavior<Command> graceOver(ReceiverGrace grace) {
+    Unit unit = units().filter(u -> u.is("WAITING") && u.key(job.id()).equals(grace.failed().key())).findFirst()
+        .orElse(null);
+    if (unit == null || !live.containsKey(grace.receiver())) {
+      return Behaviors.same(); // sent again meanwhile, or the receiver was lost and its partitions moved
+    }
+    return failed(unit, grace.failed());
   }
 
   private Behavior<Command> opened(FragmentReport.Opened o) {
@@ -485,15 +525,15 @@ final class QueryRun {
       }
     }
     for (Split split : splits) {
-      boolean again = resent.contains(split.scan.input()) ? !split.is("WAITING")
-          : lost.node().equals(split.executor) && split.is("RUNNING");
-      if (again) {
+      if (resent.contains(split.scan.input()) || lost.node().equals(split.executor) && split.is("RUNNING")) {
         dispatchWhenOpen(split);
-        log.info("node {} epoch {}: job {} fragment {} split {} sent again (attempt {}) to {}: {} was lost",
-            setting.node(), job.epoch(), job.id(), split.scan.input(), split.index, split.attempt,
-            split.executor, lost.node());
+        log.info("node {} epoch {}: job {} fragment {} split {} {}: {} was lost", setting.node(), job.epoch(),
+            job.id(), split.scan.input(), split.index, split.is("WAITING") ? "waits for its partitions' executors"
+                : "sent again (attempt " + split.attempt + ") to " + split.executor, lost.node());
       }
     }
+    // waiting splits whose partitions moved to executors that opened the job already go now
+    splits.stream().filter(s -> s.is("WAITING")).forEach(this::dispatchWhenOpen);
     job = job.progress(views());
     setting.manager().tell(new JobManager.Updated(job, false));
     return Behaviors.same();
@@ -524,13 +564,9 @@ final class QueryRun {
         .build();
   }
 
+  /** The unit whose running attempt reported, or null for a stale attempt's report. */
   private Unit current(ExchangeKey key) {
-    for (Unit u : units().toList()) {
-      if (u.key(key.job()).input().equals(key.input()) && u.key(key.job()).split() == key.split()) {
-        return u.attempt == key.attempt() && u.is("RUNNING") ? u : null;
-      }
-    }
-    return null;
+    return units().filter(u -> u.is("RUNNING") && u.key(job.id()).equals(key)).findFirst().orElse(null);
   }
 
   private void cancelFragments() {
