@@ -204,8 +204,8 @@ class SqlPartitionedJoinsIT {
         for (JsonNode fragment : job.get("fragments")) {
           resent |= fragment.get("sides").isEmpty() && fragment.get("attempts").asInt() > 1;
         }
+        // (a partition exec-2 finished before it died stays its own: its rows were in)
         assertTrue(resent, "the sides' splits sent again: " + job);
-        assertEquals(4, onExec1, "no partition left with the killed executor: " + job);
         return;
       }
       assertTrue(round < 3, "in 3 rounds exec-2's partitions were always done before it was killed: " + job);
