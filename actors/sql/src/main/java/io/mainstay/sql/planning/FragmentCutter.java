@@ -100,11 +100,11 @@ final class FragmentCutter {
     return inputs.equals(node.getInputs()) ? node : node.copy(node.getTraitSet(), inputs);
   }
 
-  /** The join (and what is over it), reading its two sides from scan segments that send their rows to its
-   * partitions. */
+  /** The join (and what is over it), reading its two sides (or their aggregates' inputs) from scan segments
+   * that send their rows to its partitions. */
   private RelNode cutSides(PartitionedJoins.Partitioning p) {
-    RelNode left = replace(p.join().getLeft(), p.left(), p.leftHash());
-    RelNode right = replace(p.join().getRight(), p.right(), p.rightHash());
+    RelNode left = p.left().over(replace(p.left().segment(), p.left().placement(), p.left().hash()));
+    RelNode right = p.right().over(replace(p.right().segment(), p.right().placement(), p.right().hash()));
     return p.over((Join) p.join().copy(p.join().getTraitSet(), List.of(left, right)));
   }
 

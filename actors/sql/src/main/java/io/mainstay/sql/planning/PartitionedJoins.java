@@ -7,10 +7,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.JoinInfo;
 import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
@@ -18,7 +21,10 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * split ({@link BroadcastJoins}), the join has equality keys, and each side's rows go, by a hash of its keys,
  * to one of the join's partitions. Rows that can match share their keys, so they meet in one partition, and
  * the union of the partitions' joins is the join of the whole, for every join type (a row without a match
- * is alone in its partition as it is in the whole).
+ * is alone in its partition as it is in the whole). A side may also be an aggregate grouped by its join keys
+ * (with filters and projections over it) of something that runs per split: its input's rows go by the hash
+ * of those group keys, so every group is whole in one partition, which aggregates it before the join (how
+ * Calcite writes EXISTS, IN and correlated aggregates).
  */
 final class PartitionedJoins {
   private static final Set<JoinRelType> TYPES = EnumSet.of(JoinRelType.INNER, JoinRelType.LEFT,
@@ -29,22 +35,34 @@ final class PartitionedJoins {
   private static final Set<SqlTypeName> TEXTS = EnumSet.of(SqlTypeName.CHAR, SqlTypeName.VARCHAR);
 
   /**
-   * A join to run partitioned: the join, under {@code top} (itself, or filters and projections over it,
-   * which run in each partition too), where each side runs per split, and DuckDB's expression over each
-   * side's output columns whose hash picks the row's partition.
+   * One side of a partitioned join: {@code segment}, the subtree its splits run (the side itself, or the
+   * input of the aggregate in it), and DuckDB's expression over the segment's columns whose hash picks each
+   * row's partition.
    */
-  record Partitioning(RelNode top, Join join, BroadcastJoins.Placement left, BroadcastJoins.Placement right,
-      String leftHash, String rightHash) {
+  record Side(RelNode side, RelNode segment, BroadcastJoins.Placement placement, String hash) {
+
+    /** The side with {@code replaced} in place of its segment. */
+    RelNode over(RelNode replaced) {
+      return swap(side, segment, replaced);
+    }
+  }
+
+  /**
+   * A join to run partitioned: the join, under {@code top} (itself, or filters and projections over it,
+   * which run in each partition too), and its two sides.
+   */
+  record Partitioning(RelNode top, Join join, Side left, Side right) {
 
     /** {@code top} over {@code join} in place of the original join. */
     RelNode over(Join replaced) {
-      return rebuild(top, replaced);
+      return swap(top, join, replaced);
     }
+  }
 
-    private RelNode rebuild(RelNode node, Join replaced) {
-      return node == join ? replaced
-          : node.copy(node.getTraitSet(), List.of(rebuild(node.getInput(0), replaced)));
-    }
+  /** {@code chain}, a chain of one-input nodes down to {@code target}, with {@code replacement} for it. */
+  private static RelNode swap(RelNode chain, RelNode target, RelNode replacement) {
+    return chain == target ? replacement
+        : chain.copy(chain.getTraitSet(), List.of(swap(chain.getInput(0), target, replacement)));
   }
 
   private final BroadcastJoins placements;
@@ -72,13 +90,7 @@ final class PartitionedJoins {
     if (info.leftKeys.isEmpty()) {
       return Optional.empty();
     }
-    Optional<BroadcastJoins.Placement> left = placements.place(join.getLeft());
-    Optional<BroadcastJoins.Placement> right = placements.place(join.getRight());
-    if (left.isEmpty() || right.isEmpty()) {
-      return Optional.empty();
-    }
-    List<String> leftKeys = new ArrayList<>();
-    List<String> rightKeys = new ArrayList<>();
+    List<String> casts = new ArrayList<>();
     for (int i = 0; i < info.leftKeys.size(); i++) {
       RelDataType l = join.getLeft().getRowType().getFieldList().get(info.leftKeys.get(i)).getType();
       RelDataType r = join.getRight().getRowType().getFieldList().get(info.rightKeys.get(i)).getType();
@@ -86,10 +98,67 @@ final class PartitionedJoins {
       if (cast.isEmpty()) {
         return Optional.empty();
       }
-      leftKeys.add(key(join.getLeft(), info.leftKeys.get(i), cast.get()));
-      rightKeys.add(key(join.getRight(), info.rightKeys.get(i), cast.get()));
+      casts.add(cast.get());
     }
-    return Optional.of(new Partitioning(node, join, left.get(), right.get(), hash(leftKeys), hash(rightKeys)));
+    Optional<Side> left = side(join.getLeft(), info.leftKeys, casts);
+    Optional<Side> right = side(join.getRight(), info.rightKeys, casts);
+    if (left.isEmpty() || right.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Partitioning(node, join, left.get(), right.get()));
+  }
+
+  /** The side as one that runs per split, or as an aggregate grouped by its keys over one. */
+  private Optional<Side> side(RelNode side, List<Integer> keys, List<String> casts) {
+    Optional<BroadcastJoins.Placement> whole = placements.place(side);
+    if (whole.isPresent()) {
+      return Optional.of(new Side(side, side, whole.get(), hash(side, keys, casts)));
+    }
+    RelNode node = side;
+    List<Integer> columns = keys;
+    while (BroadcastJoins.isRowLocal(node)) {
+      columns = below(node, columns);
+      if (columns == null) {
+        return Optional.empty();
+      }
+      node = node.getInput(0);
+    }
+    if (!(node instanceof Aggregate agg) || agg.getGroupType() != Aggregate.Group.SIMPLE) {
+      return Optional.empty();
+    }
+    List<Integer> group = agg.getGroupSet().asList();
+    List<Integer> grouped = new ArrayList<>();
+    for (int column : columns) {
+      if (column >= group.size()) {
+        return Optional.empty(); // a key that is an aggregate's result, not a group key
+      }
+      grouped.add(group.get(column));
+    }
+    RelNode input = agg.getInput();
+    return placements.place(input).map(p -> new Side(side, input, p, hash(input, grouped, casts)));
+  }
+
+  /** The columns of a filter's or projection's input that its output {@code columns} are; null if some are computed. */
+  private static List<Integer> below(RelNode node, List<Integer> columns) {
+    if (!(node instanceof Project project)) {
+      return columns; // a filter
+    }
+    List<Integer> inputs = new ArrayList<>();
+    for (int column : columns) {
+      if (!(project.getProjects().get(column) instanceof RexInputRef ref)) {
+        return null;
+      }
+      inputs.add(ref.getIndex());
+    }
+    return inputs;
+  }
+
+  private static String hash(RelNode segment, List<Integer> columns, List<String> casts) {
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < columns.size(); i++) {
+      keys.add(key(segment, columns.get(i), casts.get(i)));
+    }
+    return "hash(" + String.join(", ", keys) + ")";
   }
 
   /**
@@ -113,9 +182,5 @@ final class PartitionedJoins {
   private static String key(RelNode side, int field, String cast) {
     String column = DuckDbSandbox.identifier(side.getRowType().getFieldNames().get(field));
     return cast.isEmpty() ? column : "CAST(" + column + " AS " + cast + ")";
-  }
-
-  private static String hash(List<String> keys) {
-    return "hash(" + String.join(", ", keys) + ")";
   }
 }

@@ -279,6 +279,25 @@ class SqlPlannerTest {
     });
   }
 
+  /** EXISTS and a join with a grouped sub-query: the aggregate of the side is computed in each partition. */
+  @org.junit.jupiter.api.Test
+  void partitionsAJoinWithAnAggregateGroupedByItsKeyEachGroupWholeInOnePartition() throws Exception {
+    for (String sql : List.of(
+        "SELECT id, name FROM emp e WHERE EXISTS (SELECT 1 FROM dept d WHERE d.id = e.dept)",
+        "SELECT title FROM dept d WHERE NOT EXISTS (SELECT 1 FROM emp e WHERE e.dept = d.id AND e.salary > 30)",
+        "SELECT d.title, t.n, t.total FROM dept d JOIN (SELECT dept, count(*) n, sum(salary) total FROM emp "
+            + "GROUP BY dept HAVING count(*) > 1) t ON t.dept = d.id",
+        "SELECT id FROM emp e WHERE salary > (SELECT avg(salary) FROM emp f WHERE f.dept = e.dept)")) {
+      QueryPlan plan = new SqlPlanner(TINY).plan(sql, DATASETS);
+      assertEquals(1, plan.joins().size(), sql + "\n" + plan);
+      assertTrue(plan.joins().get(0).sql().contains("GROUP BY") && !plan.finalSql().contains("JOIN"), sql + "\n" + plan);
+      // the aggregated side's splits send raw rows, by the hash of the group key
+      assertTrue(plan.scans().stream().allMatch(scan -> scan.partitionBy() != null && !scan.sql().contains("GROUP BY")),
+          sql + "\n" + plan);
+      RowsAssert.assertSameRows(cluster.oracle(sql), cluster.run(plan), false, sql + "\n" + plan);
+    }
+  }
+
   /** Calcite's optimiser here writes EXISTS as joins over aggregates: build SEMI and ANTI. */
   @org.junit.jupiter.api.Test
   void splitsTheProbeSideOfSemiAndAntiJoins() throws Exception {
