@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * as four partitions on the executors. Every join type, EXISTS and NOT EXISTS (joins with an aggregate of the
  * other side, aggregated in the partitions), keys of mixed integer types, text keys, NULL keys, an empty side: each answer, paged through the REST API, is DuckDB's over the same files. An executor
  * killed while it holds partitions of a running query: they move to the other one, every split of both sides
- * sends again, and the answer is the same, the extra attempts shown in the job.
+ * sends again, and the answer is the same, the extra attempts shown in the job. A secondary coordinator killed
+ * mid-query: the executors drop the rows its job left with them.
  */
 @ExtendWith(ManagedProcesses.Extension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -88,6 +89,7 @@ class SqlPartitionedJoinsIT {
   private static MainstayNodeProcess main;
   private static MainstayNodeProcess exec1;
   private static MainstayNodeProcess exec2;
+  private static MainstayNodeProcess secondary;
   private static NodeHttp http;
 
   @BeforeAll
@@ -118,6 +120,7 @@ class SqlPartitionedJoinsIT {
     exec1 = node("exec-1").coordinator(false).mainEligible(false).executor(true).build().start();
     exec2 = node("exec-2").coordinator(false).mainEligible(false).executor(true).build().start();
     main.awaitRole(Ping.MAIN, DEADLINE);
+    secondary = node("join-coord").mainEligible(false).executor(false).build().start();
     http = main.http();
     Await.until("both executors registered with the main", DEADLINE,
         () -> main.cluster().executors().keySet().equals(Set.of("exec-1", "exec-2")));
@@ -203,6 +206,37 @@ class SqlPartitionedJoinsIT {
       assertTrue(round < 3, "in 3 rounds exec-2's partitions were always done before it was killed: " + job);
       exec2.start();
       Await.until("exec-2 registered again", DEADLINE, () -> main.cluster().executors().containsKey("exec-2"));
+    }
+  }
+
+  @Test
+  @Order(3)
+  void theRowsAJobLeftOnTheExecutorsGoWhenItsCoordinatorDiesMidQuery() throws Exception {
+    String sql = "SELECT count(*), sum(a.v - b.v) FROM wide a JOIN wide b ON a.id = b.id";
+    for (int round = 1; ; round++) {
+      NodeHttp coord = secondary.http();
+      String id = SqlAnswers.submit(coord, sql, DEADLINE);
+      JsonNode seen = Await.value("job " + id + " to have sent some rows to its partitions", DEADLINE, () -> {
+        JsonNode job = SqlAnswers.job(coord, id);
+        boolean sent = job.get("fragments").findValues("state").stream().anyMatch(s -> s.asText().equals("DONE"));
+        return SqlAnswers.ended(job) != null || sent ? job : null;
+      });
+      secondary.kill9();
+      if (SqlAnswers.ended(seen) == null && !partitions(seen).isEmpty()) {
+        // exec-1 runs partitions of every job: once the killed node leaves the cluster, its run's end reaches it
+        exec1.awaitLog("job " + id + " ended on its coordinator without a cancel here", DEADLINE);
+        JsonNode failed = Await.value("the main to record " + id + " FAILED", DEADLINE, () -> {
+          JsonNode job = SqlAnswers.job(http, id);
+          return "FAILED".equals(job.get("state").asText()) ? job : null;
+        });
+        assertTrue(failed.get("errorMessage").asText().contains("coordinator lost: join-coord"), failed.toString());
+        JsonNode after = SqlAnswers.run(http, sql, DEADLINE);
+        assertEquals("COMPLETED", after.get("state").asText(), "the executors still run joins: " + after);
+        assertEquals(oracle(sql), SqlAnswers.results(http, after.get("id").asText()));
+        return;
+      }
+      assertTrue(round < 3, "in 3 rounds the query always ended before its coordinator could be killed: " + seen);
+      secondary.start();
     }
   }
 

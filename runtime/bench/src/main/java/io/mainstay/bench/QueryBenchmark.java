@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * {@code mainstay-bench query}: the 22 TPC-H queries on a local cluster (one main that only coordinates, N
@@ -21,7 +22,8 @@ import java.util.Optional;
 final class QueryBenchmark {
 
   static final String USAGE = String.join("\n",
-      "Usage: mainstay-bench query [--scale S] [--rounds R] [--executors N] [--short N] [--out FILE] [--keep]",
+      "Usage: mainstay-bench query [--scale S] [--rounds R] [--executors N] [--short N] [--queries LIST]",
+      "                            [--set KEY=VALUE]... [--out FILE] [--keep]",
       "",
       "Writes the TPC-H tables at scale S (reference generator, Parquet, 2 files per executor a table; no",
       "download), starts ZooKeeper, a main and N executors on loopback, registers the tables as datasets and",
@@ -38,6 +40,8 @@ final class QueryBenchmark {
       "  --rounds R       timed runs of each query, after one warm-up (default 3)",
       "  --executors N    executor-only nodes (default 2)",
       "  --short N        timed runs of the short query, after " + ShortQuery.WARM_UPS + " warm-ups (default 100)",
+      "  --queries LIST   the TPC-H queries to run, by number, e.g. 3,18,21 (default all 22)",
+      "  --set KEY=VALUE  a configuration key of every node (repeatable), e.g. --set sql.partitioned-joins=false",
       "  --out FILE       also write the results as JSON to FILE",
       "  --keep           keep the work directory (the nodes' logs among it)",
       "  -h, --help       this text");
@@ -47,7 +51,9 @@ final class QueryBenchmark {
   private static final String HEAP = "-Xmx1g";
   private static final Duration QUERY_DEADLINE = Duration.ofMinutes(10);
 
-  record Options(double scale, int rounds, int executors, int shortRuns, Path out, boolean keep) {}
+  /** @param settings configuration keys of every node, as HOCON {@code key: value} lines */
+  record Options(double scale, int rounds, int executors, int shortRuns, List<Integer> queries,
+      List<String> settings, Path out, boolean keep) {}
 
   private QueryBenchmark() {}
 
@@ -79,7 +85,11 @@ final class QueryBenchmark {
         .nodeJvmOptions(List.of(HEAP, ChildLogback.option(logback)))
         .zooKeeperJvmOptions(List.of("-Xmx256m", ChildLogback.option(logback)))
         .httpTimeouts(HTTP)
-        .nodeConf(node -> node.extraConf("paths.datasets: [\"" + root + "\"]"))
+        .nodeConf(node -> {
+          node.extraConf("paths.datasets: [\"" + root + "\"]");
+          options.settings().forEach(node::extraConf);
+          return node;
+        })
         .start();
     try (ClusterSql sql = new ClusterSql(cluster.main().http().baseUrl(), QUERY_DEADLINE);
         DuckDbAlone duckdb = new DuckDbAlone()) {
@@ -88,7 +98,7 @@ final class QueryBenchmark {
         sql.registerParquet(table.name(), glob);
         duckdb.view(table.name(), glob);
       }
-      for (int q = 1; q <= 22; q++) {
+      for (int q : options.queries()) {
         QueryResults.Timing t = timed(q, TpchFiles.query(q), options.rounds(), sql, duckdb);
         progress("Q%d %d rows, cluster median %.0f ms, DuckDB %.0f ms%s", q, t.rows(), t.cluster().median(),
             t.duckdb().median(), t.mismatch() == null ? "" : "; DIFFERS: " + t.mismatch());
@@ -146,6 +156,8 @@ final class QueryBenchmark {
     int rounds = 3;
     int executors = 2;
     int shortRuns = 100;
+    List<Integer> queries = new ArrayList<>();
+    List<String> settings = new ArrayList<>();
     Path out = null;
     boolean keep = false;
     for (int i = 1; i < args.length; i++) {
@@ -156,11 +168,32 @@ final class QueryBenchmark {
         case "--executors" -> executors = BenchOptions.number(arg, BenchOptions.value(args, ++i, arg), 1, 16);
         case "--short" -> shortRuns = BenchOptions.number(arg, BenchOptions.value(args, ++i, arg), 1, 100_000);
         case "--out" -> out = Path.of(BenchOptions.value(args, ++i, arg));
+        case "--queries" -> queries.addAll(queries(BenchOptions.value(args, ++i, arg)));
+        case "--set" -> settings.add(setting(BenchOptions.value(args, ++i, arg)));
         case "--keep" -> keep = true;
         default -> throw new BenchOptions.UsageException("unknown argument: " + arg);
       }
     }
-    return new Options(scale, rounds, executors, shortRuns, out, keep);
+    if (queries.isEmpty()) {
+      IntStream.rangeClosed(1, 22).forEach(queries::add);
+    }
+    return new Options(scale, rounds, executors, shortRuns, List.copyOf(queries), List.copyOf(settings), out, keep);
+  }
+
+  private static List<Integer> queries(String text) throws BenchOptions.UsageException {
+    List<Integer> queries = new ArrayList<>();
+    for (String q : text.split(",")) {
+      queries.add(BenchOptions.number("--queries", q.trim(), 1, 22));
+    }
+    return queries;
+  }
+
+  private static String setting(String text) throws BenchOptions.UsageException {
+    int equals = text.indexOf('=');
+    if (equals <= 0) {
+      throw new BenchOptions.UsageException("--set takes KEY=VALUE, got '" + text + "'");
+    }
+    return text.substring(0, equals).trim() + ": " + text.substring(equals + 1).trim();
   }
 
   private static double scale(String text) throws BenchOptions.UsageException {

@@ -28,6 +28,9 @@ final class QueryReport {
     out.append(String.format(Locale.ROOT, "TPC-H scale %s, %d executors, %d rounds after one warm-up; milliseconds from"
         + " submission to the last byte of the Arrow result, against DuckDB alone in one process on the same files%n",
         o.scale(), o.executors(), o.rounds()));
+    if (!o.settings().isEmpty()) {
+      out.append("settings: ").append(String.join(", ", o.settings())).append(String.format("%n"));
+    }
     out.append(String.format(Locale.ROOT, "%-5s %9s %26s %26s %8s  %s%n", "query", "rows", "cluster min/median/max",
         "duckdb min/median/max", "ratio", "answer"));
     double clusterTotal = 0;
@@ -104,6 +107,7 @@ final class QueryReport {
     options.put("rounds", o.rounds());
     options.put("executors", o.executors());
     options.put("shortRuns", o.shortRuns());
+    o.settings().forEach(options.putArray("settings")::add);
     options.put("shortWarmUps", ShortQuery.WARM_UPS);
     ObjectNode machine = root.putObject("machine");
     machine.put("cores", results.cores);

@@ -39,10 +39,11 @@ public sealed interface FragmentCommand extends CborSerializable {
       ActorRef<FragmentReport> replyTo) implements FragmentCommand {}
 
   /**
-   * Take the rows sides of {@code job}'s partitioned joins send here, until the job is canceled; answered
+   * Take the rows sides of {@code job}'s partitioned joins send here, until the job is canceled or
+   * {@code run}, the coordinator's actor running the job, stops (its node may have died mid-query); answered
    * with {@link FragmentReport.Opened}, saying where to send them.
    */
-  record Open(String job, long epoch, ActorRef<FragmentReport> replyTo) implements FragmentCommand {}
+  record Open(String job, long epoch, ActorRef<?> run, ActorRef<FragmentReport> replyTo) implements FragmentCommand {}
 
   /**
    * Run one partition of a partitioned join over the rows sent here (an attempt of each split of each side)
@@ -58,4 +59,7 @@ public sealed interface FragmentCommand extends CborSerializable {
    * it was sent.
    */
   record Cancel(String job) implements FragmentCommand {}
+
+  /** The coordinator's run of a job this executor opened stopped: what the job left here goes. */
+  record RunEnded(String job) implements FragmentCommand {}
 }

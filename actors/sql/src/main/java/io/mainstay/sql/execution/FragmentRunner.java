@@ -20,9 +20,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -68,7 +67,8 @@ public final class FragmentRunner implements ExecutorService<FragmentCommand> {
       // the rows of the join partitions run here: any free port, advertised under the node's host
       ExchangeServer exchange = new ExchangeServer(allocator, "0.0.0.0", context.config().getString("node.host"), 0);
       ExchangeTables tables = new ExchangeTables(database, allocator);
-      Set<String> opened = new HashSet<>();
+      // the jobs whose partitioned rows this executor takes, and each one's run on its coordinator
+      Map<String, ActorRef<?>> opened = new HashMap<>();
       String node = context.node();
       Attempts attempts = new Attempts(node, database, new FairSlots(context.slots(), "sql-fragment"));
       log.info("node {}: SQL fragments run here, {} at once, DuckDB memory limit {}; join partitions' rows arrive at"
@@ -91,16 +91,18 @@ public final class FragmentRunner implements ExecutorService<FragmentCommand> {
             return Behaviors.same();
           })
           .onMessage(FragmentCommand.Open.class, open -> {
-            if (opened.add(open.job())) {
+            if (!opened.containsKey(open.job())) {
               try {
                 exchange.open(open.job(), tables.open(open.job()));
               } catch (SQLException e) {
-                opened.remove(open.job());
                 log.warn("node {} epoch {}: job {} cannot take join partitions here: {}", node, open.epoch(),
                     open.job(), e.getMessage());
                 open.replyTo().tell(new FragmentReport.Opened(open.job(), node, null, e.getMessage()));
                 return Behaviors.same();
               }
+              opened.put(open.job(), open.run());
+              // a coordinator that dies mid-query sends no Cancel: its run's end, seen by death watch, drops the rows
+              ctx.watchWith(open.run(), new FragmentCommand.RunEnded(open.job()));
             }
             open.replyTo().tell(new FragmentReport.Opened(open.job(), node, exchange.address(), null));
             return Behaviors.same();
@@ -114,14 +116,19 @@ public final class FragmentRunner implements ExecutorService<FragmentCommand> {
           })
           .onMessage(FragmentCommand.Cancel.class, cancel -> {
             attempts.cancel(cancel.job());
-            if (opened.remove(cancel.job())) {
-              exchange.close(cancel.job());
-              try {
-                tables.drop(cancel.job());
-              } catch (SQLException e) {
-                log.warn("node {}: the join partitions' rows of job {} were not dropped: {}", node, cancel.job(),
-                    e.getMessage());
-              }
+            ActorRef<?> run = opened.remove(cancel.job());
+            if (run != null) {
+              ctx.unwatch(run);
+              drop(node, cancel.job(), exchange, tables);
+            }
+            return Behaviors.same();
+          })
+          .onMessage(FragmentCommand.RunEnded.class, ended -> {
+            attempts.cancel(ended.job());
+            if (opened.remove(ended.job()) != null) {
+              log.info("node {}: job {} ended on its coordinator without a cancel here (its node left?): its join"
+                  + " partitions' rows are dropped", node, ended.job());
+              drop(node, ended.job(), exchange, tables);
             }
             return Behaviors.same();
           })
@@ -135,6 +142,16 @@ public final class FragmentRunner implements ExecutorService<FragmentCommand> {
           })
           .build();
     });
+  }
+
+  /** Forgets the rows {@code job}'s partitioned joins were sent here. */
+  private static void drop(String node, String job, ExchangeServer exchange, ExchangeTables tables) {
+    exchange.close(job);
+    try {
+      tables.drop(job);
+    } catch (SQLException e) {
+      log.warn("node {}: the join partitions' rows of job {} were not dropped: {}", node, job, e.getMessage());
+    }
   }
 
   /** What one attempt does on its connection; answers the rows it sent or wrote. */

@@ -273,7 +273,8 @@ final class QueryRun {
   private void open(String executor) {
     if (!opened.containsKey(executor) && opening.add(executor)) {
       used.add(executor);
-      setting.manager().tell(new JobManager.Relay(executor, new FragmentCommand.Open(job.id(), job.epoch(), reports)));
+      setting.manager().tell(new JobManager.Relay(executor, new FragmentCommand.Open(job.id(), job.epoch(),
+          ctx.getSelf(), reports)));
     }
   }
 
