@@ -15,6 +15,7 @@ import io.mainstay.sql.exchange.ExchangeServer;
 import io.mainstay.sql.execution.FragmentCommand;
 import io.mainstay.sql.planning.Column;
 import io.mainstay.sql.planning.DatasetSchema;
+import io.mainstay.sql.planning.PlanCache;
 import io.mainstay.sql.planning.PlannedStatement;
 import io.mainstay.sql.planning.QueryPlan;
 import io.mainstay.sql.planning.SqlPlanner;
@@ -163,7 +164,7 @@ public final class JobManager {
   private final boolean mainCandidate;
   private final SqlSettings settings;
   private final Executor blocking;
-  private final SqlPlanner planner;
+  private final PlanCache plans;
   private final BufferAllocator allocator = new RootAllocator();
   private final CatalogAsk catalog;
   private Engine engine;
@@ -192,7 +193,7 @@ public final class JobManager {
     this.node = context.node();
     this.mainCandidate = context.config().getBoolean("services.coordinator.master.enabled");
     this.settings = SqlSettings.from(context.config());
-    this.planner = new SqlPlanner(settings.broadcastBytes(), settings.partitionedJoins());
+    this.plans = new PlanCache(new SqlPlanner(settings.broadcastBytes(), settings.partitionedJoins()));
     this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     this.main = context.main();
     this.catalog = message -> AskPattern.ask(ctx.getSelf(), replyTo -> new AskCatalog(message, replyTo), MAIN_TIMEOUT,
@@ -432,7 +433,7 @@ public final class JobManager {
       }
       Map<String, Dataset> datasets = new HashMap<>();
       listing.datasets().forEach(found -> datasets.put(found.dataset().name(), found.dataset()));
-      PlannedStatement statement = planner.planStatement(submit.sql(), name -> Optional.ofNullable(datasets.get(name))
+      PlannedStatement statement = plans.planStatement(submit.sql(), name -> Optional.ofNullable(datasets.get(name))
           .map(d -> new DatasetSchema(d.name(), d.columns().stream().map(c -> new Column(c.name(), c.type())).toList(),
               d.files().stream().mapToLong(Dataset.DataFile::size).sum())));
       return new Planned(submit, job, statement, datasets, null);
