@@ -42,8 +42,8 @@ public final class SqlPlanner {
       .withQuotedCasing(Casing.UNCHANGED)
       .withConformance(SqlConformanceEnum.LENIENT);
 
-  /** The broadcast threshold of {@link #SqlPlanner()}: 32 MiB. */
-  public static final long DEFAULT_BROADCAST_BYTES = 32L << 20;
+  /** The broadcast threshold of {@link #SqlPlanner()}: 64 MiB (at TPC-H scale 1, orders and partsupp). */
+  public static final long DEFAULT_BROADCAST_BYTES = 64L << 20;
 
   private final long broadcastBytes;
   private final boolean partitionedJoins;
