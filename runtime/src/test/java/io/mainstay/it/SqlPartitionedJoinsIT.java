@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mainstay.testkit.Await;
+import io.mainstay.testkit.Loopback;
 import io.mainstay.testkit.node.HttpResult;
 import io.mainstay.testkit.node.MainstayNodeBuilder;
 import io.mainstay.testkit.node.MainstayNodeProcess;
@@ -90,6 +91,8 @@ class SqlPartitionedJoinsIT {
   private static MainstayNodeProcess exec1;
   private static MainstayNodeProcess exec2;
   private static MainstayNodeProcess secondary;
+  /** exec-1 takes partitioned rows on a port of the test's choosing (sql.exchange.executor-port), exec-2 on any. */
+  private static int exec1Exchange;
   private static NodeHttp http;
 
   @BeforeAll
@@ -117,7 +120,9 @@ class SqlPartitionedJoinsIT {
     }
     zookeeper = ZooKeeperProcess.standalone(dir.resolve("zookeeper")).start();
     main = node("join-main").sharedStore(dir.resolve("shared-store")).executor(false).build().start();
-    exec1 = node("exec-1").coordinator(false).mainEligible(false).executor(true).build().start();
+    exec1Exchange = Loopback.freePort();
+    exec1 = node("exec-1").coordinator(false).mainEligible(false).executor(true)
+        .extraConf("sql.exchange.executor-port: " + exec1Exchange).build().start();
     exec2 = node("exec-2").coordinator(false).mainEligible(false).executor(true).build().start();
     main.awaitRole(Ping.MAIN, DEADLINE);
     secondary = node("join-coord").mainEligible(false).executor(false).build().start();
@@ -171,6 +176,7 @@ class SqlPartitionedJoinsIT {
       assertEquals(Set.of("exec-1", "exec-2"), executors, sql + ": " + job);
       job.get("fragments").forEach(f -> assertEquals("DONE", f.get("state").asText(), sql + ": " + job));
     }
+    exec1.awaitLog("join partitions' rows arrive at 127.0.0.1:" + exec1Exchange, DEADLINE);
   }
 
   @Test

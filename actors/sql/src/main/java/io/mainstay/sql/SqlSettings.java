@@ -15,12 +15,13 @@ import java.time.Duration;
  * the key (the node's log shows it, and the supervisor's backoff keeps the node serving everything else).
  */
 public record SqlSettings(
-    String memoryLimit, int exchangePort, Duration resultsRetention, int jobsKept, Duration jobsMaxAge,
+    String memoryLimit, int exchangePort, int executorExchangePort, Duration resultsRetention, int jobsKept, Duration jobsMaxAge,
     Duration executorWait,
     Duration coordinatorGrace, long broadcastBytes, boolean partitionedJoins, Path spill, Path scratch) {
 
   public static final String MEMORY_LIMIT = "sql.memory-limit";
   public static final String EXCHANGE_PORT = "sql.exchange.port";
+  public static final String EXECUTOR_EXCHANGE_PORT = "sql.exchange.executor-port";
   public static final String RESULTS_RETENTION = "sql.jobs.results-retention";
   public static final String JOBS_KEPT = "sql.jobs.kept";
   public static final String JOBS_MAX_AGE = "sql.jobs.max-age";
@@ -34,9 +35,11 @@ public record SqlSettings(
 
   public static SqlSettings from(Config config) {
     try {
-      int port = config.getInt(EXCHANGE_PORT);
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException(EXCHANGE_PORT + ": " + port + " is not a port (0: any free port)");
+      int port = port(config, EXCHANGE_PORT);
+      int executorPort = port(config, EXECUTOR_EXCHANGE_PORT);
+      if (port != 0 && port == executorPort) {
+        throw new IllegalArgumentException(EXCHANGE_PORT + " and " + EXECUTOR_EXCHANGE_PORT + ": both " + port
+            + ", but a node that coordinates and executes binds each");
       }
       if (config.getBytes(BROADCAST_THRESHOLD) < 0) {
         throw new IllegalArgumentException(BROADCAST_THRESHOLD + ": a size of 0 or more, got " + config.getString(BROADCAST_THRESHOLD));
@@ -45,7 +48,7 @@ public record SqlSettings(
       if (kept < 1) {
         throw new IllegalArgumentException(JOBS_KEPT + ": must be at least 1, got " + kept);
       }
-      return new SqlSettings(memoryLimit(config), port, positive(config, RESULTS_RETENTION), kept,
+      return new SqlSettings(memoryLimit(config), port, executorPort, positive(config, RESULTS_RETENTION), kept,
           positive(config, JOBS_MAX_AGE),
           positive(config, EXECUTOR_WAIT), positive(config, COORDINATOR_GRACE), config.getBytes(BROADCAST_THRESHOLD),
           config.getBoolean(PARTITIONED_JOINS),
@@ -53,6 +56,14 @@ public record SqlSettings(
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
+  }
+
+  private static int port(Config config, String key) {
+    int port = config.getInt(key);
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(key + ": " + port + " is not a port (0: any free port)");
+    }
+    return port;
   }
 
   /**

@@ -64,8 +64,9 @@ public final class FragmentRunner implements ExecutorService<FragmentCommand> {
           settings.memoryLimit()).unwrap(DuckDBConnection.class);
       BufferAllocator allocator = new RootAllocator();
       ExchangeSender sender = new ExchangeSender(allocator);
-      // the rows of the join partitions run here: any free port, advertised under the node's host
-      ExchangeServer exchange = new ExchangeServer(allocator, "0.0.0.0", context.config().getString("node.host"), 0);
+      // the rows of the join partitions run here, advertised under the node's host
+      ExchangeServer exchange = new ExchangeServer(allocator, "0.0.0.0", context.config().getString("node.host"),
+          settings.executorExchangePort());
       ExchangeTables tables = new ExchangeTables(database, allocator);
       // the jobs whose partitioned rows this executor takes, and each one's run on its coordinator
       Map<String, ActorRef<?>> opened = new HashMap<>();
