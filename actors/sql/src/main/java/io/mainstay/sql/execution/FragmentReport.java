@@ -20,8 +20,9 @@ public sealed interface FragmentReport extends CborSerializable {
   /**
    * DuckDB or the exchange failed; {@code message} names the cause.
    *
-   * @param sendingTo where a side of a partitioned join was sending a partition's rows when it failed (that
-   *     executor may be dead, which its coordinator learns a little later); null for any other failure
+   * @param sendingTo where the attempt was sending rows when sending failed: the coordinator, or, for a side of
+   *     a partitioned join, the executor of a partition (which may be dead, as its coordinator learns a little
+   *     later); null when DuckDB failed
    */
   record Failed(ExchangeKey key, String executor, String message, ExchangeAddress sendingTo) implements Attempted {}
 

@@ -204,7 +204,13 @@ public final class FragmentRunner implements ExecutorService<FragmentCommand> {
       BufferAllocator allocator, ExchangeSender sender) throws Exception {
     try (ResultSet rs = s.executeQuery(sql);
         ArrowReader reader = (ArrowReader) rs.unwrap(DuckDBResultSet.class).arrowExportStream(allocator, BATCH_ROWS)) {
-      return sender.send(to, key, reader, attempt::canceled);
+      try {
+        return sender.send(to, key, reader, attempt::canceled);
+      } catch (InterruptedException canceled) {
+        throw canceled;
+      } catch (Exception e) {
+        throw new SendFailed(to, e);
+      }
     }
   }
 
@@ -220,18 +226,16 @@ public final class FragmentRunner implements ExecutorService<FragmentCommand> {
     long sent = 0;
     int partitions = run.partitions().size();
     for (int p = 0; p < partitions; p++) {
-      ExchangeAddress to = run.partitions().get(p);
-      try {
-        sent += stream(s, ScanFragment.partitionSql(run.partitionBy(), rows, p, partitions), to, run.key().bucket(p),
-            attempt, allocator, sender);
-      } catch (Exception e) {
-        throw new SendFailed(to, e);
-      }
+      sent += stream(s, ScanFragment.partitionSql(run.partitionBy(), rows, p, partitions), run.partitions().get(p),
+          run.key().bucket(p), attempt, allocator, sender);
     }
     return sent;
   }
 
-  /** Sending a partition's rows failed: its coordinator decides whether the receiver was lost. */
+  /**
+   * Sending rows to {@code to} failed (not DuckDB): when {@code to} is another executor, which may just have
+   * died, the coordinator decides whether it was lost.
+   */
   private static final class SendFailed extends Exception {
     final ExchangeAddress to;
 
