@@ -20,7 +20,9 @@ import org.apache.calcite.rel.logical.LogicalTableScan;
  * subtrees ({@link PartitionedJoins}) becomes a join fragment run per partition, over the rows its two
  * scan fragments send it. An aggregate or a top-N right above a split subtree, or an aggregate right
  * above a partitioned join, is split when it can be: its partial joins the fragment, the coordinator
- * combines.
+ * combines. A join left to the coordinator whose one side aggregates a large dataset by the join keys and
+ * whose other side is small has the aggregate's input reduced by the small side's keys first
+ * ({@link SemiJoinReduction}).
  */
 final class FragmentCutter {
   /**
@@ -41,12 +43,14 @@ final class FragmentCutter {
 
   private final BroadcastJoins placements;
   private final PartitionedJoins partitioned;
+  private final SemiJoinReduction reductions;
   private final List<Segment> segments = new ArrayList<>();
   private final List<JoinSegment> joins = new ArrayList<>();
 
   private FragmentCutter(BroadcastJoins placements, boolean partitionJoins) {
     this.placements = placements;
     this.partitioned = new PartitionedJoins(placements, partitionJoins);
+    this.reductions = new SemiJoinReduction(placements);
   }
 
   static Cut cut(RelNode rel, BroadcastJoins placements) {
@@ -92,6 +96,9 @@ final class FragmentCutter {
     Optional<PartitionedJoins.Partitioning> join = partitioned.partition(node);
     if (join.isPresent()) {
       return replaceJoin(cutSides(join.get()));
+    }
+    if (node instanceof Join plain) {
+      node = reductions.reduce(plain).map(RelNode.class::cast).orElse(node);
     }
     List<RelNode> inputs = new ArrayList<>();
     for (RelNode input : node.getInputs()) {

@@ -7,13 +7,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.calcite.rel.RelNode;
-import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.JoinInfo;
 import org.apache.calcite.rel.core.JoinRelType;
-import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.type.RelDataType;
-import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
@@ -60,7 +57,7 @@ final class PartitionedJoins {
   }
 
   /** {@code chain}, a chain of one-input nodes down to {@code target}, with {@code replacement} for it. */
-  private static RelNode swap(RelNode chain, RelNode target, RelNode replacement) {
+  static RelNode swap(RelNode chain, RelNode target, RelNode replacement) {
     return chain == target ? replacement
         : chain.copy(chain.getTraitSet(), List.of(swap(chain.getInput(0), target, replacement)));
   }
@@ -114,43 +111,10 @@ final class PartitionedJoins {
     if (whole.isPresent()) {
       return Optional.of(new Side(side, side, whole.get(), hash(side, keys, casts)));
     }
-    RelNode node = side;
-    List<Integer> columns = keys;
-    while (BroadcastJoins.isRowLocal(node)) {
-      columns = below(node, columns);
-      if (columns == null) {
-        return Optional.empty();
-      }
-      node = node.getInput(0);
-    }
-    if (!(node instanceof Aggregate agg) || agg.getGroupType() != Aggregate.Group.SIMPLE) {
-      return Optional.empty();
-    }
-    List<Integer> group = agg.getGroupSet().asList();
-    List<Integer> grouped = new ArrayList<>();
-    for (int column : columns) {
-      if (column >= group.size()) {
-        return Optional.empty(); // a key that is an aggregate's result, not a group key
-      }
-      grouped.add(group.get(column));
-    }
-    RelNode input = agg.getInput();
-    return placements.place(input).map(p -> new Side(side, input, p, hash(input, grouped, casts)));
-  }
-
-  /** The columns of a filter's or projection's input that its output {@code columns} are; null if some are computed. */
-  private static List<Integer> below(RelNode node, List<Integer> columns) {
-    if (!(node instanceof Project project)) {
-      return columns; // a filter
-    }
-    List<Integer> inputs = new ArrayList<>();
-    for (int column : columns) {
-      if (!(project.getProjects().get(column) instanceof RexInputRef ref)) {
-        return null;
-      }
-      inputs.add(ref.getIndex());
-    }
-    return inputs;
+    return GroupedSide.of(side, keys).flatMap(grouped -> {
+      RelNode input = grouped.aggregate().getInput();
+      return placements.place(input).map(p -> new Side(side, input, p, hash(input, grouped.columns(), casts)));
+    });
   }
 
   private static String hash(RelNode segment, List<Integer> columns, List<String> casts) {

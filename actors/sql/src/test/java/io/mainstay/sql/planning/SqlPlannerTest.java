@@ -279,6 +279,31 @@ class SqlPlannerTest {
     });
   }
 
+  /**
+   * An aggregate of the big side by the join keys, joined with a small side: each split of the big side
+   * first keeps only the keys the small side has (it reads it whole), unless the aggregate's rows are kept
+   * unmatched (the preserved side of an outer join).
+   */
+  @org.junit.jupiter.api.Test
+  void reducesAnAggregatedBigSideByTheKeysOfTheSmallOneUnlessItIsPreserved() throws Exception {
+    Map<String, Boolean> cases = new java.util.LinkedHashMap<>();
+    cases.put("SELECT title FROM dept d WHERE EXISTS (SELECT 1 FROM emp e WHERE e.dept = d.id AND e.salary > 30)", true);
+    cases.put("SELECT title FROM dept d WHERE NOT EXISTS (SELECT 1 FROM emp e WHERE e.dept = d.id AND e.salary > 30)", true);
+    cases.put("SELECT d.title, t.n FROM dept d LEFT JOIN (SELECT dept, count(*) n FROM emp WHERE salary > 10 "
+        + "GROUP BY dept) t ON t.dept = d.id", true);
+    cases.put("SELECT t.dept, t.n, d.title FROM (SELECT dept, count(*) n FROM emp GROUP BY dept) t "
+        + "LEFT JOIN dept d ON t.dept = d.id", false);
+    cases.put("SELECT t.dept, t.n, d.title FROM (SELECT dept, count(*) n FROM emp GROUP BY dept) t "
+        + "FULL JOIN dept d ON t.dept = d.id", false);
+    for (Map.Entry<String, Boolean> c : cases.entrySet()) {
+      String sql = c.getKey();
+      QueryPlan plan = new SqlPlanner(SMALL, false).plan(sql, DATASETS);
+      ScanFragment emp = plan.scans().stream().filter(s -> s.dataset().equals("emp")).findFirst().orElseThrow();
+      assertEquals(c.getValue() ? List.of("dept") : List.of(), emp.broadcast(), sql + "\n" + plan);
+      RowsAssert.assertSameRows(cluster.oracle(sql), cluster.run(plan), false, sql + "\n" + plan);
+    }
+  }
+
   /** EXISTS and a join with a grouped sub-query: the aggregate of the side is computed in each partition. */
   @org.junit.jupiter.api.Test
   void partitionsAJoinWithAnAggregateGroupedByItsKeyEachGroupWholeInOnePartition() throws Exception {
