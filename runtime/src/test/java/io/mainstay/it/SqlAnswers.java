@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mainstay.testkit.Await;
 import io.mainstay.testkit.node.HttpResult;
+import io.mainstay.testkit.node.MainstayNodeBuilder;
+import io.mainstay.testkit.node.MainstayNodeProcess;
 import io.mainstay.testkit.node.NodeHttp;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -28,6 +31,25 @@ final class SqlAnswers {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private SqlAnswers() {}
+
+  /**
+   * A node of a SQL test's cluster: on {@code zookeeper}, reading datasets under {@code root}, two executor
+   * slots, HTTP timeouts long enough for a big result page.
+   */
+  static MainstayNodeBuilder node(Path dir, String name, String zookeeper, int sessionMs, Path root) {
+    return MainstayNodeProcess.builder(dir, name)
+        .zookeeper(zookeeper)
+        .sessionTimeoutMs(sessionMs)
+        .extraConf("paths.datasets: [\"" + root + "\"]")
+        .extraConf("services.executor.slots: 2")
+        .httpTimeouts(new NodeHttp.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30)));
+  }
+
+  /** Registers dataset {@code name} on {@code main} with the JSON {@code body}. */
+  static void register(NodeHttp main, String name, String body) {
+    HttpResult put = main.request("PUT", "/api/v1/datasets/" + name, body);
+    assertEquals(200, put.status(), put.body());
+  }
 
   /** Submits on {@code node}, which answers 503 until it follows the main (just started, or a failover). */
   static String submit(NodeHttp node, String sql, Duration deadline) {

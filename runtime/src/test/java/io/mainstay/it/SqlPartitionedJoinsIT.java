@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mainstay.testkit.Await;
 import io.mainstay.testkit.Loopback;
-import io.mainstay.testkit.node.HttpResult;
 import io.mainstay.testkit.node.MainstayNodeBuilder;
 import io.mainstay.testkit.node.MainstayNodeProcess;
 import io.mainstay.testkit.node.NodeHttp;
@@ -143,19 +142,13 @@ class SqlPartitionedJoinsIT {
   }
 
   private static MainstayNodeBuilder node(String name) {
-    return MainstayNodeProcess.builder(dir, name)
-        .zookeeper(zookeeper.connectString())
-        .sessionTimeoutMs(SESSION_MS)
-        .extraConf("paths.datasets: [\"" + root + "\"]")
-        .extraConf("services.executor.slots: 2")
+    return SqlAnswers.node(dir, name, zookeeper.connectString(), SESSION_MS, root)
         .extraConf("sql.broadcast-threshold: 0")
-        .extraConf("sql.partitioned-joins: true")
-        .httpTimeouts(new NodeHttp.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30)));
+        .extraConf("sql.partitioned-joins: true");
   }
 
   private static void register(String name, String body) {
-    HttpResult put = http.request("PUT", "/api/v1/datasets/" + name, body);
-    assertEquals(200, put.status(), put.body());
+    SqlAnswers.register(http, name, body);
   }
 
   @Test

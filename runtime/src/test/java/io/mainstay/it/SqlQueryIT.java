@@ -137,18 +137,12 @@ class SqlQueryIT {
   }
 
   private static MainstayNodeBuilder node(String name) {
-    return MainstayNodeProcess.builder(dir, name)
-        .zookeeper(zookeeper.connectString())
-        .sessionTimeoutMs(SESSION_MS)
-        .extraConf("paths.datasets: [\"" + root + "\"]")
-        .extraConf("services.executor.slots: 2")
-        .extraConf("sql.jobs.executor-wait: 120s")
-        .httpTimeouts(new NodeHttp.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30)));
+    return SqlAnswers.node(dir, name, zookeeper.connectString(), SESSION_MS, root)
+        .extraConf("sql.jobs.executor-wait: 120s");
   }
 
   private static void register(String name, String body) {
-    HttpResult put = http.request("PUT", "/api/v1/datasets/" + name, body);
-    assertEquals(200, put.status(), put.body());
+    SqlAnswers.register(http, name, body);
   }
 
   @Test

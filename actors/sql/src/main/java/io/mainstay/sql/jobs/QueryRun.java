@@ -400,7 +400,7 @@ final class QueryRun {
       return opened(o);
     }
     FragmentReport.Attempted attempted = (FragmentReport.Attempted) report;
-    Unit unit = current(attempted.key());
+    Unit unit = unit(attempted.key(), "RUNNING");
     if (unit == null) {
       return Behaviors.same(); // an earlier attempt, already replaced
     }
@@ -469,8 +469,7 @@ final class QueryRun {
 
   /** The receiver a split could not send to is still live well after its heartbeats would have stopped. */
   private Behavior<Command> graceOver(ReceiverGrace grace) {
-    Unit unit = units().filter(u -> u.is("WAITING") && u.key(job.id()).equals(grace.failed().key())).findFirst()
-        .orElse(null);
+    Unit unit = unit(grace.failed().key(), "WAITING");
     if (unit == null || !live.containsKey(grace.receiver())) {
       return Behaviors.same(); // sent again meanwhile, or the receiver was lost and its partitions moved
     }
@@ -565,9 +564,9 @@ final class QueryRun {
         .build();
   }
 
-  /** The unit whose running attempt reported, or null for a stale attempt's report. */
-  private Unit current(ExchangeKey key) {
-    return units().filter(u -> u.is("RUNNING") && u.key(job.id()).equals(key)).findFirst().orElse(null);
+  /** The unit whose current attempt is {@code key} and in {@code state}; null for a stale attempt's key. */
+  private Unit unit(ExchangeKey key, String state) {
+    return units().filter(u -> u.is(state) && u.key(job.id()).equals(key)).findFirst().orElse(null);
   }
 
   private void cancelFragments() {
