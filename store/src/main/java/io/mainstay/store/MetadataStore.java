@@ -64,8 +64,11 @@ public final class MetadataStore implements AutoCloseable {
   private boolean closed; // guarded by guard
   /** The open transaction of this thread's {@link #commitTogether}, if any. */
   private final ThreadLocal<Txn<byte[]>> batch = new ThreadLocal<>();
+  /** {@link #LOG}, or silence for {@link StoreWarmUp}'s scratch store. */
+  private final Logger log;
 
-  private MetadataStore(StoreLock lock, Path path, Env<byte[]> env, long mapSize) {
+  private MetadataStore(StoreLock lock, Path path, Env<byte[]> env, long mapSize, Logger log) {
+    this.log = log;
     this.lock = lock;
     this.path = path;
     this.env = env;
@@ -86,6 +89,10 @@ public final class MetadataStore implements AutoCloseable {
    * @throws StoreException when the lock is not held, the store is already open in this process, or LMDB fails
    */
   public static MetadataStore open(StoreLock lock, long mapSize) {
+    return open(lock, mapSize, LOG);
+  }
+
+  static MetadataStore open(StoreLock lock, long mapSize, Logger log) {
     Objects.requireNonNull(lock, "lock");
     if (mapSize <= 0) {
       throw new IllegalArgumentException("map size must be positive: " + mapSize);
@@ -102,9 +109,9 @@ public final class MetadataStore implements AutoCloseable {
     try {
       Files.createDirectories(path);
       env = Env.create(ByteArrayProxy.PROXY_BA).setMapSize(mapSize).setMaxDbs(4).open(path.toFile());
-      MetadataStore store = new MetadataStore(lock, path, env, mapSize);
+      MetadataStore store = new MetadataStore(lock, path, env, mapSize, log);
       store.checkFormat();
-      LOG.info("store opened at {} (epoch {}, map size {} bytes, lock owner {})",
+      log.info("store opened at {} (epoch {}, map size {} bytes, lock owner {})",
           path, store.epoch(), mapSize, lock.owner());
       return store;
     } catch (IOException | RuntimeException e) {
@@ -162,7 +169,7 @@ public final class MetadataStore implements AutoCloseable {
       meta.put(txn, META_EPOCH, Codec.longValue(epoch));
       return null;
     });
-    LOG.info("store at {}: epoch {} begins, main {} since {}", path, epoch, node, since);
+    log.info("store at {}: epoch {} begins, main {} since {}", path, epoch, node, since);
   }
 
   /**
@@ -195,7 +202,7 @@ public final class MetadataStore implements AutoCloseable {
       epochs.put(txn, key, Codec.encodeEpoch(done));
       return done;
     });
-    LOG.info("store at {}: epoch {} of main {} ends at {}", path, epoch, ended.node(), until);
+    log.info("store at {}: epoch {} of main {} ends at {}", path, epoch, ended.node(), until);
   }
 
   /** Every term recorded, ascending by epoch. */
@@ -243,7 +250,7 @@ public final class MetadataStore implements AutoCloseable {
       }
       env.close();
       OPEN.remove(path);
-      LOG.info("store closed at {} (epoch {})", path, epoch);
+      log.info("store closed at {} (epoch {})", path, epoch);
     } finally {
       guard.writeLock().unlock();
     }

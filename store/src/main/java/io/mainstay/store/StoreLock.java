@@ -52,8 +52,10 @@ public final class StoreLock implements AutoCloseable {
   private final FileChannel channel;
   private final FileLock fileLock;
   private volatile boolean closed;
+  private final Logger log;
 
-  private StoreLock(Path directory, String owner, FileChannel channel, FileLock fileLock) {
+  private StoreLock(Path directory, String owner, FileChannel channel, FileLock fileLock, Logger log) {
+    this.log = log;
     this.directory = directory;
     this.owner = owner;
     this.channel = channel;
@@ -67,6 +69,11 @@ public final class StoreLock implements AutoCloseable {
    * @param owner who is taking it, e.g. "node-a pid 1234@host"; written to the lock file for {@link #holder}
    */
   public static Optional<StoreLock> tryAcquire(Path dir, String owner) throws IOException {
+    return tryAcquire(dir, owner, LOG);
+  }
+
+  /** {@link #tryAcquire(Path, String)}, logging to {@code log} (silence for {@link StoreWarmUp}'s scratch lock). */
+  static Optional<StoreLock> tryAcquire(Path dir, String owner, Logger log) throws IOException {
     Path canonical = prepare(dir, owner);
     synchronized (REGISTRY) {
       if (HELD.containsKey(canonical) || AWAITED.containsKey(canonical)) {
@@ -79,7 +86,7 @@ public final class StoreLock implements AutoCloseable {
           channel.close();
           return Optional.empty();
         }
-        return Optional.of(register(canonical, owner, channel, fileLock, readContent(channel)));
+        return Optional.of(register(canonical, owner, channel, fileLock, readContent(channel), log));
       } catch (IOException | RuntimeException e) {
         closeAfterFailure(channel, e);
         throw e;
@@ -115,7 +122,7 @@ public final class StoreLock implements AutoCloseable {
       FileLock fileLock = channel.lock();
       synchronized (REGISTRY) {
         AWAITED.remove(canonical);
-        return register(canonical, owner, channel, fileLock, readContent(channel));
+        return register(canonical, owner, channel, fileLock, readContent(channel), LOG);
       }
     } catch (FileLockInterruptionException | ClosedByInterruptException interrupted) {
       forget(canonical);
@@ -154,8 +161,8 @@ public final class StoreLock implements AutoCloseable {
   }
 
   /** Under {@link #REGISTRY}, with the lock taken: name ourselves in the file and remember the lock. */
-  private static StoreLock register(Path canonical, String owner, FileChannel channel, FileLock fileLock, String lastHolder)
-      throws IOException {
+  private static StoreLock register(
+      Path canonical, String owner, FileChannel channel, FileLock fileLock, String lastHolder, Logger log) throws IOException {
     // Only now may the content change: before the lock it still names the current holder.
     channel.truncate(0);
     ByteBuffer content = ByteBuffer.wrap(owner.getBytes(StandardCharsets.UTF_8));
@@ -164,9 +171,9 @@ public final class StoreLock implements AutoCloseable {
     }
     // Not forced to disk: the name only tells operators and waiters who holds the lock, and an fsync here
     // would sit on every takeover's path; after a host crash the file may name the holder before.
-    StoreLock lock = new StoreLock(canonical, owner, channel, fileLock);
+    StoreLock lock = new StoreLock(canonical, owner, channel, fileLock, log);
     HELD.put(canonical, lock);
-    LOG.info("store lock on {} taken by {}{}", canonical, owner, lastHolder.isBlank() ? "" : " (last held by " + lastHolder + ")");
+    log.info("store lock on {} taken by {}{}", canonical, owner, lastHolder.isBlank() ? "" : " (last held by " + lastHolder + ")");
     return lock;
   }
 
@@ -249,9 +256,9 @@ public final class StoreLock implements AutoCloseable {
       try {
         // Closing the channel releases the lock; Linux frees the descriptor even when close reports an error.
         channel.close();
-        LOG.info("store lock on {} released by {}", directory, owner);
+        log.info("store lock on {} released by {}", directory, owner);
       } catch (IOException e) {
-        LOG.warn("store lock on {}: error while releasing it for {}", directory, owner, e);
+        log.warn("store lock on {}: error while releasing it for {}", directory, owner, e);
       }
     }
   }

@@ -40,6 +40,13 @@ public final class FailoverBenchmark {
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
   /** After a restart, before the next fault: lets the restarted JVM's start-up work die down. */
   private static final Duration SETTLE = Duration.ofSeconds(2);
+  /**
+   * A fault waits until at most this share of the cores was busy over {@link #QUIET_WINDOW} (the writer and
+   * the watch keep the machine a fifth to a third busy), for at most {@link #QUIET_DEADLINE}.
+   */
+  private static final double QUIET_BUSY = 0.5;
+  private static final Duration QUIET_WINDOW = Duration.ofSeconds(1);
+  private static final Duration QUIET_DEADLINE = Duration.ofSeconds(30);
   /** How often the busy floor's leader uses its session: about as often as the writer's acknowledged writes. */
   private static final long BUSY_LEADER_MS = 20;
   /** The writer's pause after each acknowledged write: a steady load, not as many writes as possible. */
@@ -162,6 +169,7 @@ public final class FailoverBenchmark {
         while (round <= options.rounds()) {
           MainstayNodeProcess main = cluster.recover();
           Thread.sleep(SETTLE.toMillis());
+          CpuBusy.Quiet quiet = CpuBusy.await(QUIET_BUSY, QUIET_WINDOW, QUIET_DEADLINE);
           main = cluster.recover(); // still steady after the pause?
           sampleLoad();
           FailoverRound.Result r;
@@ -179,8 +187,11 @@ public final class FailoverBenchmark {
             continue;
           }
           results.rounds(mode).add(r);
-          note(String.format(Locale.ROOT, "%s round %d/%d: %s %s -> %s: (a) %.0f ms (b) %.0f ms (c) %.0f ms%s",
-              mode.label(), round, options.rounds(), mode.signal, r.from(), r.to(), r.newMainMs(), r.executorsMs(), r.firstWriteMs(),
+          if (!Double.isNaN(quiet.busy())) {
+            results.cpuBusy.add(quiet.busy() * 100);
+          }
+          note(String.format(Locale.ROOT, "%s round %d/%d (cores %.0f%% busy before it): %s %s -> %s: (a) %.0f ms (b) %.0f ms (c) %.0f ms%s",
+              mode.label(), round, options.rounds(), quiet.busy() * 100, mode.signal, r.from(), r.to(), r.newMainMs(), r.executorsMs(), r.firstWriteMs(),
               mode == FailoverRound.Mode.GRACEFUL && r.exitCode() != 0 ? " (old main exit code " + r.exitCode() + ")" : ""));
           appendBenchLog("timeline of " + mode.label() + " round " + round, Timeline.of(r, sources));
           cluster.launch(main);

@@ -70,6 +70,11 @@ final class Report {
       out.append(String.format(Locale.ROOT, "machine: %d cores, 1-minute load average before the rounds: min %.1f, median %.1f, max %.1f%n",
           Runtime.getRuntime().availableProcessors(), load.min(), load.median(), load.max()));
     }
+    if (!results.cpuBusy.isEmpty()) {
+      Stats busy = Stats.of(results.cpuBusy);
+      out.append(String.format(Locale.ROOT, "cores busy over the second before each fault (a fault waits for at most 50%%, up to 30 s): min %.0f%%, median %.0f%%, max %.0f%%%n",
+          busy.min(), busy.median(), busy.max()));
+    }
     List<Target> targets = targets(results);
     if (!targets.isEmpty()) {
       out.append("\nTargets:\n");
@@ -212,6 +217,7 @@ final class Report {
     ArrayNode exits = root.putArray("unplannedExits");
     results.unplannedExits.forEach(exits::add);
     root.set("loadAverage1m", stats(Stats.of(results.loadAverages), "samples"));
+    root.set("cpuBusyPercentBeforeFault", stats(Stats.of(results.cpuBusy), "samples"));
     ArrayNode targets = root.putArray("targets");
     for (Target t : targets(results)) {
       targets.addObject().put("name", t.name()).put("met", t.met()).put("detail", t.detail());

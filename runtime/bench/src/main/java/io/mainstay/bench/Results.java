@@ -27,6 +27,8 @@ final class Results {
   List<String> unplannedExits = List.of();
   /** The 1-minute load average of the machine, sampled before each round. */
   final List<Double> loadAverages = new ArrayList<>();
+  /** The share of the cores busy (percent) over the second before each counted fault. */
+  final List<Double> cpuBusy = new ArrayList<>();
 
   Results(BenchOptions options) {
     this.options = options;
