@@ -48,6 +48,9 @@ public interface ClusterCoordination {
    */
   CompletionStage<Void> confirmMain(long epoch);
 
+  /** Whether another candidate stands in the election line behind this node (read from ZooKeeper). */
+  CompletionStage<Boolean> successorInLine();
+
   /** Graceful exit: removes the main record (if ours), leaves the election and closes the session. */
   void withdraw();
 }

@@ -61,6 +61,8 @@ public final class NodeSupervisor {
           MainStopped,
           MainEnded,
           Withdrawn,
+          SuccessorInLine,
+          HandOverWaitOver,
           ChildEnded,
           Succession.Succeeded {}
 
@@ -76,6 +78,10 @@ public final class NodeSupervisor {
   private record MainStopped(MainCoordinator.Stopped stopped) implements Command {}
 
   private record Withdrawn() implements Command {}
+
+  private record SuccessorInLine(boolean inLine) implements Command {}
+
+  private record HandOverWaitOver() implements Command {}
 
   private record MainEnded() implements Command {}
 
@@ -203,7 +209,7 @@ public final class NodeSupervisor {
   private void startSuccession() {
     ActorRef<Succession.Command> child =
         context.spawn(
-            Succession.create(identity, context.getSelf().narrow()), "succession-" + ++successions);
+            Succession.create(identity, settings.takeover().storeMapSize(), context.getSelf().narrow()), "succession-" + ++successions);
     context.watchWith(child, new ChildEnded("succession"));
     succession = Optional.of(child);
   }
@@ -229,6 +235,9 @@ public final class NodeSupervisor {
       throw new CompletionException(e);
     }
   }
+
+  /** How long a main that stopped gracefully waits for its successor to publish itself before leaving ZooKeeper. */
+  static final Duration HANDOVER_WAIT = Duration.ofSeconds(2);
 
   /**
    * What a node loads between taking the lock and answering as main, found with -Xlog:class+load on a
@@ -282,7 +291,7 @@ public final class NodeSupervisor {
                   return starting(elected, Optional.of(early));
                 })
                 .onMessage(GracefulStop.class, stop -> {
-                  succeeded.ifPresent(s -> s.lock().close());
+                  succeeded.ifPresent(Succession.Succeeded::release);
                   return stop();
                 }))
         .build();
@@ -440,7 +449,7 @@ public final class NodeSupervisor {
   private Behavior<Command> onRegistered(
       Registered registered, boolean elected, Optional<Succession.Succeeded> succeeded) {
     if (registered.failure().isPresent()) {
-      succeeded.ifPresent(s -> s.lock().close());
+      succeeded.ifPresent(Succession.Succeeded::release);
       Throwable failure = registered.failure().get();
       if (failure instanceof NodeNameInUseException) {
         return exit(NodeLifecycle.EXIT_BAD_CONFIGURATION, failure.getMessage());
@@ -494,7 +503,7 @@ public final class NodeSupervisor {
   private Behavior<Command> releaseLate(Succession.Succeeded late) {
     succession.ifPresent(context::unwatch);
     succession = Optional.empty();
-    late.lock().close();
+    late.release();
     return Behaviors.same();
   }
 
@@ -627,6 +636,50 @@ public final class NodeSupervisor {
   private Behavior<Command> withdraw(Optional<StoreLock> lock, Optional<String> problem) {
     lock.ifPresent(StoreLock::close);
     lifecycle.leaving();
+    if (lock.isEmpty()) {
+      return leaveZooKeeper(problem);
+    }
+    context.pipeToSelf(
+        coordination.successorInLine(), (inLine, failure) -> new SuccessorInLine(failure == null && inLine));
+    return handingOver(problem);
+  }
+
+  /**
+   * The lock is free and the successor next in line takes it at once; its transaction replaces this node's
+   * main record, election entry and {@code nodes/} record. Leaving ZooKeeper only after that keeps this
+   * node's removals, and every node's reaction to a cluster without a main, out of the handover: the main
+   * record goes from this node to its successor with no gap. Without a successor in line, or when none
+   * publishes itself within {@link #HANDOVER_WAIT}, this node leaves at once and the election moves on.
+   */
+  private Behavior<Command> handingOver(Optional<String> problem) {
+    return stopping(
+            Behaviors.receive(Command.class)
+                .onMessage(SuccessorInLine.class, known -> {
+                  if (!known.inLine()) {
+                    return leaveZooKeeper(problem);
+                  }
+                  context.scheduleOnce(HANDOVER_WAIT, context.getSelf(), new HandOverWaitOver());
+                  return Behaviors.same();
+                })
+                .onMessage(Coordination.class, c -> publishedByAnother(c.event()), c -> {
+                  onCoordination(c.event());
+                  return leaveZooKeeper(problem);
+                })
+                .onMessage(HandOverWaitOver.class, over -> {
+                  context.getLog().info(
+                      "node {} epoch {}: no successor published itself within {} ms of the store lock's release; leaving ZooKeeper",
+                      identity.name(), epoch, HANDOVER_WAIT.toMillis());
+                  return leaveZooKeeper(problem);
+                }))
+        .build();
+  }
+
+  private boolean publishedByAnother(CoordinationEvent event) {
+    return event instanceof CoordinationEvent.MainChanged changed
+        && changed.main().filter(main -> !main.node().equals(identity.name())).isPresent();
+  }
+
+  private Behavior<Command> leaveZooKeeper(Optional<String> problem) {
     context.pipeToSelf(
         CompletableFuture.runAsync(coordination::withdraw, blocking),
         (ok, failure) -> {

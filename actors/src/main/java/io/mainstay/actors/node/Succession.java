@@ -5,6 +5,7 @@ import io.mainstay.actors.coordination.ClusterCoordination;
 import io.mainstay.actors.coordination.DeadMain;
 import io.mainstay.actors.coordination.ElectionEntry;
 import io.mainstay.actors.coordination.MainRecord;
+import io.mainstay.store.MetadataStore;
 import io.mainstay.store.StoreLock;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -21,7 +22,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * <p>While the published main is the leader directly ahead of this node, a thread waits for the store lock
  * ({@link LockWait}). The main holds that lock from before it is published until it can no longer write: it
  * releases it only by closing the store in a graceful stop, or by its process ending. So taking the lock
- * proves the main is gone; this node hands the lock to its parent ({@link Succeeded}), whose takeover
+ * proves the main is gone; the waiting thread opens the store at once, and this node hands both to its
+ * parent ({@link Succeeded}), whose takeover
  * removes the dead main's record and election entry in the transaction that publishes this node
  * ({@link ClusterCoordination#takeMain}): it does not wait for the election, whose latch names this node
  * once the entry is gone. Only the next in line waits, so two standbys never race for it. A main that is
@@ -44,31 +46,38 @@ public final class Succession {
    */
   public record ConnectionChanged(boolean connected) implements Command {}
 
-  private record LockAttempt(Optional<StoreLock> lock, Optional<Throwable> failure) implements Command {}
+  private record LockAttempt(Optional<LockWait.Held> held, Optional<Throwable> failure) implements Command {}
 
   /**
-   * To the parent: {@code dead} is gone and {@code lock}, the store lock it held, is the parent's now. Sent
-   * once; the parent then stops the succession.
+   * To the parent: {@code dead} is gone; {@code lock}, the store lock it held, and {@code store}, opened
+   * under it, are the parent's now. Sent once; the parent then stops the succession.
    */
-  public record Succeeded(StoreLock lock, DeadMain dead) implements NodeSupervisor.Command {}
+  public record Succeeded(StoreLock lock, MetadataStore store, DeadMain dead) implements NodeSupervisor.Command {
+    /** For a parent that cannot use them: closes the store, then releases the lock. */
+    public void release() {
+      store.close();
+      lock.close();
+    }
+  }
 
   private final ActorContext<Command> context;
   private final NodeIdentity identity;
   private final ActorRef<Succeeded> parent;
+  private final long storeMapSize;
   private Optional<MainRecord> main = Optional.empty();
   private Optional<ElectionEntry> leader = Optional.empty();
   private boolean connected = true;
 
-  public static Behavior<Command> create(
-      NodeIdentity identity, ActorRef<Succeeded> parent) {
-    return Behaviors.setup(ctx -> new Succession(ctx, identity, parent).watching());
+  /** @param storeMapSize what the store is opened with once the lock is taken */
+  public static Behavior<Command> create(NodeIdentity identity, long storeMapSize, ActorRef<Succeeded> parent) {
+    return Behaviors.setup(ctx -> new Succession(ctx, identity, storeMapSize, parent).watching());
   }
 
-  private Succession(
-      ActorContext<Command> context, NodeIdentity identity, ActorRef<Succeeded> parent) {
+  private Succession(ActorContext<Command> context, NodeIdentity identity, long storeMapSize, ActorRef<Succeeded> parent) {
     context.setLoggerName(Succession.class);
     this.context = context;
     this.identity = identity;
+    this.storeMapSize = storeMapSize;
     this.parent = parent;
   }
 
@@ -88,7 +97,7 @@ public final class Succession {
           return waitIfNext();
         })
         .onMessage(LockAttempt.class, late -> {
-          late.lock().ifPresent(StoreLock::close);
+          late.held().ifPresent(LockWait.Held::release);
           return Behaviors.same();
         })
         .build();
@@ -109,10 +118,10 @@ public final class Succession {
     context.getLog().info(
         "node {}: next in line behind main {} (epoch {}); waiting on the store lock {} for its end",
         identity.name(), awaitedMain.node(), awaitedMain.epoch(), identity.localPath());
-    LockWait wait = LockWait.start(identity.localPath(), identity.lockOwner());
+    LockWait wait = LockWait.start(identity.localPath(), identity.lockOwner(), storeMapSize);
     context.pipeToSelf(
         wait.result(),
-        (lock, failure) -> new LockAttempt(Optional.ofNullable(lock), Optional.ofNullable(failure).map(Failures::unwrap)));
+        (held, failure) -> new LockAttempt(Optional.ofNullable(held), Optional.ofNullable(failure).map(Failures::unwrap)));
     return waiting(awaited, awaitedMain, wait);
   }
 
@@ -156,7 +165,7 @@ public final class Succession {
   }
 
   private Behavior<Command> onLockAttempt(LockAttempt attempt, ElectionEntry awaited, MainRecord awaitedMain) {
-    if (attempt.lock().isEmpty()) {
+    if (attempt.held().isEmpty()) {
       Throwable failure = attempt.failure().orElseThrow();
       if (!(failure instanceof CancellationException)) {
         context.getLog().warn(
@@ -168,7 +177,8 @@ public final class Succession {
     context.getLog().info(
         "node {}: store lock free: main {} of epoch {} has ended; taking over",
         identity.name(), awaitedMain.node(), awaitedMain.epoch());
-    parent.tell(new Succeeded(attempt.lock().get(), new DeadMain(awaited, awaitedMain)));
+    LockWait.Held held = attempt.held().get();
+    parent.tell(new Succeeded(held.lock(), held.store(), new DeadMain(awaited, awaitedMain)));
     return Behaviors.ignore();
   }
 }

@@ -20,7 +20,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * From elected to main: take the store lock unless a {@link Succession} already holds it (retrying, and
+ * From elected to main: take the store lock unless a {@link Succession} already holds it, with the store open (retrying, and
  * naming its holder in the log while it waits), open LMDB while ZooKeeper's epoch is read, record the next
  * epoch in the store, then in one ZooKeeper transaction take that epoch by compare-and-set, publish the main
  * record and remove what a dead predecessor left. Each durable step happens once: one LMDB commit, one
@@ -86,8 +86,8 @@ public final class Takeover {
   private Instant lockWaitLoggedAt = Instant.EPOCH;
 
   /**
-   * @param succeeded when a {@link Succession} took the lock from a dead main: the takeover starts by opening
-   *     the store, and removes the dead main's leftovers in its transaction
+   * @param succeeded when a {@link Succession} took the lock from a dead main: the takeover starts with the
+   *     store it opened, and removes the dead main's leftovers in its transaction
    */
   public static Behavior<Command> create(
       NodeIdentity identity,
@@ -101,7 +101,7 @@ public final class Takeover {
                 timers -> {
                   Takeover takeover =
                       new Takeover(ctx, timers, identity, coordination, settings, parent, succeeded.map(Succession.Succeeded::dead));
-                  return succeeded.map(s -> takeover.locked(s.lock())).orElseGet(takeover::tryLock);
+                  return succeeded.map(s -> takeover.locked(s.lock(), Optional.of(s.store()))).orElseGet(takeover::tryLock);
                 }));
   }
 
@@ -161,7 +161,7 @@ public final class Takeover {
 
   private Behavior<Command> onLockAttempted(LockAttempted attempt) {
     if (attempt.lock().isPresent()) {
-      return locked(attempt.lock().get());
+      return locked(attempt.lock().get(), Optional.empty());
     }
     Instant now = Instant.now();
     if (Duration.between(lockWaitLoggedAt, now).compareTo(settings.lockWaitLogInterval()) >= 0) {
@@ -180,18 +180,21 @@ public final class Takeover {
     return waitingForLock();
   }
 
-  private Behavior<Command> locked(StoreLock lock) {
+  /** @param openedBySuccession the store a succession opened with the lock; empty when it is this takeover's to open */
+  private Behavior<Command> locked(StoreLock lock, Optional<MetadataStore> openedBySuccession) {
     parent.tell(new LockTaken());
-    return open(lock);
+    return open(lock, openedBySuccession);
   }
 
   /** Open the store, read the next epoch, record it, take it and publish: only then is this node the main. */
-  private Behavior<Command> open(StoreLock lock) {
+  private Behavior<Command> open(StoreLock lock, Optional<MetadataStore> openedBySuccession) {
     Instant since = Instant.now();
     // ZooKeeper's half of the next epoch is read while LMDB opens; the store's half is known once it is open
     CompletableFuture<Long> aboveZooKeeper = coordination.nextEpoch(0).toCompletableFuture();
     CompletableFuture<Opened> opening =
-        CompletableFuture.supplyAsync(() -> MetadataStore.open(lock, settings.storeMapSize()), blocking)
+        openedBySuccession
+            .map(CompletableFuture::completedFuture)
+            .orElseGet(() -> CompletableFuture.supplyAsync(() -> MetadataStore.open(lock, settings.storeMapSize()), blocking))
             .thenCompose(
                 store ->
                     aboveZooKeeper

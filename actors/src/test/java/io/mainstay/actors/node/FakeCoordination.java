@@ -29,6 +29,7 @@ public final class FakeCoordination implements ClusterCoordination {
   /** The dead main whose leftovers were removed ahead of a takeover, if any. */
   public final AtomicReference<Optional<DeadMain>> leftoversRemoved = new AtomicReference<>(Optional.empty());
   public final CountDownLatch withdrawn = new CountDownLatch(1);
+  public final AtomicBoolean successorInLine = new AtomicBoolean();
   /** Grant leadership inside {@link #start}, as Curator may: before the node hears it is registered. */
   public final AtomicBoolean grantOnStart = new AtomicBoolean();
   /** When set, the registration waits for it: the node stays starting, as while it joins the Pekko Cluster. */
@@ -86,6 +87,11 @@ public final class FakeCoordination implements ClusterCoordination {
     return confirmFails.get()
         ? CompletableFuture.failedFuture(new IllegalStateException("deposed"))
         : CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public CompletionStage<Boolean> successorInLine() {
+    return CompletableFuture.completedFuture(successorInLine.get());
   }
 
   @Override

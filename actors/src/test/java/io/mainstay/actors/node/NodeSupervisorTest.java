@@ -1,6 +1,7 @@
 package io.mainstay.actors.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -193,6 +194,41 @@ class NodeSupervisorTest {
   }
 
   @Test
+  void gracefulMainWithASuccessorInLineLeavesZooKeeperOnlyOnceTheSuccessorPublishedItself() throws Exception {
+    becomeMain();
+    zk.successorInLine.set(true);
+    supervisor.tell(new NodeSupervisor.GracefulStop());
+    // the successor takes the released lock while this node's records still stand
+    Await.until("the store lock to be released", WAIT, this::canTakeLock);
+    assertFalse(zk.withdrawn.await(300, TimeUnit.MILLISECONDS), "still in ZooKeeper until the successor is published");
+    MainRecord successor = new MainRecord("node-b", "h", "http://node-b:9047", "pekko://mainstay@h:2", 2, Instant.now());
+    zk.send(new CoordinationEvent.MainChanged(Optional.of(successor)));
+    assertTrue(zk.withdrawn.await(WAIT.toSeconds(), TimeUnit.SECONDS));
+    assertEquals(NodeLifecycle.EXIT_GRACEFUL, exitCodes.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+  }
+
+  @Test
+  void gracefulMainWhoseSuccessorNeverPublishesLeavesZooKeeperAfterTheWait() throws Exception {
+    becomeMain();
+    zk.successorInLine.set(true);
+    long start = System.nanoTime();
+    supervisor.tell(new NodeSupervisor.GracefulStop());
+    assertEquals(NodeLifecycle.EXIT_GRACEFUL, exitCodes.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+    assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(NodeSupervisor.HANDOVER_WAIT) >= 0,
+        "it waited for a successor before leaving");
+  }
+
+  private boolean canTakeLock() {
+    try {
+      Optional<StoreLock> lock = StoreLock.tryAcquire(localPath, "successor");
+      lock.ifPresent(StoreLock::close);
+      return lock.isPresent();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Test
   void gracefulStopWhileWaitingForTheLockWithdrawsAndExits0() throws Exception {
     try (StoreLock held = StoreLock.tryAcquire(localPath, "previous main").orElseThrow()) {
       awaitRole(NodeRole.STANDBY);
@@ -214,7 +250,8 @@ class NodeSupervisorTest {
     start(joining, Set.of(NodeRecord.COORDINATOR, NodeRecord.MAIN_ELIGIBLE));
     MainRecord deadRecord = new MainRecord("node-b", "h", "http://node-b:9047", "pekko://mainstay@h:2", 4, Instant.now());
     DeadMain dead = new DeadMain(new ElectionEntry("node-b", "/election/_c_x-latch-0000000004"), deadRecord);
-    supervisor.tell(new Succession.Succeeded(StoreLock.tryAcquire(localPath, "node-a").orElseThrow(), dead));
+    StoreLock lock = StoreLock.tryAcquire(localPath, "node-a").orElseThrow();
+    supervisor.tell(new Succession.Succeeded(lock, MetadataStore.open(lock), dead));
     Await.until("the dead main's leftovers to be removed while starting", WAIT,
         () -> zk.leftoversRemoved.get().isPresent());
     assertEquals(NodeRole.STARTING, status().role(), "still starting: nothing is taken before registration");

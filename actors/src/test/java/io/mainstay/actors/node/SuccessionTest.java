@@ -6,6 +6,7 @@ import io.mainstay.actors.coordination.ElectionEntry;
 import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.coordination.NodeRecord;
 import io.mainstay.actors.coordination.ProcessIdentity;
+import io.mainstay.store.MetadataStore;
 import io.mainstay.store.LockHolderMain;
 import io.mainstay.testkit.process.JavaProcess;
 import io.mainstay.testkit.process.LineQueue;
@@ -59,7 +60,7 @@ class SuccessionTest {
         new NodeIdentity("node-a", "127.0.0.1", "http://127.0.0.1:9047", "pekko://mainstay@127.0.0.1:1",
             Set.of(NodeRecord.COORDINATOR, NodeRecord.MAIN_ELIGIBLE), localPath, 1,
             new ProcessIdentity(null, ProcessHandle.current().pid(), 0));
-    succession = testKit.spawn(Succession.create(identity, parent.getRef()));
+    succession = testKit.spawn(Succession.create(identity, MetadataStore.DEFAULT_MAP_SIZE, parent.getRef()));
   }
 
   @AfterEach
@@ -82,7 +83,8 @@ class SuccessionTest {
     Succession.Succeeded succeeded = parent.receiveMessage(WAIT);
     assertEquals(LEADER, succeeded.dead().entry());
     assertEquals(MAIN, succeeded.dead().record());
-    succeeded.lock().close();
+    assertEquals(0, succeeded.store().epoch(), "the store is handed over open");
+    succeeded.release();
   }
 
   @Test
@@ -109,7 +111,7 @@ class SuccessionTest {
     succession.tell(new Succession.ConnectionChanged(true));
     Succession.Succeeded succeeded = parent.receiveMessage(WAIT);
     assertEquals(MAIN, succeeded.dead().record());
-    succeeded.lock().close();
+    succeeded.release();
   }
 
   @Test

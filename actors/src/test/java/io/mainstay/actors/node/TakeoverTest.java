@@ -78,10 +78,12 @@ class TakeoverTest {
     MainRecord deadRecord = new MainRecord("node-b", "127.0.0.1", "http://127.0.0.1:9048", "pekko://mainstay@127.0.0.1:2", 6, Instant.EPOCH);
     DeadMain dead = new DeadMain(new ElectionEntry("node-b", "/election/_c_x-latch-0000000006"), deadRecord);
     StoreLock lock = StoreLock.tryAcquire(localPath, "node-a").orElseThrow();
-    start(Optional.of(new Succession.Succeeded(lock, dead)));
+    MetadataStore store = MetadataStore.open(lock);
+    start(Optional.of(new Succession.Succeeded(lock, store, dead)));
     assertInstanceOf(Takeover.LockTaken.class, parent.receiveMessage(WAIT));
     Takeover.TookOver took = assertInstanceOf(Takeover.TookOver.class, parent.receiveMessage(WAIT));
     assertSame(lock, took.lock(), "the succession's lock is the one handed over");
+    assertSame(store, took.store(), "and the store it opened");
     assertEquals(7, took.record().epoch());
     assertEquals(Optional.of(dead), zk.displaced.get(), "the dead main's leftovers go in the same transaction");
     took.store().close();

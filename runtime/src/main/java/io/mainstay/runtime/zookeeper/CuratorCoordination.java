@@ -6,6 +6,7 @@ import io.mainstay.actors.coordination.DeadMain;
 import io.mainstay.actors.coordination.MainRecord;
 import io.mainstay.actors.coordination.NodeRecord;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -90,6 +91,17 @@ public final class CuratorCoordination implements ClusterCoordination {
       joinPekkoCluster();
     } finally {
       joinLock.release();
+    }
+    if (candidate) {
+      rehearseTakeover();
+    }
+  }
+
+  private void rehearseTakeover() {
+    try {
+      publication.rehearse(new MainRecord(self.node(), self.process().machine(), self.webUrl(), self.pekkoAddress(), 0, Instant.now()));
+    } catch (Exception e) {
+      log.warn("node {}: could not rehearse the takeover's transaction (a first takeover runs it cold): {}", self.node(), e.toString());
     }
   }
 
@@ -209,6 +221,11 @@ public final class CuratorCoordination implements ClusterCoordination {
       publication.confirm(epoch);
       return null;
     });
+  }
+
+  @Override
+  public CompletionStage<Boolean> successorInLine() {
+    return call(() -> latch != null && latch.getParticipants().stream().anyMatch(p -> !p.getId().equals(self.node())));
   }
 
   @Override

@@ -117,6 +117,23 @@ final class MainPublication {
         client.transactionOp().check().withVersion(recordVersion).forPath(paths.main()));
   }
 
+  /**
+   * Sends the takeover's transaction (a version-checked epoch and a main record) once in a form ZooKeeper
+   * refuses whole: its first operation expects a version the epoch counter never reaches. A standby's first
+   * transaction otherwise builds its JSON serializer, Curator's transaction builders and the multi-op's
+   * request and response code, interpreted, in the middle of its takeover. Changes nothing.
+   */
+  void rehearse(MainRecord record) throws Exception {
+    try {
+      client.transaction().forOperations(
+          client.transactionOp().check().withVersion(Integer.MAX_VALUE).forPath(paths.epoch()),
+          client.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(paths.main(), ZkJson.write(record)));
+    } catch (KeeperException.BadVersionException | KeeperException.NoNodeException refused) {
+      return;
+    }
+    throw new IllegalStateException("ZooKeeper committed the rehearsal of the takeover's transaction");
+  }
+
   /** Removes our record, if we published one, so standbys see the main gone before the election moves. */
   void retract() throws Exception {
     if (recordVersion >= 0) {
