@@ -18,6 +18,7 @@ import org.lmdbjava.CursorIterable;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
+import org.lmdbjava.EnvFlags;
 import org.lmdbjava.LmdbException;
 import org.lmdbjava.Txn;
 import org.slf4j.Logger;
@@ -108,7 +109,9 @@ public final class MetadataStore implements AutoCloseable {
     Env<byte[]> env = null;
     try {
       Files.createDirectories(path);
-      env = Env.create(ByteArrayProxy.PROXY_BA).setMapSize(mapSize).setMaxDbs(4).open(path.toFile());
+      // MDB_NOTLS: reader slots belong to transactions, not threads; without it a pooled thread that read
+      // and ends after the store closed runs LMDB's thread-exit destructor on the unmapped reader table
+      env = Env.create(ByteArrayProxy.PROXY_BA).setMapSize(mapSize).setMaxDbs(4).open(path.toFile(), EnvFlags.MDB_NOTLS);
       MetadataStore store = new MetadataStore(lock, path, env, mapSize, log);
       store.checkFormat();
       log.info("store opened at {} (epoch {}, map size {} bytes, lock owner {})",
