@@ -647,8 +647,8 @@ public final class NodeSupervisor {
   /**
    * The lock is free and the successor next in line takes it at once; its transaction replaces this node's
    * main record, election entry and {@code nodes/} record. Leaving ZooKeeper only after that keeps this
-   * node's removals, and every node's reaction to a cluster without a main, out of the handover: the main
-   * record goes from this node to its successor with no gap. Without a successor in line, or when none
+   * node's removals from racing that transaction, and its session's end out of the handover (watchers
+   * still see the main znode deleted and created again as it changes owner). Without a successor in line, or when none
    * publishes itself within {@link #HANDOVER_WAIT}, this node leaves at once and the election moves on.
    */
   private Behavior<Command> handingOver(Optional<String> problem) {
